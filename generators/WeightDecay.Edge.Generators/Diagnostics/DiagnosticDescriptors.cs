@@ -1,0 +1,83 @@
+using Microsoft.CodeAnalysis;
+
+namespace WeightDecay.Edge.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the generator reports. IDs are stable (<c>WDE0nn</c>), listed in
+/// AnalyzerReleases.Shipped.md and docs/diagnostics.md; each message says how to fix the declaration.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "WeightDecay.Edge";
+
+    public static readonly DiagnosticDescriptor LayoutNotPartial = Error(
+        "WDE001",
+        "Model layout must be partial",
+        "The model layout '{0}' must be declared 'partial' so the generator can add its buffers and optimizers: write 'partial class {0}'");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+        "WDE002",
+        "Type containing a model layout must be partial",
+        "The model layout '{0}' is nested in '{1}', which is not 'partial': declare '{1}' as 'partial' or move '{0}' out of it");
+
+    public static readonly DiagnosticDescriptor LayoutIsGeneric = Error(
+        "WDE003",
+        "Model layout must not be generic",
+        "The model layout '{0}' is generic (or nested in a generic type), but a layout's sizes are fixed: remove the type parameters");
+
+    public static readonly DiagnosticDescriptor DuplicateTensorName = Error(
+        "WDE004",
+        "Duplicate tensor name",
+        "The model layout '{0}' declares the tensor '{1}' more than once: give each [Tensor] a distinct name");
+
+    public static readonly DiagnosticDescriptor InvalidTensorName = Error(
+        "WDE005",
+        "Tensor name is not a valid C# identifier",
+        "The tensor name '{0}' is not a valid C# identifier (or is a keyword), but members are generated from it: use letters, digits and '_', not starting with a digit");
+
+    public static readonly DiagnosticDescriptor TensorNameCollision = Error(
+        "WDE006",
+        "Tensor name collides with a generated member",
+        "The tensor '{0}' would generate the member '{1}', which {2}: rename the tensor");
+
+    public static readonly DiagnosticDescriptor InvalidDimension = Error(
+        "WDE007",
+        "Tensor dimension must be positive",
+        "Dimension {1} of the tensor '{0}' is {2}, but every dimension must be at least 1: use a positive size");
+
+    public static readonly DiagnosticDescriptor MissingShape = Error(
+        "WDE008",
+        "Tensor has no shape",
+        "The tensor '{0}' declares no dimensions: list its sizes after the name, e.g. [Tensor(\"{0}\", 64, 32)]");
+
+    public static readonly DiagnosticDescriptor SizeOverflow = Error(
+        "WDE009",
+        "Layout is too large",
+        "The model layout '{0}' needs {1} scalars, more than a .NET array can hold (2,147,483,647): shrink the tensors or split the model");
+
+    public static readonly DiagnosticDescriptor NoTensors = Error(
+        "WDE010",
+        "Model layout declares no tensors",
+        "The model layout '{0}' declares no tensors: add at least one [Tensor(\"Name\", sizes...)] attribute");
+
+    public static readonly DiagnosticDescriptor NoOptimizer = Warning(
+        "WDE011",
+        "Model layout opts into no optimizer",
+        "The model layout '{0}' opts into no optimizer, so only its buffers are generated: add [Sgd], [Adam] or [AdamW] to get an optimizer");
+
+    public static readonly DiagnosticDescriptor LayoutIsStatic = Error(
+        "WDE012",
+        "Model layout must not be static",
+        "The model layout '{0}' is static, but a layout holds per-instance buffers: remove 'static'");
+
+    public static readonly DiagnosticDescriptor MissingTensorName = Error(
+        "WDE013",
+        "Tensor has no name",
+        "A [Tensor] on '{0}' has a null or empty name: pass the tensor's name as the first argument");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+}

@@ -1,0 +1,164 @@
+using WeightDecay.Edge.Generators.Model;
+
+namespace WeightDecay.Edge.Generators.Emit;
+
+/// <summary>
+/// Emits <c>AdamOptimizer</c> (torch.optim.Adam, coupled L2 decay) and <c>AdamWOptimizer</c>
+/// (torch.optim.AdamW, decoupled decay), both with AMSGrad. Per element at step t, following
+/// torch's single-tensor CPU path operation by operation:
+/// <code>
+/// Adam:  g = g + weight_decay * p                (decayed tensors only)
+/// AdamW: p = p * (1 - lr * weight_decay)         (decayed tensors only)
+/// m = beta1 * m + (1 - beta1) * g                (fused)
+/// v = beta2 * v + (1 - beta2) * g * g            (fused, as addcmul)
+/// v̂ = amsgrad ? (vmax = max(vmax, v)) : v
+/// p = p + (-lr / (1 - beta1^t)) * m / (sqrt(v̂) / sqrt(1 - beta2^t) + eps)
+/// </code>
+/// The per-step scalars are computed once per step in double from the decimals the user typed and
+/// rounded to float, as Python does. Divisions stay divisions rather than multiplications by a
+/// reciprocal: that would save a few cycles but break agreement with torch in the last bit.
+/// </summary>
+internal static class AdamEmitter
+{
+    public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, bool decoupled)
+    {
+        string className = decoupled ? "AdamWOptimizer" : "AdamOptimizer";
+        string[] summary = decoupled
+            ? new[]
+            {
+                $"AdamW for <see cref=\"{layout.ClassName}\"/>, as torch.optim.AdamW: decoupled weight decay multiplies each",
+                "decayed parameter by (1 - LearningRate * WeightDecay) before the Adam update, so decay does not pass",
+                "through Adam's per-parameter scaling. Tensors declared with <c>Decay = false</c> are never decayed.",
+                "<see cref=\"Step\"/> allocates nothing.",
+            }
+            : new[]
+            {
+                $"Adam for <see cref=\"{layout.ClassName}\"/>, as torch.optim.Adam: coupled L2 weight decay adds",
+                "WeightDecay times the parameter to its gradient, so decay is rescaled by Adam's per-parameter step size.",
+                "Tensors declared with <c>Decay = false</c> are never decayed. <see cref=\"Step\"/> allocates nothing.",
+            };
+        string[] state =
+        {
+            "private readonly float[] _expAvg = new float[ParameterCount];",
+            "private readonly float[] _expAvgSq = new float[ParameterCount];",
+            "private float[] _maxExpAvgSq = NoState;",
+            "private bool _amsgrad;",
+        };
+        string decayText = decoupled
+            ? "Decoupled weight decay λ: decayed parameters are multiplied by (1 - LearningRate·λ) each step."
+            : "Coupled L2 weight decay λ: λ·p is added to the gradient of decayed tensors (the penalty (λ/2)·Σp²).";
+        HyperParameter[] parameters =
+        {
+            new("LearningRate", "lr", 1e-3f, Validation.NonNegative, "The learning rate."),
+            new("Beta1", "betas[0]", 0.9f, Validation.Beta, "Decay rate of the running average of the gradient."),
+            new("Beta2", "betas[1]", 0.999f, Validation.Beta, "Decay rate of the running average of the squared gradient."),
+            new("Epsilon", "eps", 1e-8f, Validation.NonNegative, "Added to the denominator for numerical stability."),
+            new("WeightDecay", "weight_decay", decoupled ? 1e-2f : 0f, Validation.NonNegative, decayText),
+        };
+
+        using (OptimizerEmitter.OpenClass(writer, layout, profile, className, summary, state, parameters))
+        {
+            WriteAmsgradProperty(writer);
+            WriteStep(writer, math, decoupled);
+            WriteUpdate(writer, layout, math, decoupled, amsgrad: false);
+            WriteUpdate(writer, layout, math, decoupled, amsgrad: true);
+        }
+    }
+
+    private static void WriteAmsgradProperty(CodeWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Whether to use the AMSGrad variant (the running maximum of the second moment). torch.optim:");
+        writer.Line("/// <c>amsgrad</c>; default false. Turning it on allocates its state here, never in <see cref=\"Step\"/>.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">Changed after the first <see cref=\"Step\"/>; the optimizer is left unchanged.</exception>");
+        using (writer.OpenBlock("public bool Amsgrad"))
+        {
+            writer.Line("get { return _amsgrad; }");
+            using (writer.OpenBlock("set"))
+            {
+                writer.Line("if (value == _amsgrad) { return; }");
+                writer.Line("if (StepCount != 0) { throw new global::System.InvalidOperationException(\"Amsgrad must be set before the first Step(): its state starts with the first step.\"); }");
+                writer.Line("if (value && _maxExpAvgSq.Length == 0) { _maxExpAvgSq = new float[ParameterCount]; }");
+                writer.Line("_amsgrad = value;");
+            }
+        }
+    }
+
+    private static void WriteStep(CodeWriter writer, ScalarMath math, bool decoupled)
+    {
+        string torch = decoupled ? "torch.optim.AdamW" : "torch.optim.Adam";
+        string decay = decoupled ? "decayFactor" : "weightDecay";
+        writer.Line();
+        writer.Line($"/// <summary>Updates <c>Parameters</c> in place from <c>Gradients</c>, as one call of {torch}'s <c>step()</c>.</summary>");
+        using (writer.OpenBlock("public void Step()"))
+        {
+            writer.Line("long step = StepCount + 1;");
+            writer.Line($"double biasCorrection1 = 1.0 - {math.PowDouble("_beta1Value", "step")};");
+            writer.Line($"double biasCorrection2 = 1.0 - {math.PowDouble("_beta2Value", "step")};");
+            writer.Line("float negStepSize = (float)(-(_learningRateValue / biasCorrection1));");
+            writer.Line($"float biasCorrection2Sqrt = (float)({math.SqrtDouble("biasCorrection2")});");
+            writer.Line("float oneMinusBeta1 = (float)(1.0 - _beta1Value);");
+            writer.Line("float oneMinusBeta2 = (float)(1.0 - _beta2Value);");
+            writer.Line(decoupled
+                ? "float decayFactor = (float)(1.0 - (_learningRateValue * _weightDecayValue));"
+                : "float weightDecay = _weightDecay;");
+            string arguments = $"{decay}, _beta1, oneMinusBeta1, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, _epsilon";
+            using (writer.OpenBlock("if (_amsgrad)"))
+            {
+                writer.Line($"UpdateAmsgrad({arguments});");
+            }
+
+            using (writer.OpenBlock("else"))
+            {
+                writer.Line($"Update({arguments});");
+            }
+
+            writer.Line("StepCount = step;");
+        }
+    }
+
+    // private void Update(float decayFactor, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
+    //                     float negStepSize, float biasCorrection2Sqrt, float epsilon)
+    // {
+    //     float[] p = _model.Parameters; float[] g = _model.Gradients; float[] m = _expAvg; float[] v = _expAvgSq;
+    //     <one unrolled pass per run of tensors; see UpdateLoopEmitter>
+    // }
+    private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, ScalarMath math, bool decoupled, bool amsgrad)
+    {
+        string decay = decoupled ? "decayFactor" : "weightDecay";
+        writer.Line();
+        string signature = $"private void {(amsgrad ? "UpdateAmsgrad" : "Update")}(float {decay}, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float negStepSize, float biasCorrection2Sqrt, float epsilon)";
+        using (writer.OpenBlock(signature))
+        {
+            writer.Line("float[] p = _model.Parameters;");
+            writer.Line("float[] g = _model.Gradients;");
+            writer.Line("float[] m = _expAvg;");
+            writer.Line("float[] v = _expAvgSq;");
+            if (amsgrad)
+            {
+                writer.Line("float[] vmax = _maxExpAvgSq;");
+            }
+
+            UpdateLoopEmitter.Emit(writer, layout, (w, i, s, isDecayed) =>
+            {
+                bool applyDecoupled = decoupled && isDecayed;
+                bool applyCoupled = !decoupled && isDecayed;
+                w.Line($"float p{s} = {(applyDecoupled ? $"p[{i}] * decayFactor" : $"p[{i}]")};");
+                w.Line($"float g{s} = {(applyCoupled ? math.Fma($"p{s}", "weightDecay", $"g[{i}]") : $"g[{i}]")};");
+                w.Line($"float m{s} = {math.Fma($"g{s}", "oneMinusBeta1", $"m[{i}] * beta1")};");
+                w.Line($"float v{s} = {math.Fma($"oneMinusBeta2 * g{s}", $"g{s}", $"v[{i}] * beta2")};");
+                w.Line($"m[{i}] = m{s};");
+                w.Line($"v[{i}] = v{s};");
+                if (amsgrad)
+                {
+                    w.Line($"v{s} = {math.Max($"vmax[{i}]", $"v{s}")};");
+                    w.Line($"vmax[{i}] = v{s};");
+                }
+
+                w.Line($"p[{i}] = p{s} + (negStepSize * m{s} / ({math.Sqrt($"v{s}")} / biasCorrection2Sqrt + epsilon));");
+            });
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using WeightDecay.Edge.Generators.Model;
+
+namespace WeightDecay.Edge.Generators.Emit;
+
+/// <summary>
+/// Emits <c>SgdOptimizer</c>: torch.optim.SGD with coupled L2 weight decay, momentum, dampening
+/// and Nesterov momentum. Per element, with every <c>add(alpha)</c> fused as torch's CPU kernel:
+/// <code>
+/// d = g + weight_decay * p                      (decayed tensors only)
+/// b = d on the first momentum step, else momentum * b + (1 - dampening) * d
+/// d = nesterov ? d + momentum * b : b            (with momentum)
+/// p = p - lr * d
+/// </code>
+/// </summary>
+internal static class SgdEmitter
+{
+    private const string NesterovMessage = "\"Nesterov momentum requires Momentum > 0 and Dampening = 0 (set Momentum first).\"";
+
+    private static readonly HyperParameter[] Parameters =
+    {
+        new("LearningRate", "lr", 1e-3f, Validation.NonNegative, "The learning rate."),
+        new("Momentum", "momentum", 0f, Validation.NonNegative, "The momentum factor; 0 disables momentum.",
+            new[]
+            {
+                $"if (_nesterov && value == 0f) {{ throw new global::System.ArgumentException({NesterovMessage}, \"Momentum\"); }}",
+                "if (value != 0f && _momentumBuffer.Length == 0) { _momentumBuffer = new float[ParameterCount]; }",
+            }),
+        new("Dampening", "dampening", 0f, Validation.None, "Dampening for momentum: the buffer adds (1 - Dampening) times the gradient.",
+            new[] { $"if (_nesterov && value != 0f) {{ throw new global::System.ArgumentException({NesterovMessage}, \"Dampening\"); }}" }),
+        new("WeightDecay", "weight_decay", 0f, Validation.NonNegative,
+            "Coupled L2 weight decay λ: λ·p is added to the gradient of decayed tensors (the penalty (λ/2)·Σp²)."),
+    };
+
+    public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math)
+    {
+        string[] summary =
+        {
+            $"Stochastic gradient descent for <see cref=\"{layout.ClassName}\"/>, as torch.optim.SGD: optional momentum,",
+            "dampening and Nesterov momentum, and coupled L2 weight decay (<see cref=\"WeightDecay\"/> times the",
+            "parameter is added to its gradient). Tensors declared with <c>Decay = false</c> are never decayed.",
+            "<see cref=\"Step\"/> allocates nothing.",
+        };
+        string[] state =
+        {
+            "private float[] _momentumBuffer = NoState;",
+            "private bool _momentumBufferInitialized;",
+            "private bool _nesterov;",
+        };
+        using (OptimizerEmitter.OpenClass(writer, layout, profile, "SgdOptimizer", summary, state, Parameters))
+        {
+            WriteNesterovProperty(writer);
+            WriteStep(writer);
+            WriteUpdate(writer, layout, math, "UpdatePlain", "float negLearningRate, float weightDecay", Variant.Plain);
+            string momentumParameters = "float negLearningRate, float weightDecay, float bufferScale, float bufferGradientScale";
+            WriteUpdate(writer, layout, math, "UpdateMomentum", momentumParameters, Variant.Momentum);
+            WriteUpdate(writer, layout, math, "UpdateNesterov", momentumParameters + ", float momentum", Variant.Nesterov);
+        }
+    }
+
+    private enum Variant
+    {
+        Plain,
+        Momentum,
+        Nesterov,
+    }
+
+    private static void WriteNesterovProperty(CodeWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>Whether to use Nesterov momentum. torch.optim: <c>nesterov</c>; default false.</summary>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">Set to true while Momentum is 0 or Dampening is not 0; the optimizer is left unchanged.</exception>");
+        using (writer.OpenBlock("public bool Nesterov"))
+        {
+            writer.Line("get { return _nesterov; }");
+            using (writer.OpenBlock("set"))
+            {
+                writer.Line($"if (value && (_momentum == 0f || _dampening != 0f)) {{ throw new global::System.ArgumentException({NesterovMessage}, \"Nesterov\"); }}");
+                writer.Line("_nesterov = value;");
+            }
+        }
+    }
+
+    private static void WriteStep(CodeWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>Updates <c>Parameters</c> in place from <c>Gradients</c>, as one call of torch.optim.SGD's <c>step()</c>.</summary>");
+        using (writer.OpenBlock("public void Step()"))
+        {
+            writer.Line("float negLearningRate = (float)(-_learningRateValue);");
+            using (writer.OpenBlock("if (_momentum == 0f)"))
+            {
+                writer.Line("UpdatePlain(negLearningRate, _weightDecay);");
+            }
+
+            using (writer.OpenBlock("else"))
+            {
+                writer.Line("// torch starts the buffer as a copy of the first gradient: scale 0 on the (zero) buffer, 1 on the gradient.");
+                writer.Line("float bufferScale = _momentumBufferInitialized ? _momentum : 0f;");
+                writer.Line("float bufferGradientScale = _momentumBufferInitialized ? (float)(1.0 - _dampeningValue) : 1f;");
+                using (writer.OpenBlock("if (_nesterov)"))
+                {
+                    writer.Line("UpdateNesterov(negLearningRate, _weightDecay, bufferScale, bufferGradientScale, _momentum);");
+                }
+
+                using (writer.OpenBlock("else"))
+                {
+                    writer.Line("UpdateMomentum(negLearningRate, _weightDecay, bufferScale, bufferGradientScale);");
+                }
+
+                writer.Line("_momentumBufferInitialized = true;");
+            }
+
+            writer.Line("StepCount++;");
+        }
+    }
+
+    // private void UpdateMomentum(float negLearningRate, float weightDecay, float bufferScale, float bufferGradientScale)
+    // {
+    //     float[] p = _model.Parameters; float[] g = _model.Gradients; float[] b = _momentumBuffer;
+    //     <one unrolled pass per run of tensors; see UpdateLoopEmitter>
+    // }
+    private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, ScalarMath math, string name, string parameters, Variant variant)
+    {
+        writer.Line();
+        using (writer.OpenBlock($"private void {name}({parameters})"))
+        {
+            writer.Line("float[] p = _model.Parameters;");
+            writer.Line("float[] g = _model.Gradients;");
+            if (variant != Variant.Plain)
+            {
+                writer.Line("float[] b = _momentumBuffer;");
+            }
+
+            UpdateLoopEmitter.Emit(writer, layout, (w, i, s, decay) =>
+            {
+                w.Line($"float p{s} = p[{i}];");
+                string gradient = decay ? math.Fma($"p{s}", "weightDecay", $"g[{i}]") : $"g[{i}]";
+                w.Line($"float d{s} = {gradient};");
+                string direction = $"d{s}";
+                if (variant != Variant.Plain)
+                {
+                    w.Line($"float b{s} = {math.Fma($"d{s}", "bufferGradientScale", $"b[{i}] * bufferScale")};");
+                    w.Line($"b[{i}] = b{s};");
+                    direction = variant == Variant.Nesterov ? math.Fma($"b{s}", "momentum", $"d{s}") : $"b{s}";
+                }
+
+                w.Line($"p[{i}] = {math.Fma(direction, "negLearningRate", $"p{s}")};");
+            });
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace WeightDecay.Edge.Generators.Model;
+
+/// <summary>
+/// Everything the emitter needs to know about one <c>[ModelLayout]</c> class. Holds only strings,
+/// numbers and equatable arrays (no symbols, syntax or locations), so two parses of an unchanged
+/// declaration compare equal and the pipeline skips emission.
+/// </summary>
+internal sealed record LayoutSpec(
+    string? Namespace,
+    string ClassName,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    EquatableArray<TensorSpec> Tensors,
+    OptimizerKinds Optimizers)
+{
+    /// <summary>Total number of scalars over all tensors.</summary>
+    public int ParameterCount => Tensors.Count == 0 ? 0 : Tensors[Tensors.Count - 1].Offset + Tensors[Tensors.Count - 1].Length;
+
+    /// <summary>The fully qualified name, used for the generated file's hint name.</summary>
+    public string FullName
+    {
+        get
+        {
+            var name = new System.Text.StringBuilder();
+            if (Namespace is not null)
+            {
+                name.Append(Namespace).Append('.');
+            }
+
+            foreach (ContainingTypeSpec type in ContainingTypes)
+            {
+                name.Append(type.Name).Append('.');
+            }
+
+            return name.Append(ClassName).ToString();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace WeightDecay.Edge.Generators.Model;
+
+/// <summary>One <c>[Tensor]</c> of a layout, with its place in the flat buffers.</summary>
+/// <param name="Name">The identifier the user gave; generated members are named after it.</param>
+/// <param name="Shape">The dimensions, outermost first (row-major).</param>
+/// <param name="Offset">Index of the tensor's first scalar in <c>Parameters</c>.</param>
+/// <param name="Length">Number of scalars: the product of <paramref name="Shape"/>.</param>
+/// <param name="Decay">Whether weight decay applies to this tensor.</param>
+internal sealed record TensorSpec(string Name, EquatableArray<int> Shape, int Offset, int Length, bool Decay);

@@ -1,0 +1,78 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using WeightDecay.Edge.Generators.Diagnostics;
+using WeightDecay.Edge.Generators.Emit;
+using WeightDecay.Edge.Generators.Model;
+using WeightDecay.Edge.Generators.Parse;
+
+namespace WeightDecay.Edge.Generators;
+
+/// <summary>
+/// Generates buffers, constants and specialised optimizers for every class marked
+/// <c>[ModelLayout]</c>.
+/// </summary>
+/// <remarks>
+/// Caching rules: the parse step turns each layout into a <see cref="LayoutParseResult"/> made only
+/// of values (no symbols, syntax or locations that would root a compilation), and the target
+/// profile is reduced to a small record. An edit that changes neither leaves every later step
+/// Cached or Unchanged, so no source is re-emitted. Sources and diagnostics flow on separate
+/// outputs, so a diagnostic's location moving does not force re-emission.
+/// </remarks>
+[Generator(LanguageNames.CSharp)]
+public sealed class ModelLayoutGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        context.RegisterPostInitializationOutput(static output =>
+        {
+            output.AddSource(PostInitializationSources.AttributesHintName, PostInitializationSources.Attributes);
+            output.AddSource(PostInitializationSources.HyperParametersHintName, PostInitializationSources.HyperParameters);
+        });
+
+        IncrementalValuesProvider<LayoutParseResult> layouts = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                PostInitializationSources.ModelLayoutAttributeName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntaxContext, cancellationToken) => LayoutParser.Parse(syntaxContext, cancellationToken))
+            .WithTrackingName(TrackingNames.Parse);
+
+        IncrementalValueProvider<TargetProfile> profile = context.CompilationProvider
+            .Select(static (compilation, _) => ReadProfile(compilation))
+            .WithTrackingName(TrackingNames.Profile);
+
+        context.RegisterSourceOutput(
+            layouts.Select(static (result, _) => result.Diagnostics).WithTrackingName(TrackingNames.Diagnostics),
+            static (output, diagnostics) =>
+            {
+                foreach (DiagnosticInfo diagnostic in diagnostics)
+                {
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            });
+
+        IncrementalValuesProvider<(LayoutSpec Spec, TargetProfile Profile)> toEmit = layouts
+            .Select(static (result, _) => result.Spec)
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .Combine(profile)
+            .WithTrackingName(TrackingNames.Emit);
+
+        context.RegisterSourceOutput(toEmit, static (output, pair) =>
+            output.AddSource(LayoutEmitter.HintName(pair.Spec), LayoutEmitter.Emit(pair.Spec, pair.Profile)));
+    }
+
+    private static TargetProfile ReadProfile(Compilation compilation)
+    {
+        INamedTypeSymbol? mathF = compilation.GetTypeByMetadataName("System.MathF");
+        bool hasFma = mathF is not null && !mathF.GetMembers("FusedMultiplyAdd").IsEmpty;
+        bool supportsNullable = compilation is CSharpCompilation csharp && csharp.LanguageVersion >= LanguageVersion.CSharp8;
+        return new TargetProfile(
+            HasSpan: compilation.GetTypeByMetadataName("System.Span`1") is not null,
+            HasMathF: hasFma,
+            HasSystemMath: compilation.GetTypeByMetadataName("System.Math") is not null,
+            HasRuntimeLibrary: compilation.GetTypeByMetadataName("WeightDecay.Edge.IOptimizer") is not null,
+            SupportsNullable: supportsNullable);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using WeightDecay.Edge.Generators.Diagnostics;
+
+namespace WeightDecay.Edge.Generators.Parse;
+
+/// <summary>
+/// The member names the generator will add to a layout, so that a tensor whose name (or whose
+/// <c>Offset</c>, <c>Length</c> or <c>Gradient</c> member) clashes with another gets a diagnostic
+/// instead of a confusing compiler error in generated code.
+/// </summary>
+internal sealed class GeneratedNames
+{
+    /// <summary>Members every layout gets, whatever its tensors.</summary>
+    public static readonly string[] LayoutMembers =
+    {
+        "ParameterCount", "Parameters", "Gradients", "ZeroGrad", "SgdOptimizer", "AdamOptimizer", "AdamWOptimizer",
+    };
+
+    /// <summary>The suffixes of the members generated for each tensor (the empty one is the tensor view).</summary>
+    public static readonly string[] TensorMemberSuffixes = { string.Empty, "Offset", "Length", "Gradient" };
+
+    private static readonly string[] ObjectMembers =
+    {
+        "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals",
+    };
+
+    private readonly Dictionary<string, string> _owners = new();
+    private readonly HashSet<string> _tensorNames = new();
+    private readonly INamedTypeSymbol _type;
+
+    public GeneratedNames(INamedTypeSymbol type)
+    {
+        _type = type;
+        _owners[type.Name] = "is the name of the layout class";
+        foreach (string member in LayoutMembers)
+        {
+            _owners[member] = "every layout generates";
+        }
+
+        foreach (string member in ObjectMembers)
+        {
+            _owners[member] = "every object already has";
+        }
+    }
+
+    /// <summary>Reserves the tensor's members, or reports why it cannot have them.</summary>
+    public bool TryClaim(string tensorName, Location location, List<DiagnosticInfo> diagnostics, string layoutName)
+    {
+        if (!_tensorNames.Add(tensorName))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateTensorName, location, layoutName, tensorName));
+            return false;
+        }
+
+        foreach (string suffix in TensorMemberSuffixes)
+        {
+            string member = tensorName + suffix;
+            string? owner = _owners.TryGetValue(member, out string? known)
+                ? known
+                : _type.MemberNames.Contains(member) ? "the class already declares" : null;
+            if (owner is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TensorNameCollision, location, tensorName, member, owner));
+                return false;
+            }
+        }
+
+        foreach (string suffix in TensorMemberSuffixes)
+        {
+            _owners[tensorName + suffix] = "the tensor '" + tensorName + "' also generates";
+        }
+
+        return true;
+    }
+}

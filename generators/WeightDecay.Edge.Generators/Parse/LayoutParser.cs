@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using WeightDecay.Edge.Generators.Diagnostics;
+using WeightDecay.Edge.Generators.Emit;
+using WeightDecay.Edge.Generators.Model;
+
+namespace WeightDecay.Edge.Generators.Parse;
+
+/// <summary>
+/// Turns a class marked <c>[ModelLayout]</c> into a <see cref="LayoutSpec"/> and its diagnostics.
+/// This is the only stage that sees symbols and syntax; nothing it returns holds on to them.
+/// </summary>
+internal static class LayoutParser
+{
+    public static LayoutParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+        {
+            return new LayoutParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        Location location = declaration.Identifier.GetLocation();
+        bool canEmit = CheckDeclaration(type, declaration, location, diagnostics);
+        EquatableArray<ContainingTypeSpec> containingTypes = ParseContainingTypes(type, location, diagnostics, ref canEmit);
+
+        cancellationToken.ThrowIfCancellationRequested();
+        List<TensorSpec> tensors = TensorParser.Parse(type, location, diagnostics, ref canEmit, cancellationToken);
+        OptimizerKinds optimizers = ParseOptimizers(type);
+        if (optimizers == OptimizerKinds.None)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoOptimizer, location, type.Name));
+        }
+
+        LayoutSpec? spec = canEmit
+            ? new LayoutSpec(
+                type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+                type.Name,
+                containingTypes,
+                tensors.ToEquatableArray(),
+                optimizers)
+            : null;
+        return new LayoutParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    private static bool CheckDeclaration(INamedTypeSymbol type, ClassDeclarationSyntax declaration, Location location, List<DiagnosticInfo> diagnostics)
+    {
+        bool canEmit = true;
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutNotPartial, location, type.Name));
+            canEmit = false;
+        }
+
+        if (type.IsStatic)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutIsStatic, location, type.Name));
+            canEmit = false;
+        }
+
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.TypeParameters.Length > 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutIsGeneric, location, type.Name));
+                canEmit = false;
+                break;
+            }
+        }
+
+        return canEmit;
+    }
+
+    private static EquatableArray<ContainingTypeSpec> ParseContainingTypes(
+        INamedTypeSymbol type, Location location, List<DiagnosticInfo> diagnostics, ref bool canEmit)
+    {
+        var containingTypes = new List<ContainingTypeSpec>();
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (!IsPartial(outer))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, location, type.Name, outer.Name));
+                canEmit = false;
+            }
+
+            containingTypes.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Name));
+        }
+
+        return containingTypes.ToEquatableArray();
+    }
+
+    private static bool IsPartial(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Length > 0 &&
+        type.DeclaringSyntaxReferences.All(reference =>
+            reference.GetSyntax() is TypeDeclarationSyntax syntax && syntax.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+    private static string Keyword(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        _ => "class",
+    };
+
+    private static OptimizerKinds ParseOptimizers(INamedTypeSymbol type)
+    {
+        OptimizerKinds kinds = OptimizerKinds.None;
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            kinds |= attribute.AttributeClass?.ToDisplayString() switch
+            {
+                PostInitializationSources.SgdAttributeName => OptimizerKinds.Sgd,
+                PostInitializationSources.AdamAttributeName => OptimizerKinds.Adam,
+                PostInitializationSources.AdamWAttributeName => OptimizerKinds.AdamW,
+                _ => OptimizerKinds.None,
+            };
+        }
+
+        return kinds;
+    }
+}

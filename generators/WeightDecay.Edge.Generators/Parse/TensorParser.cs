@@ -1,0 +1,160 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using WeightDecay.Edge.Generators.Diagnostics;
+using WeightDecay.Edge.Generators.Emit;
+using WeightDecay.Edge.Generators.Model;
+
+namespace WeightDecay.Edge.Generators.Parse;
+
+/// <summary>
+/// Reads the <c>[Tensor]</c> attributes of a layout, checks each (name, shape, size) and places the
+/// tensors one after another in the flat buffers.
+/// </summary>
+internal static class TensorParser
+{
+    public static List<TensorSpec> Parse(
+        INamedTypeSymbol type,
+        Location layoutLocation,
+        List<DiagnosticInfo> diagnostics,
+        ref bool canEmit,
+        CancellationToken cancellationToken)
+    {
+        var tensors = new List<TensorSpec>();
+        var names = new GeneratedNames(type);
+        long offset = 0;
+        bool sawTensorAttribute = false;
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (attribute.AttributeClass?.ToDisplayString() != PostInitializationSources.TensorAttributeName)
+            {
+                continue;
+            }
+
+            sawTensorAttribute = true;
+            Location location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? layoutLocation;
+            if (!TryReadTensor(attribute, type.Name, location, diagnostics, names, out string name, out ImmutableArray<int> shape, out long length, out bool decay))
+            {
+                canEmit = false;
+                continue;
+            }
+
+            tensors.Add(new TensorSpec(name, shape.ToEquatableArray(), (int)System.Math.Min(offset, int.MaxValue), (int)length, decay));
+            offset += length;
+        }
+
+        if (!sawTensorAttribute)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoTensors, layoutLocation, type.Name));
+            canEmit = false;
+        }
+        else if (offset > int.MaxValue)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.SizeOverflow, layoutLocation, type.Name, offset.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
+            canEmit = false;
+        }
+
+        return tensors;
+    }
+
+    private static bool TryReadTensor(
+        AttributeData attribute,
+        string layoutName,
+        Location location,
+        List<DiagnosticInfo> diagnostics,
+        GeneratedNames names,
+        out string name,
+        out ImmutableArray<int> shape,
+        out long length,
+        out bool decay)
+    {
+        name = string.Empty;
+        shape = ImmutableArray<int>.Empty;
+        length = 0;
+        decay = ReadDecay(attribute);
+
+        // A constructor that did not bind is already a compiler error; say nothing more.
+        if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Length != 2)
+        {
+            return false;
+        }
+
+        if (attribute.ConstructorArguments[0].Value is not string text || text.Length == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingTensorName, location, layoutName));
+            return false;
+        }
+
+        name = text;
+        if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTensorName, location, name));
+            return false;
+        }
+
+        if (!names.TryClaim(name, location, diagnostics, layoutName))
+        {
+            return false;
+        }
+
+        return TryReadShape(attribute.ConstructorArguments[1], name, location, diagnostics, out shape, out length);
+    }
+
+    private static bool TryReadShape(
+        TypedConstant argument,
+        string name,
+        Location location,
+        List<DiagnosticInfo> diagnostics,
+        out ImmutableArray<int> shape,
+        out long length)
+    {
+        shape = ImmutableArray<int>.Empty;
+        length = 1;
+        if (argument.Kind != TypedConstantKind.Array || argument.IsNull || argument.Values.Length == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingShape, location, name));
+            return false;
+        }
+
+        var dimensions = ImmutableArray.CreateBuilder<int>(argument.Values.Length);
+        bool valid = true;
+        for (int i = 0; i < argument.Values.Length; i++)
+        {
+            int dimension = argument.Values[i].Value is int value ? value : 0;
+            if (dimension < 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.InvalidDimension,
+                    location,
+                    name,
+                    i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    dimension.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                valid = false;
+                continue;
+            }
+
+            dimensions.Add(dimension);
+            length = System.Math.Min(length * dimension, (long)int.MaxValue + 1); // saturate: only "too large" matters.
+        }
+
+        shape = dimensions.ToImmutable();
+        return valid;
+    }
+
+    private static bool ReadDecay(AttributeData attribute)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == "Decay" && argument.Value.Value is bool decay)
+            {
+                return decay;
+            }
+        }
+
+        return true;
+    }
+}
