@@ -29,6 +29,7 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
         {
             output.AddSource(PostInitializationSources.AttributesHintName, PostInitializationSources.Attributes);
             output.AddSource(PostInitializationSources.HyperParametersHintName, PostInitializationSources.HyperParameters);
+            output.AddSource(PostInitializationSources.FloatMathHintName, PostInitializationSources.FloatMath);
         });
 
         IncrementalValuesProvider<LayoutParseResult> layouts = context.SyntaxProvider

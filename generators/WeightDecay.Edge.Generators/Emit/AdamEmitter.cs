@@ -151,10 +151,15 @@ internal static class AdamEmitter
                 w.Line($"float v{s} = {math.Fma($"oneMinusBeta2 * g{s}", $"g{s}", $"v[{i}] * beta2")};");
                 w.Line($"m[{i}] = m{s};");
                 w.Line($"v[{i}] = v{s};");
-                if (amsgrad)
+                if (amsgrad && math.HasMaxFunction)
                 {
                     w.Line($"v{s} = {math.Max($"vmax[{i}]", $"v{s}")};");
                     w.Line($"vmax[{i}] = v{s};");
+                }
+                else if (amsgrad)
+                {
+                    w.Line($"float w{s} = vmax[{i}];");
+                    w.Line($"if (w{s} > v{s}) {{ v{s} = w{s}; }} else {{ vmax[{i}] = v{s}; }}");
                 }
 
                 w.Line($"p[{i}] = p{s} + (negStepSize * m{s} / ({math.Sqrt($"v{s}")} / biasCorrection2Sqrt + epsilon));");

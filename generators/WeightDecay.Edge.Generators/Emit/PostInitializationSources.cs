@@ -10,6 +10,7 @@ internal static class PostInitializationSources
 {
     public const string AttributesHintName = "WeightDecay.Edge.Attributes.g.cs";
     public const string HyperParametersHintName = "WeightDecay.Edge.HyperParameters.g.cs";
+    public const string FloatMathHintName = "WeightDecay.Edge.FloatMath.g.cs";
 
     public const string ModelLayoutAttributeName = "WeightDecay.Edge.ModelLayoutAttribute";
     public const string TensorAttributeName = "WeightDecay.Edge.TensorAttribute";
@@ -167,6 +168,98 @@ namespace WeightDecay.Edge.Generated
         {
             double whole = (double)(long)value;
             return value - whole >= 0.5 ? whole + 1.0 : whole;
+        }
+    }
+}
+""";
+
+    public const string FloatMath = Header + """
+namespace WeightDecay.Edge.Generated
+{
+    /// <summary>
+    /// Square root and power for targets whose mscorlib has no <c>System.Math</c> (nanoFramework
+    /// without the nanoFramework.System.Math package). Generated code calls these only there.
+    /// </summary>
+    internal static class FloatMath
+    {
+        /// <summary>
+        /// The correctly rounded square root of a float (as <c>MathF.Sqrt</c>): the double Newton
+        /// iteration below is within an ulp of a double, and the square root of a float is never
+        /// that close to the midpoint between two floats, so rounding it to float is exact.
+        /// </summary>
+        public static float Sqrt(float x)
+        {
+            return (float)SqrtDouble(x);
+        }
+
+        /// <summary>Square root in double, within one ulp; NaN for negative input, as <c>Math.Sqrt</c>.</summary>
+        public static double SqrtDouble(double x)
+        {
+            if (double.IsNaN(x) || x == 0.0 || double.IsPositiveInfinity(x))
+            {
+                return x; // Keeps the sign of -0, as IEEE 754 requires.
+            }
+
+            if (x < 0.0)
+            {
+                return double.NaN;
+            }
+
+            // x = f * 4^k with f in [1, 4): sqrt(x) = sqrt(f) * 2^k. Scaling by powers of two is exact.
+            double f = x;
+            double scale = 1.0;
+            while (f >= 4294967296.0)
+            {
+                f *= 2.3283064365386963E-10; // 2^-32
+                scale *= 65536.0;
+            }
+
+            while (f < 2.3283064365386963E-10)
+            {
+                f *= 4294967296.0;
+                scale *= 1.52587890625E-05; // 2^-16
+            }
+
+            while (f >= 4.0)
+            {
+                f *= 0.25;
+                scale *= 2.0;
+            }
+
+            while (f < 1.0)
+            {
+                f *= 4.0;
+                scale *= 0.5;
+            }
+
+            // Start within 10% of sqrt(f) on [1, 4); Newton's method squares the error each step:
+            // 0.1, 5e-3, 1.3e-5, 8e-11, 3e-21, below a double's precision after four steps.
+            double y = 0.6 + (0.4 * f);
+            y = 0.5 * (y + (f / y));
+            y = 0.5 * (y + (f / y));
+            y = 0.5 * (y + (f / y));
+            y = 0.5 * (y + (f / y));
+            y = 0.5 * (y + (f / y));
+            return y * scale;
+        }
+
+        /// <summary><paramref name="x"/> to the power <paramref name="n"/> (n &gt;= 0) by repeated squaring.</summary>
+        public static double Pow(double x, long n)
+        {
+            double result = 1.0;
+            double power = x;
+            while (n > 0)
+            {
+                if ((n & 1) != 0)
+                {
+                    result *= power;
+                }
+
+                power *= power;
+                n >>= 1;
+            }
+
+            return result;
         }
     }
 }
