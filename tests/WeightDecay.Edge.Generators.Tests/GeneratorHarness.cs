@@ -1,0 +1,176 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace WeightDecay.Edge.Generators.Tests;
+
+/// <summary>
+/// Runs <see cref="ModelLayoutGenerator"/> the way the compiler does, without the Roslyn testing
+/// packages (not served here): sources become a <see cref="CSharpCompilation"/> over the running
+/// runtime's assemblies, a <see cref="CSharpGeneratorDriver"/> with step tracking runs the
+/// generator, and the result keeps everything a test asserts on.
+/// </summary>
+internal static class GeneratorHarness
+{
+    /// <summary>The usual first line of a layout file.</summary>
+    public const string Using = "using WeightDecay.Edge;\n";
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> s_frameworkReferences = new(LoadFrameworkReferences);
+    private static readonly Lazy<MetadataReference> s_runtimeLibrary = new(
+        () => MetadataReference.CreateFromFile(typeof(global::WeightDecay.Edge.IModelLayout).Assembly.Location));
+
+    /// <summary>Parse options for the inputs and (through the driver) for the generated trees.</summary>
+    public static CSharpParseOptions ParseOptions(LanguageVersion version = LanguageVersion.Latest) =>
+        new(version, DocumentationMode.Diagnose);
+
+    /// <summary>The framework assemblies of the running runtime (net8.0 or net10.0), never the runtime library.</summary>
+    public static ImmutableArray<MetadataReference> FrameworkReferences => s_frameworkReferences.Value;
+
+    /// <summary>The WeightDecay.Edge runtime library (IModelLayout, IOptimizer, TensorInfo).</summary>
+    public static MetadataReference RuntimeLibrary => s_runtimeLibrary.Value;
+
+    public static CSharpCompilation CreateCompilation(
+        IEnumerable<(string Path, string Text)> sources,
+        bool withRuntimeLibrary = false,
+        LanguageVersion version = LanguageVersion.Latest)
+    {
+        CSharpParseOptions parseOptions = ParseOptions(version);
+        IEnumerable<SyntaxTree> trees = sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, parseOptions, source.Path));
+        IEnumerable<MetadataReference> references = withRuntimeLibrary
+            ? FrameworkReferences.Add(RuntimeLibrary)
+            : FrameworkReferences;
+        return CSharpCompilation.Create(
+            "LayoutUnderTest",
+            trees,
+            references,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: version.MapSpecifiedToEffectiveVersion() >= LanguageVersion.CSharp8
+                    ? NullableContextOptions.Enable
+                    : NullableContextOptions.Disable,
+                warningLevel: 9999));
+    }
+
+    /// <summary>A driver for the generator with step tracking, producing trees with the given options.</summary>
+    public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null) =>
+        CSharpGeneratorDriver.Create(
+            new[] { new ModelLayoutGenerator().AsSourceGenerator() },
+            parseOptions: parseOptions ?? ParseOptions(),
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator once over sources named <c>/src/File0.cs</c>, <c>/src/File1.cs</c>, ...</summary>
+    public static GeneratorRun Run(params string[] sources) => Run(Named(sources));
+
+    /// <summary>Runs the generator once, with the runtime library referenced.</summary>
+    public static GeneratorRun RunWithRuntimeLibrary(params string[] sources) => Run(Named(sources), withRuntimeLibrary: true);
+
+    public static GeneratorRun Run(
+        IEnumerable<(string Path, string Text)> sources,
+        bool withRuntimeLibrary = false,
+        LanguageVersion version = LanguageVersion.Latest)
+    {
+        CSharpCompilation input = CreateCompilation(sources, withRuntimeLibrary, version);
+        return Run(CreateDriver(ParseOptions(version)), input);
+    }
+
+    /// <summary>Runs an existing driver (keeping its cache) over a compilation.</summary>
+    public static GeneratorRun Run(GeneratorDriver driver, CSharpCompilation input)
+    {
+        GeneratorDriver updated = driver.RunGeneratorsAndUpdateCompilation(
+            input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+        return new GeneratorRun(input, output, updated, updated.GetRunResult(), generatorDiagnostics);
+    }
+
+    public static IEnumerable<(string Path, string Text)> Named(IEnumerable<string> sources) =>
+        sources.Select((text, i) => ($"/src/File{i}.cs", text));
+
+    /// <summary>
+    /// Framework assemblies only: the trusted platform assemblies also list the test's own
+    /// dependencies (Roslyn, xunit, and the runtime library, which must stay out of "absent" runs).
+    /// </summary>
+    private static ImmutableArray<MetadataReference> LoadFrameworkReferences()
+    {
+        string paths = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string
+            ?? throw new InvalidOperationException("The runtime lists no trusted platform assemblies.");
+        return paths.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(path => IsFrameworkAssembly(Path.GetFileNameWithoutExtension(path)))
+            .OrderBy(path => path, StringComparer.Ordinal)
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToImmutableArray();
+    }
+
+    private static bool IsFrameworkAssembly(string name) =>
+        name is "mscorlib" or "netstandard" or "Microsoft.CSharp" or "Microsoft.VisualBasic" or "Microsoft.VisualBasic.Core"
+        || name.StartsWith("Microsoft.Win32.", StringComparison.Ordinal)
+        || (name.StartsWith("System", StringComparison.Ordinal) && !name.StartsWith("System.CodeDom", StringComparison.Ordinal));
+}
+
+/// <summary>The outcome of one generator run: the compilations before and after, and what the generator said.</summary>
+internal sealed record GeneratorRun(
+    CSharpCompilation Input,
+    Compilation Output,
+    GeneratorDriver Driver,
+    GeneratorDriverRunResult Result,
+    ImmutableArray<Diagnostic> GeneratorDiagnostics)
+{
+    private static readonly System.Lazy<ImmutableArray<string>> s_postInitializationHintNames = new(() =>
+        GeneratorHarness.CreateDriver()
+            .RunGenerators(GeneratorHarness.CreateCompilation(System.Array.Empty<(string, string)>()))
+            .GetRunResult().Results[0].GeneratedSources.Select(source => source.HintName).ToImmutableArray());
+
+    /// <summary>
+    /// Hint names of the sources every compilation gets, whatever its layouts: what the generator
+    /// emits for a compilation without layouts (so new helper files need no test change).
+    /// </summary>
+    public static ImmutableArray<string> PostInitializationHintNames => s_postInitializationHintNames.Value;
+
+    public GeneratorRunResult Single => Assert.Single(Result.Results);
+
+    /// <summary>The sources generated for layouts (everything but the attributes and helpers).</summary>
+    public ImmutableArray<GeneratedSourceResult> LayoutSources =>
+        Single.GeneratedSources.Where(source => !PostInitializationHintNames.Contains(source.HintName)).ToImmutableArray();
+
+    /// <summary>Diagnostics of the compilation with the generated sources added, warnings and errors only.</summary>
+    public ImmutableArray<Diagnostic> OutputDiagnostics =>
+        Output.GetDiagnostics().Where(diagnostic => diagnostic.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+
+    public string Source(string hintName) =>
+        Single.GeneratedSources.Single(source => source.HintName == hintName).SourceText.ToString();
+
+    /// <summary>Fails unless the generator ran to completion: no exception, no CS8785 or AD0001 anywhere.</summary>
+    public void AssertNoGeneratorCrash()
+    {
+        foreach (GeneratorRunResult result in Result.Results)
+        {
+            Assert.True(result.Exception is null, "The generator threw: " + result.Exception);
+        }
+
+        string[] crashIds = { "CS8785", "AD0001" };
+        Diagnostic[] crashes = GeneratorDiagnostics.Concat(Result.Diagnostics).Concat(Output.GetDiagnostics())
+            .Where(diagnostic => crashIds.Contains(diagnostic.Id))
+            .ToArray();
+        Assert.True(crashes.Length == 0, "The generator crashed: " + Describe(crashes));
+    }
+
+    /// <summary>Fails unless the output compilation has no warnings or errors.</summary>
+    public void AssertOutputCompilesCleanly()
+    {
+        ImmutableArray<Diagnostic> diagnostics = OutputDiagnostics;
+        Assert.True(diagnostics.IsEmpty, "The output compilation reported:\n" + Describe(diagnostics));
+    }
+
+    /// <summary>The text a diagnostic's location covers in the input (generator locations are file locations).</summary>
+    public string LocatedText(Diagnostic diagnostic)
+    {
+        FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+        SyntaxTree tree = Input.SyntaxTrees.Single(candidate => candidate.FilePath == span.Path);
+        return tree.GetText().ToString(diagnostic.Location.SourceSpan);
+    }
+
+    public static string Describe(IEnumerable<Diagnostic> diagnostics) =>
+        string.Join("\n", diagnostics.Select(diagnostic => diagnostic.ToString()));
+}
