@@ -4,6 +4,11 @@ using WeightDecay.Edge.Demo;
 
 // Fits a linear model to noisy synthetic data with each generated optimizer and prints the loss
 // falling. Until the digits fine-tuning demo lands, this is the repository's main job.
+if (args.Contains("--self-check"))
+{
+    return SelfCheck.Run();
+}
+
 const int Rows = 256;
 const int Epochs = 200;
 var random = new Random(7);
@@ -27,6 +32,7 @@ Console.WriteLine();
 Run("SGD (momentum 0.9, L2 1e-4)", m => new ToyRegression.SgdOptimizer(m) { LearningRate = 0.05f, Momentum = 0.9f, WeightDecay = 1e-4f });
 Run("Adam (L2 1e-4)", m => new ToyRegression.AdamOptimizer(m) { LearningRate = 0.05f, WeightDecay = 1e-4f });
 Run("AdamW (decoupled 1e-2)", m => new ToyRegression.AdamWOptimizer(m) { LearningRate = 0.05f, WeightDecay = 1e-2f });
+return 0;
 
 void Run(string name, Func<ToyRegression, IOptimizer> create)
 {
