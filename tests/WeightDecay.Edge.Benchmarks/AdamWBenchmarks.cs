@@ -1,0 +1,8 @@
+namespace WeightDecay.Edge.Benchmarks;
+
+/// <summary>AdamW (decoupled decay): lr 1e-3, wd 1e-2, betas (0.9, 0.999), eps 1e-8.</summary>
+public class AdamWBenchmarks : OptimizerBenchmarks
+{
+    /// <inheritdoc/>
+    protected override OptimizerKind Kind => OptimizerKind.AdamW;
+}
