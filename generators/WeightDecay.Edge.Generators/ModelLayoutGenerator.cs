@@ -30,6 +30,7 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
             output.AddSource(PostInitializationSources.AttributesHintName, PostInitializationSources.Attributes);
             output.AddSource(PostInitializationSources.HyperParametersHintName, PostInitializationSources.HyperParameters);
             output.AddSource(PostInitializationSources.FloatMathHintName, PostInitializationSources.FloatMath);
+            output.AddSource(PostInitializationSources.BuffersHintName, PostInitializationSources.Buffers);
         });
 
         IncrementalValuesProvider<LayoutParseResult> layouts = context.SyntaxProvider

@@ -112,9 +112,57 @@ internal static class LayoutEmitter
             writer.Line("global::System.Array.Clear(Gradients, 0, ParameterCount);");
         }
 
+        WriteCopyMethods(writer, profile);
         if (profile.HasRuntimeLibrary)
         {
             WriteRuntimeInterface(writer, layout);
+        }
+    }
+
+    // public void CopyParametersFrom(float[] source)
+    // {
+    //     global::WeightDecay.Edge.Generated.Buffers.RequireLength(source, ParameterCount, "source");
+    //     global::System.Array.Copy(source, Parameters, ParameterCount);
+    // }
+    // ...and CopyParametersTo, CopyGradientsFrom; with Span overloads where the target has Span<T>.
+    private static void WriteCopyMethods(CodeWriter writer, TargetProfile profile)
+    {
+        (string Name, string Buffer, string Argument, bool Into)[] methods =
+        {
+            ("CopyParametersFrom", "Parameters", "source", true),
+            ("CopyParametersTo", "Parameters", "destination", false),
+            ("CopyGradientsFrom", "Gradients", "source", true),
+        };
+        foreach ((string name, string buffer, string argument, bool into) in methods)
+        {
+            string what = into ? $"Copies <paramref name=\"{argument}\"/> into <see cref=\"{buffer}\"/>" : $"Copies <see cref=\"{buffer}\"/> into <paramref name=\"{argument}\"/>";
+            string copy = into ? $"{argument}, {buffer}" : $"{buffer}, {argument}";
+            writer.Line();
+            writer.Line($"/// <summary>{what}: exactly <see cref=\"ParameterCount\"/> values, in the flat layout.</summary>");
+            writer.Line($"/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"{argument}\"/> is null.</exception>");
+            writer.Line($"/// <exception cref=\"global::System.ArgumentException\">Its length is not <see cref=\"ParameterCount\"/>; nothing is copied.</exception>");
+            using (writer.OpenBlock($"public void {name}(float[] {argument})"))
+            {
+                writer.Line($"global::WeightDecay.Edge.Generated.Buffers.RequireLength({argument}, ParameterCount, \"{argument}\");");
+                writer.Line($"global::System.Array.Copy({copy}, ParameterCount);");
+            }
+
+            if (!profile.HasSpan)
+            {
+                continue;
+            }
+
+            string spanType = into ? "global::System.ReadOnlySpan<float>" : "global::System.Span<float>";
+            writer.Line();
+            writer.Line($"/// <summary>{what}: exactly <see cref=\"ParameterCount\"/> values, in the flat layout.</summary>");
+            writer.Line($"/// <exception cref=\"global::System.ArgumentException\">Its length is not <see cref=\"ParameterCount\"/>; nothing is copied.</exception>");
+            using (writer.OpenBlock($"public void {name}({spanType} {argument})"))
+            {
+                writer.Line($"global::WeightDecay.Edge.Generated.Buffers.RequireLength({argument}.Length, ParameterCount, \"{argument}\");");
+                writer.Line(into
+                    ? $"{argument}.CopyTo({buffer});"
+                    : $"new global::System.ReadOnlySpan<float>({buffer}).CopyTo({argument});");
+            }
         }
     }
 

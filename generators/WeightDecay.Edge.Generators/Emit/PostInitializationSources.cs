@@ -11,6 +11,7 @@ internal static class PostInitializationSources
     public const string AttributesHintName = "WeightDecay.Edge.Attributes.g.cs";
     public const string HyperParametersHintName = "WeightDecay.Edge.HyperParameters.g.cs";
     public const string FloatMathHintName = "WeightDecay.Edge.FloatMath.g.cs";
+    public const string BuffersHintName = "WeightDecay.Edge.Buffers.g.cs";
 
     public const string ModelLayoutAttributeName = "WeightDecay.Edge.ModelLayoutAttribute";
     public const string TensorAttributeName = "WeightDecay.Edge.TensorAttribute";
@@ -260,6 +261,37 @@ namespace WeightDecay.Edge.Generated
             }
 
             return result;
+        }
+    }
+}
+""";
+
+    public const string Buffers = Header + """
+namespace WeightDecay.Edge.Generated
+{
+    /// <summary>Checks on buffers handed to generated code, made before anything is written.</summary>
+    internal static class Buffers
+    {
+        /// <summary>Throws unless <paramref name="buffer"/> is non-null and has exactly <paramref name="length"/> elements.</summary>
+        public static void RequireLength(float[] buffer, int length, string name)
+        {
+            if (buffer == null)
+            {
+                throw new global::System.ArgumentNullException(name);
+            }
+
+            RequireLength(buffer.Length, length, name);
+        }
+
+        /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="length"/>.</summary>
+        public static void RequireLength(int actual, int length, string name)
+        {
+            if (actual != length)
+            {
+                throw new global::System.ArgumentException(
+                    name + " has " + actual.ToString() + " elements, but this layout has " + length.ToString() + " parameters; nothing was copied.",
+                    name);
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ internal sealed class GeneratedNames
     public static readonly string[] LayoutMembers =
     {
         "ParameterCount", "Parameters", "Gradients", "ZeroGrad", "SgdOptimizer", "AdamOptimizer", "AdamWOptimizer",
+        "CopyParametersFrom", "CopyParametersTo", "CopyGradientsFrom",
     };
 
     /// <summary>The suffixes of the members generated for each tensor (the empty one is the tensor view).</summary>
