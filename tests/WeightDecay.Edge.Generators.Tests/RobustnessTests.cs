@@ -1,0 +1,115 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace WeightDecay.Edge.Generators.Tests;
+
+/// <summary>
+/// Weird, half-typed and wrong declarations, as an IDE feeds them to the generator on every
+/// keystroke: whatever the compiler says about them, the generator must never throw.
+/// </summary>
+public class RobustnessTests
+{
+    private const string U = GeneratorHarness.Using;
+
+    private static readonly Dictionary<string, string[]> s_cases = new()
+    {
+        ["NameOfWrongType"] = new[] { U + "[ModelLayout][Tensor(5, 3)][Sgd] partial class Head { }" },
+        ["DimensionOfWrongType"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3.5)][Sgd] partial class Head { }" },
+        ["DimensionAsString"] = new[] { U + "[ModelLayout][Tensor(\"W\", \"3\")][Sgd] partial class Head { }" },
+        ["DecayOfWrongType"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3, Decay = 1)][Sgd] partial class Head { }" },
+        ["UnknownNamedArgument"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3, Size = 1)][Sgd] partial class Head { }" },
+        ["NoArguments"] = new[] { U + "[ModelLayout][Tensor()][Sgd] partial class Head { }" },
+        ["NoArgumentList"] = new[] { U + "[ModelLayout][Tensor][Sgd] partial class Head { }" },
+        ["UndefinedConstant"] = new[] { U + "[ModelLayout][Tensor(Name, Size)][Sgd] partial class Head { }" },
+        ["NonConstantArgument"] = new[] { U + "[ModelLayout][Tensor(\"W\", new System.Random().Next())][Sgd] partial class Head { }" },
+        ["ConstantsAndNameof"] = new[] { U + "[ModelLayout][Tensor(nameof(Head), Head.Size)][Sgd] partial class Head { const int Size = 3; }" },
+        ["NullShapeCast"] = new[] { U + "[ModelLayout][Tensor(\"W\", (int[])null)][Sgd] partial class Head { }" },
+        ["ShapeAsArray"] = new[] { U + "[ModelLayout][Tensor(\"W\", new[] { 3, 2 })][Sgd] partial class Head { }" },
+        ["HugeDimensions"] = new[] { U + "[ModelLayout][Tensor(\"W\", int.MaxValue, int.MaxValue, int.MaxValue)][Sgd] partial class Head { }" },
+        ["OneTensorOfIntMaxValue"] = new[] { U + "[ModelLayout][Tensor(\"W\", int.MaxValue)][Sgd] partial class Head { }" },
+        ["ModelLayoutWithArgument"] = new[] { U + "[ModelLayout(3)][Tensor(\"W\", 3)][Sgd(true)] partial class Head { }" },
+        ["OptimizerTwice"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd][Sgd] partial class Head { }" },
+        ["UnclosedAttribute"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3 partial class Head { }" },
+        ["UnclosedClass"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head {" },
+        ["NoClassName"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] partial class { }" },
+        ["AttributesOnly"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd]" },
+        ["UnterminatedString"] = new[] { U + "[ModelLayout][Tensor(\"W, 3)][Sgd] partial class Head { }" },
+        ["MissingUsing"] = new[] { "[ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head { }" },
+        ["FullyQualifiedAttributes"] = new[] { "[WeightDecay.Edge.ModelLayout][WeightDecay.Edge.Tensor(\"W\", 3)][WeightDecay.Edge.Sgd] partial class Head { }" },
+        ["AliasedAttributes"] = new[] { "using L = WeightDecay.Edge.ModelLayoutAttribute; using T = WeightDecay.Edge.TensorAttribute;\n[L][T(\"W\", 3)] partial class Head { }" },
+        ["Struct"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] partial struct Head { }" },
+        ["Record"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] partial record Head;" },
+        ["Interface"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] partial interface IHead { }" },
+        ["Enum"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] enum Head { A }" },
+        ["OnAMethod"] = new[] { U + "partial class Head { [ModelLayout] void M() { } }" },
+        ["CircularBase"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head : Head { }" },
+        ["BaseIsALayout"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Base { }\n[ModelLayout][Tensor(\"V\", 3)][Sgd] partial class Head : Base { }" },
+        ["SelfReferentialGeneric"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head<T> where T : Head<T> { }" },
+        ["TensorOnAnotherClass"] = new[] { U + "[ModelLayout][Sgd] partial class Head { }\n[Tensor(\"W\", 3)] class Other { }" },
+        ["SplitAcrossTwoFiles"] = new[]
+        {
+            U + "[ModelLayout][Tensor(\"W\", 3)] partial class Head { }",
+            U + "[Tensor(\"B\", 2, Decay = false)][Sgd] partial class Head { }",
+        },
+        ["SplitWithOnePartNotPartial"] = new[]
+        {
+            U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head { }",
+            U + "class Head { }",
+        },
+        ["ModelLayoutOnBothParts"] = new[]
+        {
+            U + "namespace Demo { [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head { } }",
+            U + "namespace Demo { [ModelLayout][Tensor(\"B\", 3)] partial class Head { } }",
+        },
+        ["ModelLayoutTwiceOnOnePart"] = new[] { U + "[ModelLayout, ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head { }" },
+        ["KeywordEscapedNames"] = new[] { U + "namespace @event { [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class @class { } }" },
+        ["FileLocalLayout"] = new[] { U + "[ModelLayout][Tensor(\"W\", 3)][Sgd] file partial class Head { }" },
+        ["UnicodeNames"] = new[] { U + "namespace Démo { [ModelLayout][Tensor(\"Wé\", 3)][Tensor(\"\\u0057x\", 2)][Sgd] partial class Tête { } }" },
+        ["InvisibleCharacterInName"] = new[] { U + "[ModelLayout][Tensor(\"W\\u200B\", 3)][Sgd] partial class Head { }" },
+        ["NestedInPartialInterface"] = new[] { U + "partial interface IOuter { [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head { } }" },
+        ["NestedInRefStruct"] = new[] { U + "ref partial struct Outer { [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head { } }" },
+        ["ManyTensors"] = new[] { U + "[ModelLayout]" + string.Concat(Enumerable.Range(0, 300).Select(i => $"[Tensor(\"T{i}\", {1 + (i % 7)})]")) + "[Sgd, Adam, AdamW] partial class Head { }" },
+        ["EmptyFile"] = new[] { string.Empty },
+        ["Garbage"] = new[] { "}}}{{{ [[[ ModelLayout ))) class" },
+    };
+
+    /// <summary>Cases that fail today; each has its own skipped test below, so the theories stay green.</summary>
+    private static readonly HashSet<string> s_knownBugs = new() { "KeywordEscapedNames", "ModelLayoutOnBothParts", "NoClassName" };
+
+    public static IEnumerable<object[]> CaseNames() =>
+        s_cases.Keys.Where(name => !s_knownBugs.Contains(name)).Select(name => new object[] { name });
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void GeneratorNeverThrows(string name) => AssertNeverThrows(name);
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void GeneratedSourcesAlwaysParse(string name) => AssertGeneratedSourcesParse(name);
+
+    [Fact(Skip = "bug: keyword-escaped names crash the generator: for 'namespace @event { ... partial class @class }' AddSource throws ArgumentException (hint name '@event.class.g.cs' has an invalid character '@'), reported as CS8785; the emitted text would also say 'partial class class' (type.Name is unescaped)")]
+    public void KeywordEscapedNames_DoNotCrash() => AssertNeverThrows("KeywordEscapedNames");
+
+    [Fact(Skip = "bug: [ModelLayout] on two parts of one partial class (already CS0579) crashes the generator: both parts are parsed and emitted under the same hint name 'Demo.Head.g.cs', so AddSource throws ArgumentException (CS8785)")]
+    public void ModelLayoutOnBothParts_DoesNotCrash() => AssertNeverThrows("ModelLayoutOnBothParts");
+
+    [Fact(Skip = "bug: a class with a missing identifier ('partial class { }', as typed mid-edit) still gets a generated file '.g.cs' that does not parse ('partial class ' with no name); the parser should skip declarations whose identifier is missing")]
+    public void NoClassName_EmitsNothingUnparsable() => AssertGeneratedSourcesParse("NoClassName");
+
+    private static void AssertNeverThrows(string name)
+    {
+        GeneratorHarness.Run(s_cases[name]).AssertNoGeneratorCrash();
+        GeneratorHarness.RunWithRuntimeLibrary(s_cases[name]).AssertNoGeneratorCrash();
+    }
+
+    /// <summary>Whatever the input, what the generator adds must at least be syntactically valid C#.</summary>
+    private static void AssertGeneratedSourcesParse(string name)
+    {
+        GeneratorRun run = GeneratorHarness.Run(s_cases[name]);
+        foreach (GeneratedSourceResult source in run.Single.GeneratedSources)
+        {
+            Assert.DoesNotContain(source.SyntaxTree.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+        }
+    }
+}
