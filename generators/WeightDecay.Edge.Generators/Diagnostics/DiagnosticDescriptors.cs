@@ -75,6 +75,31 @@ internal static class DiagnosticDescriptors
         "Tensor has no name",
         "A [Tensor] on '{0}' has a null or empty name: pass the tensor's name as the first argument");
 
+    public static readonly DiagnosticDescriptor DenseSizesDoNotChain = Error(
+        "WDE014",
+        "Dense layer sizes do not chain",
+        "The dense layer '{0}' takes {1} inputs, but the layer before it, '{2}', has {3} outputs: make each [Dense]'s inputs equal the previous [Dense]'s outputs");
+
+    public static readonly DiagnosticDescriptor InvalidDenseSize = Error(
+        "WDE015",
+        "Dense layer size must be positive",
+        "The dense layer '{0}' has {1} {2}, but a dense layer needs at least 1: use a positive size, e.g. [Dense(\"{0}\", 64, 32)]");
+
+    public static readonly DiagnosticDescriptor InvalidDenseName = Error(
+        "WDE016",
+        "Dense layer name is not a valid C# identifier",
+        "The dense layer name '{0}' is not a valid C# identifier (or is empty or a keyword), but tensors and members are generated from it: use letters, digits and '_', not starting with a digit");
+
+    public static readonly DiagnosticDescriptor DenseNameCollision = Error(
+        "WDE017",
+        "Dense layer name collides with another generated member",
+        "The dense layer '{0}' would generate the member '{1}', which {2}: rename the layer (or the clashing tensor or member)");
+
+    public static readonly DiagnosticDescriptor UnknownActivation = Error(
+        "WDE018",
+        "Unknown dense layer activation",
+        "The dense layer '{0}' uses the activation value {1}, which is not a member of Activation: use Activation.Identity, ReLU, Tanh or Sigmoid");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

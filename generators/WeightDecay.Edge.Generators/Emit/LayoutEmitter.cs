@@ -17,7 +17,7 @@ internal static class LayoutEmitter
     //     {
     //         partial class DigitsHead : global::WeightDecay.Edge.IModelLayout
     //         {
-    //             <constants, buffers, views>  <SgdOptimizer>  <AdamOptimizer>  <AdamWOptimizer>
+    //             <constants, buffers, views>  <dense passes, if any [Dense]>  <SgdOptimizer>  <AdamOptimizer>  <AdamWOptimizer>
     //         }
     //     }
     // }
@@ -40,6 +40,11 @@ internal static class LayoutEmitter
         {
             var math = new ScalarMath(profile);
             WriteLayoutMembers(writer, layout, profile);
+            if (layout.DenseLayers.Count > 0)
+            {
+                DenseLayerEmitter.Emit(writer, layout, profile);
+            }
+
             if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
             {
                 SgdEmitter.Emit(writer, layout, profile, math);

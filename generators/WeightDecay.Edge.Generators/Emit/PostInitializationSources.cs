@@ -18,6 +18,7 @@ internal static class PostInitializationSources
     public const string SgdAttributeName = "WeightDecay.Edge.SgdAttribute";
     public const string AdamAttributeName = "WeightDecay.Edge.AdamAttribute";
     public const string AdamWAttributeName = "WeightDecay.Edge.AdamWAttribute";
+    public const string DenseAttributeName = "WeightDecay.Edge.DenseAttribute";
 
     public const string Attributes = Header + """
 namespace WeightDecay.Edge
@@ -82,6 +83,63 @@ namespace WeightDecay.Edge
     internal sealed class AdamWAttribute : global::System.Attribute
     {
     }
+
+    /// <summary>The activation a <see cref="DenseAttribute"/> layer applies to its outputs.</summary>
+    internal enum Activation
+    {
+        /// <summary>No activation: <c>y = z</c> (logits for a cross-entropy output layer).</summary>
+        Identity = 0,
+
+        /// <summary><c>y = max(z, 0)</c>, derivative 0 at 0 (as torch).</summary>
+        ReLU = 1,
+
+        /// <summary><c>y = tanh(z)</c>.</summary>
+        Tanh = 2,
+
+        /// <summary><c>y = 1 / (1 + exp(-z))</c>.</summary>
+        Sigmoid = 3,
+    }
+
+    /// <summary>
+    /// Declares one fully connected layer <c>y = f(W x + b)</c> of a <see cref="ModelLayoutAttribute"/>
+    /// layout, as <c>torch.nn.Linear(inputs, outputs)</c> followed by the activation. It adds two
+    /// tensors in attribute order: <c>{name}Weight</c> of shape (outputs, inputs), row-major like
+    /// <c>Linear.weight</c>, decayed; and <c>{name}Bias</c> of shape (outputs), decayed only if
+    /// <see cref="BiasDecay"/> is set. Consecutive layers must chain (each one's inputs equal the
+    /// previous one's outputs); the generator then emits <c>Forward</c>, <c>Predict</c> and
+    /// gradient-accumulating backward passes.
+    /// </summary>
+    [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    internal sealed class DenseAttribute : global::System.Attribute
+    {
+        /// <summary>Declares a dense layer.</summary>
+        /// <param name="name">A C# identifier; the layer's tensors and buffers are named after it.</param>
+        /// <param name="inputs">Number of inputs, at least 1.</param>
+        /// <param name="outputs">Number of outputs, at least 1.</param>
+        public DenseAttribute(string name, int inputs, int outputs)
+        {
+            Name = name;
+            Inputs = inputs;
+            Outputs = outputs;
+            Activation = Activation.Identity;
+            BiasDecay = false;
+        }
+
+        /// <summary>The layer's name.</summary>
+        public string Name { get; private set; }
+
+        /// <summary>Number of inputs.</summary>
+        public int Inputs { get; private set; }
+
+        /// <summary>Number of outputs.</summary>
+        public int Outputs { get; private set; }
+
+        /// <summary>The activation applied to the outputs (default <see cref="global::WeightDecay.Edge.Activation.Identity"/>).</summary>
+        public Activation Activation { get; set; }
+
+        /// <summary>Whether weight decay applies to the bias (default false, as biases usually are not decayed).</summary>
+        public bool BiasDecay { get; set; }
+    }
 }
 """;
 
@@ -98,7 +156,8 @@ namespace WeightDecay.Edge.Generated
         /// 0.9f that is 0.9, not 0.89999997615814209. torch.optim receives hyperparameters as
         /// Python floats (doubles) and computes <c>1 - beta</c>, the bias corrections and the step
         /// size in double before rounding them to float; starting from the decimal the user typed
-        /// reproduces its numbers exactly.
+        /// reproduces its numbers exactly. Magnitudes below 1e-14 or from 1e23 up return the float's
+        /// exact value instead (see the comment in the loop).
         /// </summary>
         public static double ToDecimal(float value)
         {
@@ -122,6 +181,14 @@ namespace WeightDecay.Edge.Generated
             for (int digits = 1; digits <= 9; digits++)
             {
                 int scale = digits - 1 - exponent; // keep `digits` significant digits.
+                if (scale > 22 || scale < -22)
+                {
+                    // 10^scale is no longer exact in double, so the candidate could be an ulp off:
+                    // keep the float's exact value. Only magnitudes below 1e-14 or at or above
+                    // 1e23 get here, far outside any hyperparameter's range.
+                    return value;
+                }
+
                 double candidate = scale >= 0
                     ? RoundHalfUp(magnitude * PowerOfTen(scale)) / PowerOfTen(scale)
                     : RoundHalfUp(magnitude / PowerOfTen(-scale)) * PowerOfTen(-scale);
@@ -178,8 +245,8 @@ namespace WeightDecay.Edge.Generated
 namespace WeightDecay.Edge.Generated
 {
     /// <summary>
-    /// Square root and power for targets whose mscorlib has no <c>System.Math</c> (nanoFramework
-    /// without the nanoFramework.System.Math package). Generated code calls these only there.
+    /// Square root, power, exponential, logarithm, tanh and sigmoid for targets whose mscorlib has
+    /// no <c>System.Math</c> or <c>MathF</c> (nanoFramework). Generated code calls these only there.
     /// </summary>
     internal static class FloatMath
     {
@@ -244,6 +311,181 @@ namespace WeightDecay.Edge.Generated
             return y * scale;
         }
 
+        /// <summary>
+        /// <c>e^x</c>, within one ulp of the exact value (the result is computed in double to about
+        /// 1e-16 and rounded once): +infinity above about 88.72, zero (or a subnormal) below about
+        /// -87.3, NaN for NaN.
+        /// </summary>
+        public static float Exp(float x)
+        {
+            return (float)ExpDouble(x);
+        }
+
+        /// <summary><c>tanh(x)</c>, within one ulp; ±1 for large |x| with no overflow, NaN for NaN.</summary>
+        public static float Tanh(float x)
+        {
+            if (double.IsNaN(x) || x == 0f)
+            {
+                return x;
+            }
+
+            double a = x < 0f ? -(double)x : x;
+            double t;
+            if (a < 0.0009765625)
+            {
+                // Near zero (e^2a - 1) would cancel; the series x - x^3/3 + 2x^5/15 is exact to 1e-22 here.
+                double a2 = a * a;
+                t = a * (1.0 - (a2 * (0.3333333333333333 - (a2 * 0.13333333333333333))));
+            }
+            else if (a > 20.0)
+            {
+                t = 1.0; // tanh(20) is 1 - 8e-18: 1 in float, and e^40 is never formed.
+            }
+            else
+            {
+                double e = ExpDouble(2.0 * a);
+                t = (e - 1.0) / (e + 1.0);
+            }
+
+            return x < 0f ? (float)-t : (float)t;
+        }
+
+        /// <summary>The logistic function <c>1 / (1 + e^-x)</c>, within one ulp, for every x (no overflow).</summary>
+        public static float Sigmoid(float x)
+        {
+            if (double.IsNaN(x))
+            {
+                return x;
+            }
+
+            if (x >= 0f)
+            {
+                return (float)(1.0 / (1.0 + ExpDouble(-(double)x)));
+            }
+
+            double e = ExpDouble(x);
+            return (float)(e / (1.0 + e));
+        }
+
+        /// <summary>The natural logarithm, within one ulp: -infinity at 0, NaN below 0 or for NaN.</summary>
+        public static float Log(float x)
+        {
+            if (double.IsNaN(x) || x < 0f)
+            {
+                return float.NaN;
+            }
+
+            if (x == 0f)
+            {
+                return float.NegativeInfinity;
+            }
+
+            if (x > float.MaxValue)
+            {
+                return x; // +infinity.
+            }
+
+            // x = m * 2^e with m in [sqrt(1/2), sqrt(2)); scaling by powers of two is exact.
+            double m = x;
+            int exponent = 0;
+            while (m >= 4294967296.0)
+            {
+                m *= 2.3283064365386963E-10; // 2^-32
+                exponent += 32;
+            }
+
+            while (m < 2.3283064365386963E-10)
+            {
+                m *= 4294967296.0;
+                exponent -= 32;
+            }
+
+            while (m >= 1.4142135623730951)
+            {
+                m *= 0.5;
+                exponent++;
+            }
+
+            while (m < 0.7071067811865476)
+            {
+                m *= 2.0;
+                exponent--;
+            }
+
+            // log(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172: the odd series to s^19 is exact to 1e-17.
+            double s = (m - 1.0) / (m + 1.0);
+            double s2 = s * s;
+            double series = 0.05263157894736842;
+            series = 0.058823529411764705 + (s2 * series);
+            series = 0.06666666666666667 + (s2 * series);
+            series = 0.07692307692307693 + (s2 * series);
+            series = 0.09090909090909091 + (s2 * series);
+            series = 0.1111111111111111 + (s2 * series);
+            series = 0.14285714285714285 + (s2 * series);
+            series = 0.2 + (s2 * series);
+            series = 0.3333333333333333 + (s2 * series);
+            series = 1.0 + (s2 * series);
+            return (float)((exponent * 0.6931471805599453) + (2.0 * s * series));
+        }
+
+        /// <summary>
+        /// <c>e^x</c> in double, to about 1e-16 relative: x = k ln2 + r with |r| &lt;= ln2/2 (Cody and
+        /// Waite: ln2 split in two so that k * Ln2Hi is exact), e^r by its Taylor series to r^13
+        /// (the rest is below 5e-18), then scaled by 2^k, an exact power of two.
+        /// </summary>
+        private static double ExpDouble(double x)
+        {
+            if (double.IsNaN(x))
+            {
+                return x;
+            }
+
+            if (x > 709.8)
+            {
+                return double.PositiveInfinity;
+            }
+
+            if (x < -745.2)
+            {
+                return 0.0;
+            }
+
+            const double Ln2Hi = 0.6931471803691238; // 0x3FE62E42FEE00000: 21 trailing zero bits.
+            const double Ln2Lo = 1.9082149292705877E-10;
+            double kd = x * 1.4426950408889634; // x / ln2
+            long k = (long)(kd < 0.0 ? kd - 0.5 : kd + 0.5);
+            double r = (x - (k * Ln2Hi)) - (k * Ln2Lo);
+
+            double p = 1.6059043836821613E-10; // 1/13!
+            p = 2.08767569878681E-09 + (r * p);
+            p = 2.505210838544172E-08 + (r * p);
+            p = 2.755731922398589E-07 + (r * p);
+            p = 2.7557319223985893E-06 + (r * p);
+            p = 2.48015873015873E-05 + (r * p);
+            p = 0.0001984126984126984 + (r * p);
+            p = 0.001388888888888889 + (r * p);
+            p = 0.008333333333333333 + (r * p);
+            p = 0.041666666666666664 + (r * p);
+            p = 0.16666666666666666 + (r * p);
+            p = 0.5 + (r * p);
+            p = 1.0 + (r * p);
+            p = 1.0 + (r * p);
+
+            while (k > 512)
+            {
+                p *= 1.3407807929942597E+154; // 2^512
+                k -= 512;
+            }
+
+            while (k < -512)
+            {
+                p *= 7.458340731200207E-155; // 2^-512
+                k += 512;
+            }
+
+            return k >= 0 ? p * Pow(2.0, k) : p / Pow(2.0, -k);
+        }
+
         /// <summary><paramref name="x"/> to the power <paramref name="n"/> (n &gt;= 0) by repeated squaring.</summary>
         public static double Pow(double x, long n)
         {
@@ -291,6 +533,38 @@ namespace WeightDecay.Edge.Generated
                 throw new global::System.ArgumentException(
                     name + " has " + actual.ToString() + " elements, but this layout has " + length.ToString() + " parameters; nothing was copied.",
                     name);
+            }
+        }
+
+        /// <summary>Throws unless <paramref name="vector"/> is non-null and has exactly <paramref name="size"/> elements.</summary>
+        public static void RequireSize(float[] vector, int size, string name)
+        {
+            if (vector == null)
+            {
+                throw new global::System.ArgumentNullException(name);
+            }
+
+            RequireSize(vector.Length, size, name);
+        }
+
+        /// <summary>Throws unless a vector's length <paramref name="actual"/> equals <paramref name="size"/>.</summary>
+        public static void RequireSize(int actual, int size, string name)
+        {
+            if (actual != size)
+            {
+                throw new global::System.ArgumentException(
+                    name + " has " + actual.ToString() + " elements, but must have exactly " + size.ToString() + "; nothing was written.",
+                    name);
+            }
+        }
+
+        /// <summary>Throws unless 0 &lt;= <paramref name="label"/> &lt; <paramref name="classes"/>.</summary>
+        public static void RequireLabel(int label, int classes, string name)
+        {
+            if (label < 0 || label >= classes)
+            {
+                throw new global::System.ArgumentOutOfRangeException(
+                    name, name + " must be in [0, " + classes.ToString() + "), but was " + label.ToString() + "; nothing was written.");
             }
         }
     }

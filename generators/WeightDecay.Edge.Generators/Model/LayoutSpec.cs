@@ -12,6 +12,12 @@ internal sealed record LayoutSpec(
     EquatableArray<TensorSpec> Tensors,
     OptimizerKinds Optimizers)
 {
+    /// <summary>
+    /// The <c>[Dense]</c> layers in declaration order, each feeding the next; empty when the layout
+    /// declares only tensors. Their weights and biases are also in <see cref="Tensors"/>.
+    /// </summary>
+    public EquatableArray<DenseLayerSpec> DenseLayers { get; init; } = EquatableArray<DenseLayerSpec>.Empty;
+
     /// <summary>Total number of scalars over all tensors.</summary>
     public int ParameterCount => Tensors.Count == 0 ? 0 : Tensors[Tensors.Count - 1].Offset + Tensors[Tensors.Count - 1].Length;
 

@@ -19,6 +19,19 @@ internal sealed class GeneratedNames
         "CopyParametersFrom", "CopyParametersTo", "CopyGradientsFrom",
     };
 
+    /// <summary>Members a layout gets when it declares at least one <c>[Dense]</c> layer.</summary>
+    public static readonly string[] DenseLayoutMembers =
+    {
+        "InputSize", "OutputSize", "Forward", "Predict", "AccumulateCrossEntropyGradient", "AccumulateMeanSquaredErrorGradient",
+        "DenseForwardPass", "DenseBackwardPass", "DenseCrossEntropyOutputDeltas", "DenseSquaredErrorOutputDeltas",
+    };
+
+    /// <summary>The tensors each dense layer adds, as suffixes of its name.</summary>
+    public static readonly string[] DenseTensorSuffixes = { "Weight", "Bias" };
+
+    /// <summary>The private buffers each dense layer adds, as (prefix, suffix) around its name.</summary>
+    public static readonly (string Prefix, string Suffix)[] DenseBufferNames = { ("_", "Activations"), ("_", "Deltas") };
+
     /// <summary>The suffixes of the members generated for each tensor (the empty one is the tensor view).</summary>
     public static readonly string[] TensorMemberSuffixes = { string.Empty, "Offset", "Length", "Gradient" };
 
@@ -31,7 +44,7 @@ internal sealed class GeneratedNames
     private readonly HashSet<string> _tensorNames = new();
     private readonly INamedTypeSymbol _type;
 
-    public GeneratedNames(INamedTypeSymbol type)
+    public GeneratedNames(INamedTypeSymbol type, bool hasDenseLayers = false)
     {
         _type = type;
         _owners[type.Name] = "is the name of the layout class";
@@ -44,6 +57,49 @@ internal sealed class GeneratedNames
         {
             _owners[member] = "every object already has";
         }
+
+        if (hasDenseLayers)
+        {
+            foreach (string member in DenseLayoutMembers)
+            {
+                _owners[member] = "every layout with [Dense] layers generates";
+            }
+        }
+    }
+
+    /// <summary>Reserves a dense layer's tensors and buffers, or reports the first member that clashes.</summary>
+    public bool TryClaimDense(string layerName, Location location, List<DiagnosticInfo> diagnostics)
+    {
+        var members = new List<string>();
+        foreach (string tensorSuffix in DenseTensorSuffixes)
+        {
+            members.AddRange(TensorMemberSuffixes.Select(suffix => layerName + tensorSuffix + suffix));
+        }
+
+        members.AddRange(DenseBufferNames.Select(name => name.Prefix + layerName + name.Suffix));
+        foreach (string member in members)
+        {
+            string? owner = _owners.TryGetValue(member, out string? known)
+                ? known
+                : _type.MemberNames.Contains(member) ? "the class already declares" : null;
+            if (owner is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNameCollision, location, layerName, member, owner));
+                return false;
+            }
+        }
+
+        foreach (string member in members)
+        {
+            _owners[member] = "the dense layer '" + layerName + "' also generates";
+        }
+
+        foreach (string tensorSuffix in DenseTensorSuffixes)
+        {
+            _tensorNames.Add(layerName + tensorSuffix);
+        }
+
+        return true;
     }
 
     /// <summary>Reserves the tensor's members, or reports why it cannot have them.</summary>

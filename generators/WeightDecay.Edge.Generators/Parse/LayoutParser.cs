@@ -30,7 +30,8 @@ internal static class LayoutParser
         EquatableArray<ContainingTypeSpec> containingTypes = ParseContainingTypes(type, location, diagnostics, ref canEmit);
 
         cancellationToken.ThrowIfCancellationRequested();
-        List<TensorSpec> tensors = TensorParser.Parse(type, location, diagnostics, ref canEmit, cancellationToken);
+        var denseLayers = new List<DenseLayerSpec>();
+        List<TensorSpec> tensors = TensorParser.Parse(type, location, diagnostics, denseLayers, ref canEmit, cancellationToken);
         OptimizerKinds optimizers = ParseOptimizers(type);
         if (optimizers == OptimizerKinds.None)
         {
@@ -44,6 +45,9 @@ internal static class LayoutParser
                 containingTypes,
                 tensors.ToEquatableArray(),
                 optimizers)
+            {
+                DenseLayers = denseLayers.ToEquatableArray(),
+            }
             : null;
         return new LayoutParseResult(spec, diagnostics.ToEquatableArray());
     }

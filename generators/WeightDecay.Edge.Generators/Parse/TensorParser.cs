@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -15,27 +16,50 @@ namespace WeightDecay.Edge.Generators.Parse;
 /// </summary>
 internal static class TensorParser
 {
+    /// <summary>Reads <c>[Tensor]</c>s and <c>[Dense]</c> layers (each adding its weight and bias) in attribute order.</summary>
     public static List<TensorSpec> Parse(
         INamedTypeSymbol type,
         Location layoutLocation,
         List<DiagnosticInfo> diagnostics,
+        List<DenseLayerSpec> denseLayers,
         ref bool canEmit,
         CancellationToken cancellationToken)
     {
         var tensors = new List<TensorSpec>();
-        var names = new GeneratedNames(type);
+        var denseLocations = new List<Location>();
+        var names = new GeneratedNames(type, type.GetAttributes().Any(DenseLayerParser.IsDense));
         long offset = 0;
         bool sawTensorAttribute = false;
         foreach (AttributeData attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.AttributeClass?.ToDisplayString() != PostInitializationSources.TensorAttributeName)
+            bool isDense = DenseLayerParser.IsDense(attribute);
+            if (!isDense && attribute.AttributeClass?.ToDisplayString() != PostInitializationSources.TensorAttributeName)
             {
                 continue;
             }
 
             sawTensorAttribute = true;
             Location location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? layoutLocation;
+            if (isDense)
+            {
+                if (!DenseLayerParser.TryRead(attribute, location, diagnostics, names, out DenseLayerParser.Declaration layer))
+                {
+                    canEmit = false;
+                    continue;
+                }
+
+                long weightLength = (long)layer.Inputs * layer.Outputs;
+                int weightOffset = (int)System.Math.Min(offset, int.MaxValue);
+                int biasOffset = (int)System.Math.Min(offset + weightLength, int.MaxValue);
+                tensors.Add(new TensorSpec(layer.Name + "Weight", ImmutableArray.Create(layer.Outputs, layer.Inputs).ToEquatableArray(), weightOffset, (int)System.Math.Min(weightLength, int.MaxValue), true));
+                tensors.Add(new TensorSpec(layer.Name + "Bias", ImmutableArray.Create(layer.Outputs).ToEquatableArray(), biasOffset, layer.Outputs, layer.BiasDecay));
+                denseLayers.Add(new DenseLayerSpec(layer.Name, layer.Inputs, layer.Outputs, layer.Activation, weightOffset, biasOffset));
+                denseLocations.Add(location);
+                offset += weightLength + layer.Outputs;
+                continue;
+            }
+
             if (!TryReadTensor(attribute, type.Name, location, diagnostics, names, out string name, out ImmutableArray<int> shape, out long length, out bool decay))
             {
                 canEmit = false;
@@ -44,6 +68,11 @@ internal static class TensorParser
 
             tensors.Add(new TensorSpec(name, shape.ToEquatableArray(), (int)System.Math.Min(offset, int.MaxValue), (int)length, decay));
             offset += length;
+        }
+
+        if (!DenseLayerParser.CheckChain(denseLayers, denseLocations, diagnostics))
+        {
+            canEmit = false;
         }
 
         if (!sawTensorAttribute)
