@@ -1,4 +1,7 @@
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -47,6 +50,23 @@ public sealed class DeviceCompileTests
         // No System.Math in nanoFramework's mscorlib: the generated optimizer must use its own FloatMath.
         Assert.Contains("FloatMath.Sqrt", File.ReadAllText(Path.Combine(
             Generate(TestPaths.FirmwareProgram), "WeightDecay.Edge.Device.Firmware.SensorHead.g.cs")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Firmware_IL_has_no_generics_or_multidimensional_arrays_and_references_only_mscorlib()
+    {
+        using var pe = new PEReader(new MemoryStream(NanoCompilation.Emit(CompileFirmware())));
+        MetadataReader reader = pe.GetMetadataReader();
+
+        Assert.Equal(new[] { "mscorlib" }, reader.AssemblyReferences.Select(handle => reader.GetString(reader.GetAssemblyReference(handle).Name)).ToArray());
+        Assert.Equal(0, reader.GetTableRowCount(TableIndex.GenericParam));
+        Assert.Equal(0, reader.GetTableRowCount(TableIndex.MethodSpec));
+        foreach (TypeSpecificationHandle handle in reader.TypeSpecifications)
+        {
+            var kind = (SignatureTypeCode)reader.GetBlobReader(reader.GetTypeSpecification(handle).Signature).ReadByte();
+            Assert.NotEqual(SignatureTypeCode.GenericTypeInstance, kind);
+            Assert.NotEqual(SignatureTypeCode.Array, kind);
+        }
     }
 
     [Fact]
