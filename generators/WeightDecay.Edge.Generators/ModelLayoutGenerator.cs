@@ -67,14 +67,22 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
 
     private static TargetProfile ReadProfile(Compilation compilation)
     {
-        INamedTypeSymbol? mathF = compilation.GetTypeByMetadataName("System.MathF");
-        bool hasFma = mathF is not null && !mathF.GetMembers("FusedMultiplyAdd").IsEmpty;
+        bool hasFma = HasMember(compilation, "System.MathF", "FusedMultiplyAdd");
         bool supportsNullable = compilation is CSharpCompilation csharp && csharp.LanguageVersion >= LanguageVersion.CSharp8;
+
+        // SIMD paths need loads and stores without bounds checks (MemoryMarshal.GetArrayDataReference).
+        bool canVectorize = hasFma && HasMember(compilation, "System.Runtime.InteropServices.MemoryMarshal", "GetArrayDataReference");
         return new TargetProfile(
             HasSpan: compilation.GetTypeByMetadataName("System.Span`1") is not null,
             HasMathF: hasFma,
             HasSystemMath: compilation.GetTypeByMetadataName("System.Math") is not null,
             HasRuntimeLibrary: compilation.GetTypeByMetadataName("WeightDecay.Edge.IOptimizer") is not null,
-            SupportsNullable: supportsNullable);
+            SupportsNullable: supportsNullable,
+            HasVector512Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.X86.Avx512F", "FusedMultiplyAdd"),
+            HasVector256Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.X86.Fma", "MultiplyAdd"),
+            HasVector128Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.Vector128", "FusedMultiplyAdd"));
     }
+
+    private static bool HasMember(Compilation compilation, string typeName, string memberName) =>
+        compilation.GetTypeByMetadataName(typeName) is { } type && !type.GetMembers(memberName).IsEmpty;
 }

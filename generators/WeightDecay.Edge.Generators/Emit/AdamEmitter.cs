@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Emit;
@@ -59,9 +60,9 @@ internal static class AdamEmitter
         using (OptimizerEmitter.OpenClass(writer, layout, profile, className, summary, state, parameters))
         {
             WriteAmsgradProperty(writer);
-            WriteStep(writer, math, decoupled);
-            WriteUpdate(writer, layout, math, decoupled, amsgrad: false);
-            WriteUpdate(writer, layout, math, decoupled, amsgrad: true);
+            WriteStep(writer, profile, math, decoupled);
+            WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: false);
+            WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: true);
         }
     }
 
@@ -86,7 +87,7 @@ internal static class AdamEmitter
         }
     }
 
-    private static void WriteStep(CodeWriter writer, ScalarMath math, bool decoupled)
+    private static void WriteStep(CodeWriter writer, TargetProfile profile, ScalarMath math, bool decoupled)
     {
         string torch = decoupled ? "torch.optim.AdamW" : "torch.optim.Adam";
         string decay = decoupled ? "decayFactor" : "weightDecay";
@@ -107,12 +108,12 @@ internal static class AdamEmitter
             string arguments = $"{decay}, _beta1, oneMinusBeta1, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, _epsilon";
             using (writer.OpenBlock("if (_amsgrad)"))
             {
-                writer.Line($"UpdateAmsgrad({arguments});");
+                UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateAmsgrad", arguments);
             }
 
             using (writer.OpenBlock("else"))
             {
-                writer.Line($"Update({arguments});");
+                UpdateLoopEmitter.WriteDispatch(writer, profile, "Update", arguments);
             }
 
             writer.Line("StepCount = step;");
@@ -123,47 +124,38 @@ internal static class AdamEmitter
     //                     float negStepSize, float biasCorrection2Sqrt, float epsilon)
     // {
     //     float[] p = _model.Parameters; float[] g = _model.Gradients; float[] m = _expAvg; float[] v = _expAvgSq;
-    //     <one unrolled pass per run of tensors; see UpdateLoopEmitter>
+    //     <one pass per run of tensors; see UpdateLoopEmitter>
     // }
-    private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, ScalarMath math, bool decoupled, bool amsgrad)
+    // ...and UpdateVector512, UpdateVector256, ... on desktop.
+    private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, bool decoupled, bool amsgrad)
     {
         string decay = decoupled ? "decayFactor" : "weightDecay";
-        writer.Line();
-        string signature = $"private void {(amsgrad ? "UpdateAmsgrad" : "Update")}(float {decay}, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float negStepSize, float biasCorrection2Sqrt, float epsilon)";
-        using (writer.OpenBlock(signature))
+        string[] parameters = { decay, "beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "negStepSize", "biasCorrection2Sqrt", "epsilon" };
+        var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients"), ("m", "_expAvg"), ("v", "_expAvgSq") };
+        if (amsgrad)
         {
-            writer.Line("float[] p = _model.Parameters;");
-            writer.Line("float[] g = _model.Gradients;");
-            writer.Line("float[] m = _expAvg;");
-            writer.Line("float[] v = _expAvgSq;");
+            buffers.Add(("vmax", "_maxExpAvgSq"));
+        }
+
+        var method = new UpdateLoopEmitter.UpdateMethod(amsgrad ? "UpdateAmsgrad" : "Update", parameters, buffers.ToArray(), (w, k, i, s, isDecayed) =>
+        {
+            string type = k.Type;
+            bool applyDecoupled = decoupled && isDecayed;
+            bool applyCoupled = !decoupled && isDecayed;
+            w.Line($"{type} p{s} = {(applyDecoupled ? $"{k.Load("p", i)} * {k.Scalar("decayFactor")}" : k.Load("p", i))};");
+            w.Line($"{type} g{s} = {(applyCoupled ? k.Fma($"p{s}", k.Scalar("weightDecay"), k.Load("g", i)) : k.Load("g", i))};");
+            w.Line($"{type} m{s} = {k.Fma($"g{s}", k.Scalar("oneMinusBeta1"), $"{k.Load("m", i)} * {k.Scalar("beta1")}")};");
+            w.Line($"{type} v{s} = {k.Fma($"{k.Scalar("oneMinusBeta2")} * g{s}", $"g{s}", $"{k.Load("v", i)} * {k.Scalar("beta2")}")};");
+            w.Line(k.Store("m", i, $"m{s}"));
+            w.Line(k.Store("v", i, $"v{s}"));
             if (amsgrad)
             {
-                writer.Line("float[] vmax = _maxExpAvgSq;");
+                k.WriteRunningMax(w, $"v{s}", "vmax", i, s);
             }
 
-            UpdateLoopEmitter.Emit(writer, layout, (w, i, s, isDecayed) =>
-            {
-                bool applyDecoupled = decoupled && isDecayed;
-                bool applyCoupled = !decoupled && isDecayed;
-                w.Line($"float p{s} = {(applyDecoupled ? $"p[{i}] * decayFactor" : $"p[{i}]")};");
-                w.Line($"float g{s} = {(applyCoupled ? math.Fma($"p{s}", "weightDecay", $"g[{i}]") : $"g[{i}]")};");
-                w.Line($"float m{s} = {math.Fma($"g{s}", "oneMinusBeta1", $"m[{i}] * beta1")};");
-                w.Line($"float v{s} = {math.Fma($"oneMinusBeta2 * g{s}", $"g{s}", $"v[{i}] * beta2")};");
-                w.Line($"m[{i}] = m{s};");
-                w.Line($"v[{i}] = v{s};");
-                if (amsgrad && math.HasMaxFunction)
-                {
-                    w.Line($"v{s} = {math.Max($"vmax[{i}]", $"v{s}")};");
-                    w.Line($"vmax[{i}] = v{s};");
-                }
-                else if (amsgrad)
-                {
-                    w.Line($"float w{s} = vmax[{i}];");
-                    w.Line($"if (w{s} > v{s}) {{ v{s} = w{s}; }} else {{ vmax[{i}] = v{s}; }}");
-                }
-
-                w.Line($"p[{i}] = p{s} + (negStepSize * m{s} / ({math.Sqrt($"v{s}")} / biasCorrection2Sqrt + epsilon));");
-            });
-        }
+            string denominator = $"{k.Sqrt($"v{s}")} / {k.Scalar("biasCorrection2Sqrt")} + {k.Scalar("epsilon")}";
+            w.Line(k.Store("p", i, $"p{s} + ({k.Scalar("negStepSize")} * m{s} / ({denominator}))"));
+        });
+        UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 }

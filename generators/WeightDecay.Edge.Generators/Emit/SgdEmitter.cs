@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Emit;
@@ -49,11 +50,10 @@ internal static class SgdEmitter
         using (OptimizerEmitter.OpenClass(writer, layout, profile, "SgdOptimizer", summary, state, Parameters))
         {
             WriteNesterovProperty(writer);
-            WriteStep(writer);
-            WriteUpdate(writer, layout, math, "UpdatePlain", "float negLearningRate, float weightDecay", Variant.Plain);
-            string momentumParameters = "float negLearningRate, float weightDecay, float bufferScale, float bufferGradientScale";
-            WriteUpdate(writer, layout, math, "UpdateMomentum", momentumParameters, Variant.Momentum);
-            WriteUpdate(writer, layout, math, "UpdateNesterov", momentumParameters + ", float momentum", Variant.Nesterov);
+            WriteStep(writer, profile);
+            WriteUpdate(writer, layout, profile, math, Variant.Plain);
+            WriteUpdate(writer, layout, profile, math, Variant.Momentum);
+            WriteUpdate(writer, layout, profile, math, Variant.Nesterov);
         }
     }
 
@@ -80,7 +80,7 @@ internal static class SgdEmitter
         }
     }
 
-    private static void WriteStep(CodeWriter writer)
+    private static void WriteStep(CodeWriter writer, TargetProfile profile)
     {
         writer.Line();
         writer.Line("/// <summary>Updates <c>Parameters</c> in place from <c>Gradients</c>, as one call of torch.optim.SGD's <c>step()</c>.</summary>");
@@ -89,7 +89,7 @@ internal static class SgdEmitter
             writer.Line("float negLearningRate = (float)(-_learningRateValue);");
             using (writer.OpenBlock("if (_momentum == 0f)"))
             {
-                writer.Line("UpdatePlain(negLearningRate, _weightDecay);");
+                UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdatePlain", "negLearningRate, _weightDecay");
             }
 
             using (writer.OpenBlock("else"))
@@ -99,12 +99,12 @@ internal static class SgdEmitter
                 writer.Line("float bufferGradientScale = _momentumBufferInitialized ? (float)(1.0 - _dampeningValue) : 1f;");
                 using (writer.OpenBlock("if (_nesterov)"))
                 {
-                    writer.Line("UpdateNesterov(negLearningRate, _weightDecay, bufferScale, bufferGradientScale, _momentum);");
+                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateNesterov", "negLearningRate, _weightDecay, bufferScale, bufferGradientScale, _momentum");
                 }
 
                 using (writer.OpenBlock("else"))
                 {
-                    writer.Line("UpdateMomentum(negLearningRate, _weightDecay, bufferScale, bufferGradientScale);");
+                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateMomentum", "negLearningRate, _weightDecay, bufferScale, bufferGradientScale");
                 }
 
                 writer.Line("_momentumBufferInitialized = true;");
@@ -117,35 +117,40 @@ internal static class SgdEmitter
     // private void UpdateMomentum(float negLearningRate, float weightDecay, float bufferScale, float bufferGradientScale)
     // {
     //     float[] p = _model.Parameters; float[] g = _model.Gradients; float[] b = _momentumBuffer;
-    //     <one unrolled pass per run of tensors; see UpdateLoopEmitter>
+    //     <one pass per run of tensors; see UpdateLoopEmitter>
     // }
-    private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, ScalarMath math, string name, string parameters, Variant variant)
+    // ...and UpdateMomentumVector512, UpdateMomentumVector256, ... on desktop.
+    private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, Variant variant)
     {
-        writer.Line();
-        using (writer.OpenBlock($"private void {name}({parameters})"))
+        var parameters = new List<string> { "negLearningRate", "weightDecay" };
+        var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients") };
+        if (variant != Variant.Plain)
         {
-            writer.Line("float[] p = _model.Parameters;");
-            writer.Line("float[] g = _model.Gradients;");
+            parameters.AddRange(new[] { "bufferScale", "bufferGradientScale" });
+            buffers.Add(("b", "_momentumBuffer"));
+        }
+
+        if (variant == Variant.Nesterov)
+        {
+            parameters.Add("momentum");
+        }
+
+        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant, parameters.ToArray(), buffers.ToArray(), (w, k, i, s, decay) =>
+        {
+            string type = k.Type;
+            w.Line($"{type} p{s} = {k.Load("p", i)};");
+            string gradient = decay ? k.Fma($"p{s}", k.Scalar("weightDecay"), k.Load("g", i)) : k.Load("g", i);
+            w.Line($"{type} d{s} = {gradient};");
+            string direction = $"d{s}";
             if (variant != Variant.Plain)
             {
-                writer.Line("float[] b = _momentumBuffer;");
+                w.Line($"{type} b{s} = {k.Fma($"d{s}", k.Scalar("bufferGradientScale"), $"{k.Load("b", i)} * {k.Scalar("bufferScale")}")};");
+                w.Line(k.Store("b", i, $"b{s}"));
+                direction = variant == Variant.Nesterov ? k.Fma($"b{s}", k.Scalar("momentum"), $"d{s}") : $"b{s}";
             }
 
-            UpdateLoopEmitter.Emit(writer, layout, (w, i, s, decay) =>
-            {
-                w.Line($"float p{s} = p[{i}];");
-                string gradient = decay ? math.Fma($"p{s}", "weightDecay", $"g[{i}]") : $"g[{i}]";
-                w.Line($"float d{s} = {gradient};");
-                string direction = $"d{s}";
-                if (variant != Variant.Plain)
-                {
-                    w.Line($"float b{s} = {math.Fma($"d{s}", "bufferGradientScale", $"b[{i}] * bufferScale")};");
-                    w.Line($"b[{i}] = b{s};");
-                    direction = variant == Variant.Nesterov ? math.Fma($"b{s}", "momentum", $"d{s}") : $"b{s}";
-                }
-
-                w.Line($"p[{i}] = {math.Fma(direction, "negLearningRate", $"p{s}")};");
-            });
-        }
+            w.Line(k.Store("p", i, k.Fma(direction, k.Scalar("negLearningRate"), $"p{s}")));
+        });
+        UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 }

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using WeightDecay.Edge.Generators.Model;
@@ -6,27 +5,40 @@ using WeightDecay.Edge.Generators.Model;
 namespace WeightDecay.Edge.Generators.Emit;
 
 /// <summary>
-/// Writes the per-element update of an optimizer over the whole layout, specialised for the
-/// layout's sizes. Adjacent tensors with the same decay flag share one pass (their update is the
-/// same code), so a layout is a few runs of constant length. Each run becomes a loop unrolled by
-/// <see cref="UnrollFactor"/> with a constant bound, followed by the remainder written out at
-/// constant indices: no run-time remainder loop and no run-time sizes anywhere.
+/// Writes an optimizer's per-element update over the whole layout, specialised for the layout's
+/// sizes. Adjacent tensors with the same decay flag share one pass (their update is the same
+/// code), so a layout is a few runs of constant length, each read and written exactly once.
+/// <list type="bullet">
+/// <item>Scalar method (device profile, and desktop machines without SIMD): each run is a loop
+/// unrolled by <see cref="UnrollFactor"/> with a constant bound, then the remainder written out
+/// at constant indices.</item>
+/// <item>Vector methods (desktop): each run is a loop of whole vectors with a constant bound,
+/// then the remainder (fewer than one vector) written out as scalar code at constant indices.</item>
+/// </list>
+/// No run-time sizes and no run-time remainder loops anywhere.
 /// </summary>
 internal static class UpdateLoopEmitter
 {
     /// <summary>
-    /// Elements per loop iteration. Four amortises the loop's compare, branch and increment (about
-    /// five IL instructions, which nanoFramework's interpreter pays one by one) over four element
-    /// updates of 25-40 instructions each, keeping that overhead under 5%, while each variant of
-    /// the loop body stays small enough to be cheap in a microcontroller's flash.
+    /// Elements per scalar loop iteration. Four amortises the loop's compare, branch and increment
+    /// (about five IL instructions, which nanoFramework's interpreter pays one by one) over four
+    /// element updates of 25-40 instructions each, keeping that overhead under 5%, while each
+    /// variant of the loop body stays small enough to be cheap in a microcontroller's flash.
+    /// Vector loops are not unrolled: an AdamW vector step is bound by the throughput of its
+    /// divisions and square root (and, past the caches, by memory), which out-of-order execution
+    /// already overlaps across iterations.
     /// </summary>
     public const int UnrollFactor = 4;
+
+    /// <summary>Writes the element update at <c>index</c>, naming its locals with <c>suffix</c>.</summary>
+    public delegate void ElementWriter(CodeWriter writer, KernelDialect kernel, string index, string suffix, bool decay);
 
     /// <summary>A run of adjacent tensors that share a decay flag.</summary>
     internal sealed record Run(int Start, int Length, bool Decay, string Description);
 
-    /// <summary>Writes the element update for the element at <c>index</c>, naming its locals with <c>suffix</c>.</summary>
-    public delegate void ElementWriter(CodeWriter writer, string index, string suffix, bool decay);
+    /// <summary>One update method: its name, its per-step float parameters, the buffers it touches and its element rule.</summary>
+    /// <param name="Buffers">Pairs of local name and source expression, e.g. <c>("m", "_expAvg")</c>.</param>
+    internal sealed record UpdateMethod(string Name, string[] Parameters, (string Local, string Source)[] Buffers, ElementWriter Element);
 
     public static IReadOnlyList<Run> Runs(LayoutSpec layout)
     {
@@ -54,48 +66,149 @@ internal static class UpdateLoopEmitter
     public static string Describe(TensorSpec tensor) =>
         tensor.Name + " (" + string.Join("x", tensor.Shape.Select(Literals.Int)) + ")";
 
-    // For a run of 10 decayed elements starting at 40, with UnrollFactor 4:
-    //
-    //     // W (2x5): [40, 50), decayed
-    //     for (int i = 40; i < 48; i += 4)
-    //     {
-    //         <element i>  <element i + 1>  <element i + 2>  <element i + 3>
-    //     }
-    //     {
-    //         <element 48>  <element 49>
-    //     }
-    public static void Emit(CodeWriter writer, LayoutSpec layout, ElementWriter element)
+    /// <summary>
+    /// Writes <paramref name="method"/> once per code path: a scalar method, plus one per SIMD
+    /// width on desktop (<c>UpdateVector512</c>, ...). Pair with <see cref="WriteDispatch"/>.
+    /// </summary>
+    public static void WriteMethods(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, UpdateMethod method)
     {
+        var scalar = new KernelDialect.ScalarDialect(math);
+        WriteMethod(writer, layout, method, scalar, scalar, suffix: string.Empty);
+        foreach (VectorPath path in VectorPath.For(profile))
+        {
+            WriteMethod(writer, layout, method, new KernelDialect.VectorDialect(path), scalar, path.Suffix);
+        }
+    }
+
+    // if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported) { UpdateVector512(args); }
+    // else if (Vector256.IsHardwareAccelerated && Fma.IsSupported) { UpdateVector256(args); }
+    // else { Update(args); }
+    public static void WriteDispatch(CodeWriter writer, TargetProfile profile, string name, string arguments)
+    {
+        string keyword = "if";
+        foreach (VectorPath path in VectorPath.For(profile))
+        {
+            using (writer.OpenBlock($"{keyword} ({path.Condition})"))
+            {
+                writer.Line($"{name}{path.Suffix}({arguments});");
+            }
+
+            keyword = "else if";
+        }
+
+        if (keyword == "if")
+        {
+            writer.Line($"{name}({arguments});");
+            return;
+        }
+
+        using (writer.OpenBlock("else"))
+        {
+            writer.Line($"{name}({arguments});");
+        }
+    }
+
+    // private void UpdateVector256(float beta1, ...)
+    // {
+    //     float[] p = _model.Parameters; ...
+    //     ref float pRef = ref MemoryMarshal.GetArrayDataReference(p); ...
+    //     Vector256<float> beta1Lanes = Vector256.Create(beta1); ...
+    //     <one pass per run: see WriteRuns>
+    // }
+    private static void WriteMethod(
+        CodeWriter writer, LayoutSpec layout, UpdateMethod method, KernelDialect kernel, KernelDialect.ScalarDialect scalar, string suffix)
+    {
+        writer.Line();
+        string parameters = string.Join(", ", method.Parameters.Select(name => "float " + name));
+        using (writer.OpenBlock($"private void {method.Name}{suffix}({parameters})"))
+        {
+            foreach ((string local, string source) in method.Buffers)
+            {
+                writer.Line($"float[] {local} = {source};");
+            }
+
+            if (kernel is KernelDialect.VectorDialect vector)
+            {
+                foreach ((string local, _) in method.Buffers)
+                {
+                    writer.Line($"ref float {local}Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({local});");
+                }
+
+                foreach (string name in method.Parameters)
+                {
+                    writer.Line(vector.Broadcast(name));
+                }
+            }
+
+            WriteRuns(writer, layout, kernel, scalar, method.Element);
+        }
+    }
+
+    // For a run of 10 decayed elements starting at 40, scalar, unrolled by 4:
+    //     // W (2x5): [40, 50), decayed
+    //     for (int i = 40; i < 48; i += 4) { <element i> <element i + 1> <element i + 2> <element i + 3> }
+    //     { <element 48> <element 49> }
+    // and with 8-float vectors:
+    //     for (nuint i = 40; i < 48; i += 8) { <vector element i> }
+    //     { <scalar element 48> <scalar element 49> }
+    private static void WriteRuns(CodeWriter writer, LayoutSpec layout, KernelDialect kernel, KernelDialect scalar, ElementWriter element)
+    {
+        int width = kernel is KernelDialect.VectorDialect vector ? vector.Width : 1;
         foreach (Run run in Runs(layout))
         {
             writer.Line($"// {run.Description}: [{Literals.Int(run.Start)}, {Literals.Int(run.Start + run.Length)}), {(run.Decay ? "decayed" : "not decayed")}");
-            int iterations = run.Length / UnrollFactor;
-            int straightFrom = run.Start;
-            if (iterations >= 2)
-            {
-                int end = run.Start + (iterations * UnrollFactor);
-                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(end)}; i += {Literals.Int(UnrollFactor)})"))
-                {
-                    for (int k = 0; k < UnrollFactor; k++)
-                    {
-                        element(writer, k == 0 ? "i" : "i + " + Literals.Int(k), Literals.Int(k), run.Decay);
-                    }
-                }
+            int straightFrom = kernel.IsVector
+                ? WriteVectorLoop(writer, run, kernel, width, element)
+                : WriteScalarLoop(writer, run, kernel, element);
 
-                straightFrom = end;
-            }
-
-            int straightEnd = run.Start + run.Length;
-            if (straightFrom < straightEnd)
+            int end = run.Start + run.Length;
+            if (straightFrom < end)
             {
                 using (writer.OpenBlock())
                 {
-                    for (int index = straightFrom; index < straightEnd; index++)
+                    for (int index = straightFrom; index < end; index++)
                     {
-                        element(writer, Literals.Int(index), Literals.Int(index - straightFrom), run.Decay);
+                        element(writer, scalar, Literals.Int(index), Literals.Int(index - straightFrom), run.Decay);
                     }
                 }
             }
         }
+    }
+
+    private static int WriteScalarLoop(CodeWriter writer, Run run, KernelDialect kernel, ElementWriter element)
+    {
+        int iterations = run.Length / UnrollFactor;
+        if (iterations < 2)
+        {
+            return run.Start; // Short runs are written out in full.
+        }
+
+        int end = run.Start + (iterations * UnrollFactor);
+        using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(end)}; i += {Literals.Int(UnrollFactor)})"))
+        {
+            for (int k = 0; k < UnrollFactor; k++)
+            {
+                element(writer, kernel, k == 0 ? "i" : "i + " + Literals.Int(k), Literals.Int(k), run.Decay);
+            }
+        }
+
+        return end;
+    }
+
+    private static int WriteVectorLoop(CodeWriter writer, Run run, KernelDialect kernel, int width, ElementWriter element)
+    {
+        int vectors = run.Length / width;
+        if (vectors == 0)
+        {
+            return run.Start;
+        }
+
+        int end = run.Start + (vectors * width);
+        using (writer.OpenBlock($"for (nuint i = {Literals.Int(run.Start)}; i < {Literals.Int(end)}; i += {Literals.Int(width)})"))
+        {
+            element(writer, kernel, "i", "0", run.Decay);
+        }
+
+        return end;
     }
 }

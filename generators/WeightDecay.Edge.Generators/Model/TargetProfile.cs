@@ -9,7 +9,18 @@ namespace WeightDecay.Edge.Generators.Model;
 /// <param name="HasSystemMath">Whether <c>System.Math</c> exists (for <c>Math.Pow</c> and <c>Math.Sqrt</c>).</param>
 /// <param name="HasRuntimeLibrary">Whether the WeightDecay.Edge runtime library (its interfaces) is referenced.</param>
 /// <param name="SupportsNullable">Whether the language version has nullable reference types (C# 8).</param>
-internal sealed record TargetProfile(bool HasSpan, bool HasMathF, bool HasSystemMath, bool HasRuntimeLibrary, bool SupportsNullable)
+/// <param name="HasVector512Fma">Whether <c>Vector512</c> and <c>Avx512F.FusedMultiplyAdd</c> exist (.NET 8+).</param>
+/// <param name="HasVector256Fma">Whether <c>Vector256</c> and <c>Fma.MultiplyAdd</c> exist (.NET Core 3+).</param>
+/// <param name="HasVector128Fma">Whether the cross-platform <c>Vector128.FusedMultiplyAdd</c> exists (.NET 9+).</param>
+internal sealed record TargetProfile(
+    bool HasSpan,
+    bool HasMathF,
+    bool HasSystemMath,
+    bool HasRuntimeLibrary,
+    bool SupportsNullable,
+    bool HasVector512Fma = false,
+    bool HasVector256Fma = false,
+    bool HasVector128Fma = false)
 {
     /// <summary>True for the full desktop profile (JIT and Native AOT).</summary>
     public bool IsDesktop => HasSpan && HasMathF && HasSystemMath;

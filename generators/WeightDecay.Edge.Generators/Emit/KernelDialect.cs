@@ -1,0 +1,108 @@
+namespace WeightDecay.Edge.Generators.Emit;
+
+/// <summary>
+/// How an element kernel reads, writes and computes: one float at a time, or a SIMD vector of
+/// them. The optimizer emitters write each update rule once against this interface, so the
+/// scalar (device and remainder) and vector (desktop) loops cannot drift apart.
+/// </summary>
+internal abstract class KernelDialect
+{
+    /// <summary>The type of one kernel value: <c>float</c> or a vector of floats.</summary>
+    public abstract string Type { get; }
+
+    /// <summary>Whether this dialect is a SIMD vector.</summary>
+    public abstract bool IsVector { get; }
+
+    /// <summary>An expression reading <paramref name="array"/> at <paramref name="index"/>.</summary>
+    public abstract string Load(string array, string index);
+
+    /// <summary>A statement writing <paramref name="value"/> to <paramref name="array"/> at <paramref name="index"/>.</summary>
+    public abstract string Store(string array, string index, string value);
+
+    /// <summary>A per-step scalar (a method parameter) as an operand of this dialect.</summary>
+    public abstract string Scalar(string name);
+
+    /// <summary><c>a * b + c</c> (one rounding where the target has a fused multiply-add).</summary>
+    public abstract string Fma(string a, string b, string c);
+
+    /// <summary>Correctly rounded square root.</summary>
+    public abstract string Sqrt(string x);
+
+    /// <summary>Statements that set <c>target = max(array[index], target)</c> and store it back (AMSGrad).</summary>
+    public abstract void WriteRunningMax(CodeWriter writer, string target, string array, string index, string suffix);
+
+    /// <summary>One float at a time, through <see cref="ScalarMath"/>: the device profile and loop remainders.</summary>
+    internal sealed class ScalarDialect : KernelDialect
+    {
+        private readonly ScalarMath _math;
+
+        public ScalarDialect(ScalarMath math) => _math = math;
+
+        public override string Type => "float";
+
+        public override bool IsVector => false;
+
+        public override string Load(string array, string index) => $"{array}[{index}]";
+
+        public override string Store(string array, string index, string value) => $"{array}[{index}] = {value};";
+
+        public override string Scalar(string name) => name;
+
+        public override string Fma(string a, string b, string c) => _math.Fma(a, b, c);
+
+        public override string Sqrt(string x) => _math.Sqrt(x);
+
+        public override void WriteRunningMax(CodeWriter writer, string target, string array, string index, string suffix)
+        {
+            if (_math.HasMaxFunction)
+            {
+                writer.Line($"{target} = {_math.Max($"{array}[{index}]", target)};");
+                writer.Line($"{array}[{index}] = {target};");
+                return;
+            }
+
+            writer.Line($"float w{suffix} = {array}[{index}];");
+            writer.Line($"if (w{suffix} > {target}) {{ {target} = w{suffix}; }} else {{ {array}[{index}] = {target}; }}");
+        }
+    }
+
+    /// <summary>
+    /// A SIMD vector: loads and stores through a <c>ref float</c> to each buffer's first element
+    /// (named <c>{array}Ref</c>), without bounds checks: every buffer is a field of exactly
+    /// <c>ParameterCount</c> floats allocated by generated code, and every index is a constant
+    /// range inside it, so the checks could only ever pass.
+    /// </summary>
+    internal sealed class VectorDialect : KernelDialect
+    {
+        private readonly VectorPath _path;
+
+        public VectorDialect(VectorPath path) => _path = path;
+
+        /// <summary>Floats per vector.</summary>
+        public int Width => _path.Width;
+
+        public override string Type => _path.VectorType;
+
+        public override bool IsVector => true;
+
+        public override string Load(string array, string index) => $"{_path.StaticClass}.LoadUnsafe(ref {array}Ref, {index})";
+
+        public override string Store(string array, string index, string value) => $"{_path.StaticClass}.StoreUnsafe({value}, ref {array}Ref, {index});";
+
+        /// <summary>The broadcast copy of a per-step scalar, made once per step: <c>beta1</c> becomes <c>beta1Lanes</c>.</summary>
+        public override string Scalar(string name) => name + "Lanes";
+
+        public override string Fma(string a, string b, string c) => string.Format(_path.FusedMultiplyAdd, a, b, c);
+
+        public override string Sqrt(string x) => $"{_path.StaticClass}.Sqrt({x})";
+
+        public override void WriteRunningMax(CodeWriter writer, string target, string array, string index, string suffix)
+        {
+            writer.Line($"{target} = {_path.StaticClass}.Max({Load(array, index)}, {target});");
+            writer.Line(Store(array, index, target));
+        }
+
+        /// <summary>The statement broadcasting a per-step scalar into all lanes.</summary>
+        public string Broadcast(string name) => $"{Type} {Scalar(name)} = {_path.StaticClass}.Create({name});";
+    }
+}
