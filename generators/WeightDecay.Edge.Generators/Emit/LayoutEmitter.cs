@@ -9,7 +9,7 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// </summary>
 internal static class LayoutEmitter
 {
-    public static string HintName(LayoutSpec layout) => layout.FullName.Replace('<', '{').Replace('>', '}') + ".g.cs";
+    public static string HintName(LayoutSpec layout) => layout.FullName.Replace("@", string.Empty) + ".g.cs";
 
     // namespace Ns
     // {

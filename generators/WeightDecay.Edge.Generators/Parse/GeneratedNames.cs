@@ -16,7 +16,8 @@ internal sealed class GeneratedNames
     public static readonly string[] LayoutMembers =
     {
         "ParameterCount", "Parameters", "Gradients", "ZeroGrad", "SgdOptimizer", "AdamOptimizer", "AdamWOptimizer",
-        "CopyParametersFrom", "CopyParametersTo", "CopyGradientsFrom",
+        "CopyParametersFrom", "CopyParametersTo", "CopyGradientsFrom", "s_tensors",
+        "TrainableParameterCount", "FrozenParameterCount", "DecayedSquaredNorm",
     };
 
     /// <summary>Members a layout gets when it declares at least one <c>[Dense]</c> layer.</summary>

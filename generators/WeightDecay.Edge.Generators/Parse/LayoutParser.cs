@@ -25,8 +25,16 @@ internal static class LayoutParser
             return new LayoutParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        // A declaration typed mid-edit ('partial class { }') has no name to generate for, and a class
+        // marked [ModelLayout] on several parts (already CS0579) is generated once, for the first.
+        if (declaration.Identifier.IsMissing || !IsFirstLayoutDeclaration(type, declaration, cancellationToken))
+        {
+            return new LayoutParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
         Location location = declaration.Identifier.GetLocation();
         bool canEmit = CheckDeclaration(type, declaration, location, diagnostics);
+        canEmit &= CheckMembers(type, location, diagnostics);
         EquatableArray<ContainingTypeSpec> containingTypes = ParseContainingTypes(type, location, diagnostics, ref canEmit);
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -41,7 +49,7 @@ internal static class LayoutParser
         LayoutSpec? spec = canEmit
             ? new LayoutSpec(
                 type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-                type.Name,
+                Identifier(type.Name),
                 containingTypes,
                 tensors.ToEquatableArray(),
                 optimizers)
@@ -92,11 +100,64 @@ internal static class LayoutParser
                 canEmit = false;
             }
 
-            containingTypes.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Name));
+            containingTypes.Insert(0, new ContainingTypeSpec(Keyword(outer), Identifier(outer.Name)));
         }
 
         return containingTypes.ToEquatableArray();
     }
+
+    private static bool IsFirstLayoutDeclaration(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
+    {
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == PostInitializationSources.ModelLayoutAttributeName)
+            {
+                SyntaxNode? applied = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+                return applied is null || declaration.Span.Contains(applied.Span) && applied.SyntaxTree == declaration.SyntaxTree;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Members every layout generates must not clash with the class itself: its own name, members it
+    /// declares, or members a base layout already generated.
+    /// </summary>
+    private static bool CheckMembers(INamedTypeSymbol type, Location location, List<DiagnosticInfo> diagnostics)
+    {
+        bool canEmit = true;
+        for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+        {
+            if (baseType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == PostInitializationSources.ModelLayoutAttributeName))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutDerivesFromLayout, location, type.Name, baseType.Name));
+                canEmit = false;
+                break;
+            }
+        }
+
+        if (GeneratedNames.LayoutMembers.Contains(type.Name))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutNamedLikeMember, location, type.Name));
+            canEmit = false;
+        }
+
+        foreach (string member in GeneratedNames.LayoutMembers)
+        {
+            if (type.MemberNames.Contains(member))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutDeclaresGeneratedMember, location, type.Name, member));
+                canEmit = false;
+            }
+        }
+
+        return canEmit;
+    }
+
+    /// <summary>A name as it must be written in C#: <c>@class</c> for a type named after a keyword.</summary>
+    private static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     private static bool IsPartial(INamedTypeSymbol type) =>
         type.DeclaringSyntaxReferences.Length > 0 &&

@@ -16,6 +16,9 @@ namespace WeightDecay.Edge.Generators.Parse;
 /// </summary>
 internal static class TensorParser
 {
+    /// <summary>Sizes are counted exactly up to 2^62 scalars, far past what an int-indexed array holds.</summary>
+    private const long SizeCap = 1L << 62;
+
     /// <summary>Reads <c>[Tensor]</c>s and <c>[Dense]</c> layers (each adding its weight and bias) in attribute order.</summary>
     public static List<TensorSpec> Parse(
         INamedTypeSymbol type,
@@ -67,7 +70,7 @@ internal static class TensorParser
             }
 
             tensors.Add(new TensorSpec(name, shape.ToEquatableArray(), (int)System.Math.Min(offset, int.MaxValue), (int)length, decay));
-            offset += length;
+            offset = System.Math.Min(offset + length, SizeCap);
         }
 
         if (!DenseLayerParser.CheckChain(denseLayers, denseLocations, diagnostics))
@@ -167,7 +170,7 @@ internal static class TensorParser
             }
 
             dimensions.Add(dimension);
-            length = System.Math.Min(length * dimension, (long)int.MaxValue + 1); // saturate: only "too large" matters.
+            length = length > SizeCap / dimension ? SizeCap : length * dimension; // exact below the cap, which only WDE009 sees.
         }
 
         shape = dimensions.ToImmutable();
