@@ -59,7 +59,7 @@ internal static class TensorParser
                 tensors.Add(new TensorSpec(layer.Name + "Bias", ImmutableArray.Create(layer.Outputs).ToEquatableArray(), biasOffset, layer.Outputs, layer.BiasDecay));
                 denseLayers.Add(new DenseLayerSpec(layer.Name, layer.Inputs, layer.Outputs, layer.Activation, weightOffset, biasOffset));
                 denseLocations.Add(location);
-                offset += weightLength + layer.Outputs;
+                offset = System.Math.Min(offset + weightLength + layer.Outputs, SizeCap);
                 continue;
             }
 
