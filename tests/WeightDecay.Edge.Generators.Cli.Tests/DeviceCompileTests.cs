@@ -61,8 +61,9 @@ public sealed class DeviceCompileTests
         Assert.Equal(new[] { "mscorlib" }, reader.AssemblyReferences.Select(handle => reader.GetString(reader.GetAssemblyReference(handle).Name)).ToArray());
         Assert.Equal(0, reader.GetTableRowCount(TableIndex.GenericParam));
         Assert.Equal(0, reader.GetTableRowCount(TableIndex.MethodSpec));
-        foreach (TypeSpecificationHandle handle in reader.TypeSpecifications)
+        for (int row = 1; row <= reader.GetTableRowCount(TableIndex.TypeSpec); row++)
         {
+            TypeSpecificationHandle handle = MetadataTokens.TypeSpecificationHandle(row);
             var kind = (SignatureTypeCode)reader.GetBlobReader(reader.GetTypeSpecification(handle).Signature).ReadByte();
             Assert.NotEqual(SignatureTypeCode.GenericTypeInstance, kind);
             Assert.NotEqual(SignatureTypeCode.Array, kind);
