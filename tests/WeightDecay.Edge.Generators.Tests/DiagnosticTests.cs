@@ -244,6 +244,19 @@ public class DiagnosticTests
         Single(source, "WDE013", Error, AttributeOpen, attribute, "pass the tensor's name as the first argument");
     }
 
+    [Theory]
+    [InlineData("[Dense(\"Hidden\", 4, 3)]\n[Dense(\"Out\", 2, 1)]", "Dense(\"Out\", 2, 1)", "WDE014", "make each [Dense]'s inputs equal the previous [Dense]'s outputs")]
+    [InlineData("[Dense(\"Hidden\", 0, 3)]", "Dense(\"Hidden\", 0, 3)", "WDE015", "use a positive size")]
+    [InlineData("[Dense(\"1st\", 4, 3)]", "Dense(\"1st\", 4, 3)", "WDE016", "use letters, digits and '_', not starting with a digit")]
+    [InlineData("[Dense(\"class\", 4, 3)]", "Dense(\"class\", 4, 3)", "WDE016", "use letters, digits and '_', not starting with a digit")]
+    [InlineData("[Tensor(\"HiddenWeight\", 2)]\n[Dense(\"Hidden\", 4, 3)]", "Dense(\"Hidden\", 4, 3)", "WDE017", "rename the layer")]
+    [InlineData("[Dense(\"Hidden\", 4, 3, Activation = (Activation)7)]", "Dense(\"Hidden\", 4, 3, Activation = (Activation)7)", "WDE018", "use Activation.Identity, ReLU, Tanh or Sigmoid")]
+    public void WDE014_to_WDE018_BadDenseLayers(string attributes, string located, string id, string fix)
+    {
+        string source = Layout($"[ModelLayout]\n{attributes}\n[Sgd]");
+        Single(source, id, Error, AttributeOpen, located, fix);
+    }
+
     [Fact]
     public void SeveralProblems_AreAllReported_EachAtItsOwnPlace()
     {
