@@ -31,6 +31,7 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
             output.AddSource(PostInitializationSources.HyperParametersHintName, PostInitializationSources.HyperParameters);
             output.AddSource(PostInitializationSources.FloatMathHintName, PostInitializationSources.FloatMath);
             output.AddSource(PostInitializationSources.BuffersHintName, PostInitializationSources.Buffers);
+            output.AddSource(TrainingLoopSources.HintName, TrainingLoopSources.Source);
         });
 
         IncrementalValuesProvider<LayoutParseResult> layouts = context.SyntaxProvider

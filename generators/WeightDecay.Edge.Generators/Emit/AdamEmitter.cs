@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Emit;
@@ -40,11 +41,15 @@ internal static class AdamEmitter
             };
         string[] state =
         {
-            "private readonly float[] _expAvg = new float[ParameterCount];",
-            "private readonly float[] _expAvgSq = new float[ParameterCount];",
+            "private readonly float[] _expAvg = new float[TrainableParameterCount];",
+            "private readonly float[] _expAvgSq = new float[TrainableParameterCount];",
             "private float[] _maxExpAvgSq = NoState;",
             "private bool _amsgrad;",
         };
+        if (decoupled)
+        {
+            state = state.Concat(new[] { "private global::WeightDecay.Edge.DecoupledDecay _decayMode = global::WeightDecay.Edge.DecoupledDecay.LearningRateCoupled;" }).ToArray();
+        }
         string decayText = decoupled
             ? "Decoupled weight decay λ: decayed parameters are multiplied by (1 - LearningRate·λ) each step."
             : "Coupled L2 weight decay λ: λ·p is added to the gradient of decayed tensors (the penalty (λ/2)·Σp²).";
@@ -57,9 +62,16 @@ internal static class AdamEmitter
             new("WeightDecay", "weight_decay", decoupled ? 1e-2f : 0f, Validation.NonNegative, decayText),
         };
 
-        using (OptimizerEmitter.OpenClass(writer, layout, profile, className, summary, state, parameters))
+        const string stateText = "exp_avg and exp_avg_sq (8 bytes per trainable scalar, allocated by the constructor) plus "
+            + "max_exp_avg_sq (4 more, allocated only when Amsgrad is set).";
+        using (OptimizerEmitter.OpenClass(writer, layout, profile, className, summary, state, parameters, math, 3, stateText))
         {
             WriteAmsgradProperty(writer);
+            if (decoupled)
+            {
+                WriteDecayModeProperty(writer);
+            }
+
             WriteStep(writer, profile, math, decoupled);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: false);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: true);
@@ -81,8 +93,30 @@ internal static class AdamEmitter
             {
                 writer.Line("if (value == _amsgrad) { return; }");
                 writer.Line("if (StepCount != 0) { throw new global::System.InvalidOperationException(\"Amsgrad must be set before the first Step(): its state starts with the first step.\"); }");
-                writer.Line("if (value && _maxExpAvgSq.Length == 0) { _maxExpAvgSq = new float[ParameterCount]; }");
+                writer.Line("if (value && _maxExpAvgSq.Length == 0) { _maxExpAvgSq = new float[TrainableParameterCount]; }");
                 writer.Line("_amsgrad = value;");
+            }
+        }
+    }
+
+    private static void WriteDecayModeProperty(CodeWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// How the decoupled decay is scaled each step, with η_t = Schedule.Multiplier(StepCount) and λ = WeightDecay:");
+        writer.Line("/// <see cref=\"global::WeightDecay.Edge.DecoupledDecay.LearningRateCoupled\"/> (default, torch.optim.AdamW):");
+        writer.Line("/// <c>p *= 1 - LearningRate·η_t·λ</c>; <see cref=\"global::WeightDecay.Edge.DecoupledDecay.ScheduleCoupled\"/>");
+        writer.Line("/// (Loshchilov and Hutter 2019, Algorithm 2): <c>p *= 1 - η_t·λ</c>, independent of the base learning rate.");
+        writer.Line("/// Internal, as the enum is emitted internal into every compilation.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">Not a defined mode; the optimizer is left unchanged.</exception>");
+        using (writer.OpenBlock("internal global::WeightDecay.Edge.DecoupledDecay DecayMode"))
+        {
+            writer.Line("get { return _decayMode; }");
+            using (writer.OpenBlock("set"))
+            {
+                writer.Line("if (value != global::WeightDecay.Edge.DecoupledDecay.LearningRateCoupled && value != global::WeightDecay.Edge.DecoupledDecay.ScheduleCoupled) { throw new global::System.ArgumentOutOfRangeException(\"DecayMode\", \"DecayMode must be LearningRateCoupled or ScheduleCoupled.\"); }");
+                writer.Line("_decayMode = value;");
             }
         }
     }
@@ -92,19 +126,31 @@ internal static class AdamEmitter
         string torch = decoupled ? "torch.optim.AdamW" : "torch.optim.Adam";
         string decay = decoupled ? "decayFactor" : "weightDecay";
         writer.Line();
-        writer.Line($"/// <summary>Updates <c>Parameters</c> in place from <c>Gradients</c>, as one call of {torch}'s <c>step()</c>.</summary>");
+        writer.Line("/// <summary>");
+        writer.Line($"/// Updates the trainable <c>Parameters</c> in place from <c>Gradients</c>, as one call of {torch}'s <c>step()</c>");
+        writer.Line("/// with lr = LearningRate·Schedule.Multiplier(StepCount), after clipping and the non-finite guard (see");
+        writer.Line("/// <see cref=\"MaxGradientNorm\"/>, <see cref=\"SkipNonFiniteSteps\"/>). Allocates nothing.");
+        writer.Line("/// </summary>");
         using (writer.OpenBlock("public void Step()"))
         {
+            TrainingLoopEmitter.WriteStepPrologue(writer);
             writer.Line("long step = StepCount + 1;");
             writer.Line($"double biasCorrection1 = 1.0 - {math.PowDouble("_beta1Value", "step")};");
             writer.Line($"double biasCorrection2 = 1.0 - {math.PowDouble("_beta2Value", "step")};");
-            writer.Line("float negStepSize = (float)(-(_learningRateValue / biasCorrection1));");
+            writer.Line("float negStepSize = (float)(-(learningRate / biasCorrection1));");
             writer.Line($"float biasCorrection2Sqrt = (float)({math.SqrtDouble("biasCorrection2")});");
             writer.Line("float oneMinusBeta1 = (float)(1.0 - _beta1Value);");
             writer.Line("float oneMinusBeta2 = (float)(1.0 - _beta2Value);");
-            writer.Line(decoupled
-                ? "float decayFactor = (float)(1.0 - (_learningRateValue * _weightDecayValue));"
-                : "float weightDecay = _weightDecay;");
+            if (decoupled)
+            {
+                writer.Line("// torch: p *= 1 - lr_t·λ; the paper (ScheduleCoupled): p *= 1 - η_t·λ.");
+                writer.Line("double decayRate = _decayMode == global::WeightDecay.Edge.DecoupledDecay.ScheduleCoupled ? multiplier : learningRate;");
+                writer.Line("float decayFactor = (float)(1.0 - (decayRate * _weightDecayValue));");
+            }
+            else
+            {
+                writer.Line("float weightDecay = _weightDecay;");
+            }
             string arguments = $"{decay}, _beta1, oneMinusBeta1, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, _epsilon";
             using (writer.OpenBlock("if (_amsgrad)"))
             {
@@ -137,20 +183,20 @@ internal static class AdamEmitter
             buffers.Add(("vmax", "_maxExpAvgSq"));
         }
 
-        var method = new UpdateLoopEmitter.UpdateMethod(amsgrad ? "UpdateAmsgrad" : "Update", parameters, buffers.ToArray(), (w, k, i, s, isDecayed) =>
+        var method = new UpdateLoopEmitter.UpdateMethod(amsgrad ? "UpdateAmsgrad" : "Update", parameters, buffers.ToArray(), (w, k, i, j, s, isDecayed) =>
         {
             string type = k.Type;
             bool applyDecoupled = decoupled && isDecayed;
             bool applyCoupled = !decoupled && isDecayed;
             w.Line($"{type} p{s} = {(applyDecoupled ? $"{k.Load("p", i)} * {k.Scalar("decayFactor")}" : k.Load("p", i))};");
             w.Line($"{type} g{s} = {(applyCoupled ? k.Fma($"p{s}", k.Scalar("weightDecay"), k.Load("g", i)) : k.Load("g", i))};");
-            w.Line($"{type} m{s} = {k.Fma($"g{s}", k.Scalar("oneMinusBeta1"), $"{k.Load("m", i)} * {k.Scalar("beta1")}")};");
-            w.Line($"{type} v{s} = {k.Fma($"{k.Scalar("oneMinusBeta2")} * g{s}", $"g{s}", $"{k.Load("v", i)} * {k.Scalar("beta2")}")};");
-            w.Line(k.Store("m", i, $"m{s}"));
-            w.Line(k.Store("v", i, $"v{s}"));
+            w.Line($"{type} m{s} = {k.Fma($"g{s}", k.Scalar("oneMinusBeta1"), $"{k.Load("m", j)} * {k.Scalar("beta1")}")};");
+            w.Line($"{type} v{s} = {k.Fma($"{k.Scalar("oneMinusBeta2")} * g{s}", $"g{s}", $"{k.Load("v", j)} * {k.Scalar("beta2")}")};");
+            w.Line(k.Store("m", j, $"m{s}"));
+            w.Line(k.Store("v", j, $"v{s}"));
             if (amsgrad)
             {
-                k.WriteRunningMax(w, $"v{s}", "vmax", i, s);
+                k.WriteRunningMax(w, $"v{s}", "vmax", j, s);
             }
 
             string denominator = $"{k.Sqrt($"v{s}")} / {k.Scalar("biasCorrection2Sqrt")} + {k.Scalar("epsilon")}";

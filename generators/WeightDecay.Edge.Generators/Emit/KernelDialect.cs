@@ -69,8 +69,9 @@ internal abstract class KernelDialect
     /// <summary>
     /// A SIMD vector: loads and stores through a <c>ref float</c> to each buffer's first element
     /// (named <c>{array}Ref</c>), without bounds checks: every buffer is a field of exactly
-    /// <c>ParameterCount</c> floats allocated by generated code, and every index is a constant
-    /// range inside it, so the checks could only ever pass.
+    /// <c>ParameterCount</c> (parameters, gradients) or <c>TrainableParameterCount</c> (state) floats
+    /// allocated by generated code, and every index is a constant range inside it, so the checks
+    /// could only ever pass.
     /// </summary>
     internal sealed class VectorDialect : KernelDialect
     {

@@ -85,6 +85,7 @@ internal static class LayoutEmitter
             writer.Line($"public const int {tensor.Name}Length = {Literals.Int(tensor.Length)};");
         }
 
+        TrainingLoopEmitter.WriteLayoutMembers(writer, layout);
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// Every parameter of the layout, flat: tensors in declaration order, each row-major, as");

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Emit;
@@ -26,8 +27,12 @@ internal static class OptimizerEmitter
         string className,
         string[] summary,
         IEnumerable<string> stateFields,
-        IReadOnlyList<HyperParameter> hyperParameters)
+        IReadOnlyList<HyperParameter> hyperParameters,
+        ScalarMath math,
+        int stateFloatsPerParameter,
+        string stateExplanation)
     {
+        var allParameters = new List<HyperParameter>(hyperParameters) { TrainingLoopEmitter.MaxGradientNorm };
         writer.Line();
         writer.Line("/// <summary>");
         foreach (string line in summary)
@@ -40,22 +45,25 @@ internal static class OptimizerEmitter
         CodeWriter.Block block = writer.OpenBlock($"public sealed class {className}{baseList}");
         writer.Line("private static readonly float[] NoState = new float[0];");
         writer.Line($"private readonly {layout.ClassName} _model;");
-        foreach (string field in stateFields)
+        foreach (string field in stateFields.Concat(TrainingLoopEmitter.StateFields()))
         {
             writer.Line(field);
         }
 
-        foreach (HyperParameter parameter in hyperParameters)
+        foreach (HyperParameter parameter in allParameters)
         {
             writer.Line($"private float {parameter.Field} = {Literals.Float(parameter.Default)};");
             writer.Line($"private double {parameter.DecimalField} = {Literals.DecimalOf(parameter.Default)};");
         }
 
+        TrainingLoopEmitter.WriteStateBytes(writer, layout, stateFloatsPerParameter, stateExplanation);
         WriteConstructorAndCommonMembers(writer, layout, className);
-        foreach (HyperParameter parameter in hyperParameters)
+        foreach (HyperParameter parameter in allParameters)
         {
             WriteProperty(writer, parameter);
         }
+
+        TrainingLoopEmitter.WriteOptimizerMembers(writer, layout, profile, math);
 
         return block;
     }

@@ -50,6 +50,7 @@ namespace WeightDecay.Edge
             Name = name;
             Shape = shape;
             Decay = true;
+            Trainable = true;
         }
 
         /// <summary>The tensor's name.</summary>
@@ -64,6 +65,14 @@ namespace WeightDecay.Edge
         /// <c>weight_decay</c> is 0.
         /// </summary>
         public bool Decay { get; set; }
+
+        /// <summary>
+        /// Whether optimizers update this tensor (default true). A frozen tensor (false) keeps its
+        /// values: optimizers allocate no state for it, never read, clip or decay its gradient, and
+        /// leave it out of <c>TrainableParameterCount</c> (torch: <c>requires_grad_(False)</c>, or
+        /// leaving the parameter out of the optimizer).
+        /// </summary>
+        public bool Trainable { get; set; }
     }
 
     /// <summary>Opts a layout into a generated <c>SgdOptimizer</c> (torch.optim.SGD).</summary>
@@ -245,7 +254,7 @@ namespace WeightDecay.Edge.Generated
 namespace WeightDecay.Edge.Generated
 {
     /// <summary>
-    /// Square root, power, exponential, logarithm, tanh and sigmoid for targets whose mscorlib has
+    /// Square root, power, exponential, logarithm, tanh, sigmoid and cosine for targets whose mscorlib has
     /// no <c>System.Math</c> or <c>MathF</c> (nanoFramework). Generated code calls these only there.
     /// </summary>
     internal static class FloatMath
@@ -484,6 +493,56 @@ namespace WeightDecay.Edge.Generated
             }
 
             return k >= 0 ? p * Pow(2.0, k) : p / Pow(2.0, -k);
+        }
+
+        /// <summary>
+        /// <c>cos(x)</c> in double, for learning-rate schedules. |x| is reduced to r in [-π/4, π/4]
+        /// around the nearest multiple k·π/2 (Cody and Waite, with π/2 split into three 33-bit parts so
+        /// that each product k·part is exact for |x| &lt; 2^20·π/2 ≈ 1.6e6), then cos or sin of r by
+        /// Taylor series to r^16 and r^17 (the rest is below 3e-18), chosen and signed by k mod 4.
+        /// Within 2 ulp of <c>Math.Cos</c> for |x| &lt; 1.6e6; beyond that the reduction loses about
+        /// |x|·2^-53 absolute. NaN for NaN or an infinity.
+        /// </summary>
+        public static double Cos(double x)
+        {
+            if (double.IsNaN(x) || double.IsInfinity(x))
+            {
+                return double.NaN;
+            }
+
+            const double HalfPi1 = 1.57079632673412561417e+00; // The first 33 bits of π/2.
+            const double HalfPi2 = 6.07710050630396597660e-11; // The next 33 bits.
+            const double HalfPi3 = 2.02226624871116645580e-21; // The next 33 bits.
+            const double HalfPi3Tail = 8.47842766036889956997e-32;
+            double a = x < 0.0 ? -x : x;
+            long k = (long)((a * 0.6366197723675814) + 0.5); // Nearest integer to a / (π/2).
+            double r = (((a - (k * HalfPi1)) - (k * HalfPi2)) - (k * HalfPi3)) - (k * HalfPi3Tail);
+            double z = r * r;
+            long quadrant = k & 3;
+            if (quadrant == 0 || quadrant == 2)
+            {
+                double c = 1.0 / 20922789888000.0; // 1/16!
+                c = (-1.0 / 87178291200.0) + (z * c);
+                c = (1.0 / 479001600.0) + (z * c);
+                c = (-1.0 / 3628800.0) + (z * c);
+                c = (1.0 / 40320.0) + (z * c);
+                c = (-1.0 / 720.0) + (z * c);
+                c = (1.0 / 24.0) + (z * c);
+                c = -0.5 + (z * c);
+                c = 1.0 + (z * c);
+                return quadrant == 0 ? c : -c;
+            }
+
+            double s = 1.0 / 355687428096000.0; // 1/17!
+            s = (-1.0 / 1307674368000.0) + (z * s);
+            s = (1.0 / 6227020800.0) + (z * s);
+            s = (-1.0 / 39916800.0) + (z * s);
+            s = (1.0 / 362880.0) + (z * s);
+            s = (-1.0 / 5040.0) + (z * s);
+            s = (1.0 / 120.0) + (z * s);
+            s = (-1.0 / 6.0) + (z * s);
+            s = r + (r * z * s);
+            return quadrant == 1 ? -s : s;
         }
 
         /// <summary><paramref name="x"/> to the power <paramref name="n"/> (n &gt;= 0) by repeated squaring.</summary>

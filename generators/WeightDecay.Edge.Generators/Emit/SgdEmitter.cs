@@ -24,7 +24,7 @@ internal static class SgdEmitter
             new[]
             {
                 $"if (_nesterov && value == 0f) {{ throw new global::System.ArgumentException({NesterovMessage}, \"Momentum\"); }}",
-                "if (value != 0f && _momentumBuffer.Length == 0) { _momentumBuffer = new float[ParameterCount]; }",
+                "if (value != 0f && _momentumBuffer.Length == 0) { _momentumBuffer = new float[TrainableParameterCount]; }",
             }),
         new("Dampening", "dampening", 0f, Validation.None, "Dampening for momentum: the buffer adds (1 - Dampening) times the gradient.",
             new[] { $"if (_nesterov && value != 0f) {{ throw new global::System.ArgumentException({NesterovMessage}, \"Dampening\"); }}" }),
@@ -47,7 +47,8 @@ internal static class SgdEmitter
             "private bool _momentumBufferInitialized;",
             "private bool _nesterov;",
         };
-        using (OptimizerEmitter.OpenClass(writer, layout, profile, "SgdOptimizer", summary, state, Parameters))
+        const string stateText = "the momentum buffer, one float per trainable scalar, allocated when Momentum is first set non-zero (none without momentum).";
+        using (OptimizerEmitter.OpenClass(writer, layout, profile, "SgdOptimizer", summary, state, Parameters, math, 1, stateText))
         {
             WriteNesterovProperty(writer);
             WriteStep(writer, profile);
@@ -83,10 +84,15 @@ internal static class SgdEmitter
     private static void WriteStep(CodeWriter writer, TargetProfile profile)
     {
         writer.Line();
-        writer.Line("/// <summary>Updates <c>Parameters</c> in place from <c>Gradients</c>, as one call of torch.optim.SGD's <c>step()</c>.</summary>");
+        writer.Line("/// <summary>");
+        writer.Line("/// Updates the trainable <c>Parameters</c> in place from <c>Gradients</c>, as one call of torch.optim.SGD's <c>step()</c>");
+        writer.Line("/// with lr = LearningRate·Schedule.Multiplier(StepCount), after clipping and the non-finite guard (see");
+        writer.Line("/// <see cref=\"MaxGradientNorm\"/>, <see cref=\"SkipNonFiniteSteps\"/>). Allocates nothing.");
+        writer.Line("/// </summary>");
         using (writer.OpenBlock("public void Step()"))
         {
-            writer.Line("float negLearningRate = (float)(-_learningRateValue);");
+            TrainingLoopEmitter.WriteStepPrologue(writer);
+            writer.Line("float negLearningRate = (float)(-learningRate);");
             using (writer.OpenBlock("if (_momentum == 0f)"))
             {
                 UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdatePlain", "negLearningRate, _weightDecay");
@@ -135,7 +141,7 @@ internal static class SgdEmitter
             parameters.Add("momentum");
         }
 
-        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant, parameters.ToArray(), buffers.ToArray(), (w, k, i, s, decay) =>
+        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant, parameters.ToArray(), buffers.ToArray(), (w, k, i, j, s, decay) =>
         {
             string type = k.Type;
             w.Line($"{type} p{s} = {k.Load("p", i)};");
@@ -144,8 +150,8 @@ internal static class SgdEmitter
             string direction = $"d{s}";
             if (variant != Variant.Plain)
             {
-                w.Line($"{type} b{s} = {k.Fma($"d{s}", k.Scalar("bufferGradientScale"), $"{k.Load("b", i)} * {k.Scalar("bufferScale")}")};");
-                w.Line(k.Store("b", i, $"b{s}"));
+                w.Line($"{type} b{s} = {k.Fma($"d{s}", k.Scalar("bufferGradientScale"), $"{k.Load("b", j)} * {k.Scalar("bufferScale")}")};");
+                w.Line(k.Store("b", j, $"b{s}"));
                 direction = variant == Variant.Nesterov ? k.Fma($"b{s}", k.Scalar("momentum"), $"d{s}") : $"b{s}";
             }
 

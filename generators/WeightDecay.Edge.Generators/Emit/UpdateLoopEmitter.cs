@@ -8,6 +8,9 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// Writes an optimizer's per-element update over the whole layout, specialised for the layout's
 /// sizes. Adjacent tensors with the same decay flag share one pass (their update is the same
 /// code), so a layout is a few runs of constant length, each read and written exactly once.
+/// Frozen tensors (<c>Trainable = false</c>) end a run and are skipped: optimizer state holds only
+/// trainable parameters, packed, so each run indexes its state at a constant shift below the
+/// parameter index (the number of frozen parameters before it).
 /// <list type="bullet">
 /// <item>Scalar method (device profile, and desktop machines without SIMD): each run is a loop
 /// unrolled by <see cref="UnrollFactor"/> with a constant bound, then the remainder written out
@@ -30,25 +33,38 @@ internal static class UpdateLoopEmitter
     /// </summary>
     public const int UnrollFactor = 4;
 
-    /// <summary>Writes the element update at <c>index</c>, naming its locals with <c>suffix</c>.</summary>
-    public delegate void ElementWriter(CodeWriter writer, KernelDialect kernel, string index, string suffix, bool decay);
+    /// <summary>
+    /// Writes the element update at <c>index</c> of <c>Parameters</c> and <c>Gradients</c>, and
+    /// <c>stateIndex</c> of the optimizer's state buffers, naming its locals with <c>suffix</c>.
+    /// </summary>
+    public delegate void ElementWriter(CodeWriter writer, KernelDialect kernel, string index, string stateIndex, string suffix, bool decay);
 
-    /// <summary>A run of adjacent tensors that share a decay flag.</summary>
-    internal sealed record Run(int Start, int Length, bool Decay, string Description);
+    /// <summary>
+    /// A run of adjacent tensors that share a decay flag and are all trainable, or a run of frozen
+    /// tensors. Its state starts at <c>Start - StateShift</c>.
+    /// </summary>
+    internal sealed record Run(int Start, int Length, bool Decay, bool Trainable, int StateShift, string Description)
+    {
+        /// <summary>One past the run's last parameter index.</summary>
+        public int End => Start + Length;
+    }
 
     /// <summary>One update method: its name, its per-step float parameters, the buffers it touches and its element rule.</summary>
     /// <param name="Buffers">Pairs of local name and source expression, e.g. <c>("m", "_expAvg")</c>.</param>
     internal sealed record UpdateMethod(string Name, string[] Parameters, (string Local, string Source)[] Buffers, ElementWriter Element);
 
+    /// <summary>The layout's runs in order, frozen ones included (see <see cref="Run"/>).</summary>
     public static IReadOnlyList<Run> Runs(LayoutSpec layout)
     {
         var runs = new List<Run>();
         int i = 0;
+        int frozenBefore = 0;
         while (i < layout.Tensors.Count)
         {
             int first = i;
-            bool decay = layout.Tensors[i].Decay;
-            while (i < layout.Tensors.Count && layout.Tensors[i].Decay == decay)
+            bool trainable = layout.Tensors[i].Trainable;
+            bool decay = trainable && layout.Tensors[i].Decay;
+            while (i < layout.Tensors.Count && layout.Tensors[i].Trainable == trainable && (!trainable || layout.Tensors[i].Decay == decay))
             {
                 i++;
             }
@@ -56,10 +72,37 @@ internal static class UpdateLoopEmitter
             TensorSpec start = layout.Tensors[first];
             TensorSpec last = layout.Tensors[i - 1];
             string names = string.Join(", ", Enumerable.Range(first, i - first).Select(t => Describe(layout.Tensors[t])));
-            runs.Add(new Run(start.Offset, last.Offset + last.Length - start.Offset, decay, names));
+            int length = last.Offset + last.Length - start.Offset;
+            runs.Add(new Run(start.Offset, length, decay, trainable, frozenBefore, names));
+            frozenBefore += trainable ? 0 : length;
         }
 
         return runs;
+    }
+
+    /// <summary>The runs an optimizer updates: every run of trainable tensors.</summary>
+    public static IEnumerable<Run> TrainableRuns(LayoutSpec layout) => Runs(layout).Where(run => run.Trainable);
+
+    /// <summary>
+    /// The state index for parameter index <paramref name="index"/> (a constant, <c>i</c> or
+    /// <c>i + k</c>) in a run whose state is shifted by <paramref name="shift"/>.
+    /// </summary>
+    public static string StateIndex(string index, int shift)
+    {
+        if (shift == 0)
+        {
+            return index;
+        }
+
+        if (int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int constant))
+        {
+            return Literals.Int(constant - shift);
+        }
+
+        int plus = index.IndexOf(" + ", System.StringComparison.Ordinal);
+        int offset = (plus < 0 ? 0 : int.Parse(index.Substring(plus + 3), System.Globalization.CultureInfo.InvariantCulture)) - shift;
+        string variable = plus < 0 ? index : index.Substring(0, plus);
+        return offset < 0 ? $"{variable} - {Literals.Int(-offset)}" : $"{variable} + {Literals.Int(offset)}";
     }
 
     /// <summary>The tensor as a reader would write it: <c>W1 (64x32)</c>.</summary>
@@ -156,7 +199,14 @@ internal static class UpdateLoopEmitter
         int width = kernel is KernelDialect.VectorDialect vector ? vector.Width : 1;
         foreach (Run run in Runs(layout))
         {
-            writer.Line($"// {run.Description}: [{Literals.Int(run.Start)}, {Literals.Int(run.Start + run.Length)}), {(run.Decay ? "decayed" : "not decayed")}");
+            if (!run.Trainable)
+            {
+                writer.Line($"// {run.Description}: [{Literals.Int(run.Start)}, {Literals.Int(run.End)}), frozen: no state, no update");
+                continue;
+            }
+
+            string state = run.StateShift == 0 ? string.Empty : $", state [{Literals.Int(run.Start - run.StateShift)}, {Literals.Int(run.End - run.StateShift)})";
+            writer.Line($"// {run.Description}: [{Literals.Int(run.Start)}, {Literals.Int(run.End)}){state}, {(run.Decay ? "decayed" : "not decayed")}");
             int straightFrom = kernel.IsVector
                 ? WriteVectorLoop(writer, run, kernel, width, element)
                 : WriteScalarLoop(writer, run, kernel, element);
@@ -168,7 +218,7 @@ internal static class UpdateLoopEmitter
                 {
                     for (int index = straightFrom; index < end; index++)
                     {
-                        element(writer, scalar, Literals.Int(index), Literals.Int(index - straightFrom), run.Decay);
+                        element(writer, scalar, Literals.Int(index), Literals.Int(index - run.StateShift), Literals.Int(index - straightFrom), run.Decay);
                     }
                 }
             }
@@ -188,7 +238,8 @@ internal static class UpdateLoopEmitter
         {
             for (int k = 0; k < UnrollFactor; k++)
             {
-                element(writer, kernel, k == 0 ? "i" : "i + " + Literals.Int(k), Literals.Int(k), run.Decay);
+                string index = k == 0 ? "i" : "i + " + Literals.Int(k);
+                element(writer, kernel, index, StateIndex(index, run.StateShift), Literals.Int(k), run.Decay);
             }
         }
 
@@ -206,7 +257,7 @@ internal static class UpdateLoopEmitter
         int end = run.Start + (vectors * width);
         using (writer.OpenBlock($"for (nuint i = {Literals.Int(run.Start)}; i < {Literals.Int(end)}; i += {Literals.Int(width)})"))
         {
-            element(writer, kernel, "i", "0", run.Decay);
+            element(writer, kernel, "i", StateIndex("i", run.StateShift), "0", run.Decay);
         }
 
         return end;

@@ -21,6 +21,24 @@ internal sealed record LayoutSpec(
     /// <summary>Total number of scalars over all tensors.</summary>
     public int ParameterCount => Tensors.Count == 0 ? 0 : Tensors[Tensors.Count - 1].Offset + Tensors[Tensors.Count - 1].Length;
 
+    /// <summary>Number of scalars in trainable tensors: the length of every optimizer state buffer.</summary>
+    public int TrainableParameterCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (TensorSpec tensor in Tensors)
+            {
+                count += tensor.Trainable ? tensor.Length : 0;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Number of scalars in frozen (<c>Trainable = false</c>) tensors.</summary>
+    public int FrozenParameterCount => ParameterCount - TrainableParameterCount;
+
     /// <summary>The fully qualified name, used for the generated file's hint name.</summary>
     public string FullName
     {

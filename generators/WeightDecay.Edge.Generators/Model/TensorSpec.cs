@@ -6,4 +6,8 @@ namespace WeightDecay.Edge.Generators.Model;
 /// <param name="Offset">Index of the tensor's first scalar in <c>Parameters</c>.</param>
 /// <param name="Length">Number of scalars: the product of <paramref name="Shape"/>.</param>
 /// <param name="Decay">Whether weight decay applies to this tensor.</param>
-internal sealed record TensorSpec(string Name, EquatableArray<int> Shape, int Offset, int Length, bool Decay);
+/// <param name="Trainable">
+/// Whether optimizers update this tensor. A frozen tensor gets no optimizer state, no update and
+/// no decay; its gradient is neither read nor clipped.
+/// </param>
+internal sealed record TensorSpec(string Name, EquatableArray<int> Shape, int Offset, int Length, bool Decay, bool Trainable = true);

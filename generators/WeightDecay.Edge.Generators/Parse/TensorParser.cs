@@ -69,7 +69,7 @@ internal static class TensorParser
                 continue;
             }
 
-            tensors.Add(new TensorSpec(name, shape.ToEquatableArray(), (int)System.Math.Min(offset, int.MaxValue), (int)length, decay));
+            tensors.Add(new TensorSpec(name, shape.ToEquatableArray(), (int)System.Math.Min(offset, int.MaxValue), (int)length, decay, ReadBool(attribute, "Trainable")));
             offset = System.Math.Min(offset + length, SizeCap);
         }
 
@@ -107,7 +107,7 @@ internal static class TensorParser
         name = string.Empty;
         shape = ImmutableArray<int>.Empty;
         length = 0;
-        decay = ReadDecay(attribute);
+        decay = ReadBool(attribute, "Decay");
 
         // A constructor that did not bind is already a compiler error; say nothing more.
         if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Length != 2)
@@ -177,13 +177,14 @@ internal static class TensorParser
         return valid;
     }
 
-    private static bool ReadDecay(AttributeData attribute)
+    /// <summary>A bool named property of the attribute (<c>Decay</c>, <c>Trainable</c>), true when not set.</summary>
+    private static bool ReadBool(AttributeData attribute, string name)
     {
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
-            if (argument.Key == "Decay" && argument.Value.Value is bool decay)
+            if (argument.Key == name && argument.Value.Value is bool value)
             {
-                return decay;
+                return value;
             }
         }
 

@@ -1,0 +1,244 @@
+using System.Collections.Generic;
+using System.Linq;
+using WeightDecay.Edge.Generators.Model;
+
+namespace WeightDecay.Edge.Generators.Emit;
+
+/// <summary>
+/// The training-loop members shared by every generated optimizer (schedule, gradient clipping,
+/// non-finite guard, state size, L2 penalty) and the layout members they rely on (trainable and
+/// frozen counts, the squared norm of the decayed weights). All per-step work is loops over
+/// constant ranges of the trainable runs: no allocation, nothing the device lacks.
+/// </summary>
+internal static class TrainingLoopEmitter
+{
+    /// <summary>The clipping threshold, a validated float hyperparameter like the others.</summary>
+    public static readonly HyperParameter MaxGradientNorm = new(
+        "MaxGradientNorm",
+        "max_norm of torch.nn.utils.clip_grad_norm_",
+        0f,
+        Validation.NonNegative,
+        "Gradient clipping by global L2 norm, applied at the start of each Step; 0 (the default) turns it off.");
+
+    // /// <summary>Number of scalars in trainable tensors: 6.</summary>
+    // public const int TrainableParameterCount = 6;
+    // public const int FrozenParameterCount = 2;
+    // public double DecayedSquaredNorm() { double sum = 0.0; float[] p = Parameters; for (int i = 0; i < 6; i++) { double w = p[i]; sum += w * w; } return sum; }
+    public static void WriteLayoutMembers(CodeWriter writer, LayoutSpec layout)
+    {
+        writer.Line();
+        writer.Line($"/// <summary>Number of scalars in trainable tensors, the ones optimizers update and keep state for: {Literals.Int(layout.TrainableParameterCount)}.</summary>");
+        writer.Line($"public const int TrainableParameterCount = {Literals.Int(layout.TrainableParameterCount)};");
+        writer.Line();
+        writer.Line($"/// <summary>Number of scalars in frozen (<c>Trainable = false</c>) tensors, which optimizers leave alone: {Literals.Int(layout.FrozenParameterCount)}.</summary>");
+        writer.Line($"public const int FrozenParameterCount = {Literals.Int(layout.FrozenParameterCount)};");
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Σw² over the trainable tensors that are decayed, accumulated in double. With torch's convention");
+        writer.Line("/// (<c>weight_decay = λ</c> adds λw to the gradient) the matching penalty is (λ/2)·Σw²; each optimizer's");
+        writer.Line("/// <c>L2Penalty()</c> returns that. Allocates nothing.");
+        writer.Line("/// </summary>");
+        using (writer.OpenBlock("public double DecayedSquaredNorm()"))
+        {
+            writer.Line("double sum = 0.0;");
+            writer.Line("float[] p = Parameters;");
+            foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout).Where(run => run.Decay))
+            {
+                writer.Line($"// {run.Description}");
+                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                {
+                    writer.Line("double w = p[i];");
+                    writer.Line("sum += w * w;");
+                }
+            }
+
+            writer.Line("return sum;");
+        }
+    }
+
+    /// <summary>Fields every optimizer adds for the training-loop members.</summary>
+    public static IEnumerable<string> StateFields() => new[]
+    {
+        "private global::WeightDecay.Edge.LearningRateSchedule _schedule = global::WeightDecay.Edge.LearningRateSchedule.Constant();",
+    };
+
+    /// <summary>
+    /// The <c>StateBytes</c> constant: <paramref name="floatsPerParameter"/> floats of state per trainable
+    /// parameter at most, explained by <paramref name="explanation"/>.
+    /// </summary>
+    public static void WriteStateBytes(CodeWriter writer, LayoutSpec layout, int floatsPerParameter, string explanation)
+    {
+        long bytes = 4L * floatsPerParameter * layout.TrainableParameterCount;
+        long frozenSaving = 4L * floatsPerParameter * layout.FrozenParameterCount;
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line($"/// The most bytes of optimizer state this optimizer allocates: {Literals.Int(bytes)} = {Literals.Int(4 * floatsPerParameter)}·TrainableParameterCount,");
+        writer.Line($"/// {explanation} Frozen tensors get no state: freezing saves {Literals.Int(frozenSaving)} bytes here");
+        writer.Line($"/// ({Literals.Int(4 * floatsPerParameter)}·FrozenParameterCount). Array headers and the optimizer object itself are not counted.");
+        writer.Line("/// </summary>");
+        writer.Line(bytes <= int.MaxValue
+            ? $"public const int StateBytes = {Literals.Int(bytes)};"
+            : $"public const long StateBytes = {Literals.Int(bytes)}; // Too large for int.");
+    }
+
+    // Schedule, SkipNonFiniteSteps, SkippedStepCount, LastGradientNorm, L2Penalty(), and the private
+    // PrepareGradients() that Step() calls first (clipping and the non-finite guard).
+    public static void WriteOptimizerMembers(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math)
+    {
+        WriteScheduleProperty(writer);
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Whether <see cref=\"Step\"/> skips the whole step when any trainable gradient is NaN or infinite: parameters,");
+        writer.Line("/// optimizer state and <see cref=\"StepCount\"/> (so the schedule) stay exactly as they were, and");
+        writer.Line("/// <see cref=\"SkippedStepCount\"/> goes up by one. Default false, as torch.optim, which applies such a step.");
+        writer.Line("/// Costs one pass over the trainable gradients per step (shared with clipping).");
+        writer.Line("/// </summary>");
+        writer.Line("public bool SkipNonFiniteSteps { get; set; }");
+        writer.Line();
+        writer.Line("/// <summary>Number of steps skipped because of a non-finite gradient (see <see cref=\"SkipNonFiniteSteps\"/>).</summary>");
+        writer.Line("public long SkippedStepCount { get; private set; }");
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The global L2 norm of the trainable gradients as last computed by <see cref=\"Step\"/>, before clipping (the value");
+        writer.Line("/// torch.nn.utils.clip_grad_norm_ returns); NaN or infinity if a gradient was. Computed only while");
+        writer.Line("/// <see cref=\"MaxGradientNorm\"/> is positive or <see cref=\"SkipNonFiniteSteps\"/> is on; 0 before that.");
+        writer.Line("/// </summary>");
+        writer.Line("public double LastGradientNorm { get; private set; }");
+        WriteL2Penalty(writer);
+        WritePrepareGradients(writer, math);
+        WriteGradientLoops(writer, layout);
+    }
+
+    /// <summary>The first lines of every <c>Step()</c>: the guard and clipping, then lr_t in double.</summary>
+    public static void WriteStepPrologue(CodeWriter writer)
+    {
+        using (writer.OpenBlock("if (!PrepareGradients())"))
+        {
+            writer.Line("return;");
+        }
+
+        writer.Line();
+        writer.Line("double multiplier = _schedule.Multiplier(StepCount);");
+        writer.Line("double learningRate = _learningRateValue * multiplier;");
+    }
+
+    private static void WriteScheduleProperty(CodeWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The learning-rate schedule: each step uses lr_t = LearningRate · Schedule.Multiplier(StepCount), computed in");
+        writer.Line("/// double. Default <see cref=\"global::WeightDecay.Edge.LearningRateSchedule.Constant\"/>. Internal, as the schedule");
+        writer.Line("/// type is emitted internal into every compilation.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\">Set to null; the optimizer is left unchanged.</exception>");
+        using (writer.OpenBlock("internal global::WeightDecay.Edge.LearningRateSchedule Schedule"))
+        {
+            writer.Line("get { return _schedule; }");
+            using (writer.OpenBlock("set"))
+            {
+                writer.Line("if (value == null) { throw new global::System.ArgumentNullException(\"value\", \"Schedule cannot be null; use LearningRateSchedule.Constant().\"); }");
+                writer.Line("_schedule = value;");
+            }
+        }
+    }
+
+    private static void WriteL2Penalty(CodeWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The L2 penalty (WeightDecay / 2)·Σw² over the decayed, trainable tensors, in double, for reporting the");
+        writer.Line("/// regularised loss. This is torch's convention: <c>weight_decay = λ</c> adds λw to the gradient, which is the");
+        writer.Line("/// gradient of (λ/2)·Σw², not of λ·Σw². (For AdamW's decoupled decay no penalty has this gradient under Adam's");
+        writer.Line("/// scaling; the value is the same (λ/2)·Σw², reported for comparison.) Allocates nothing.");
+        writer.Line("/// </summary>");
+        using (writer.OpenBlock("public double L2Penalty()"))
+        {
+            writer.Line("return 0.5 * _weightDecayValue * _model.DecayedSquaredNorm();");
+        }
+    }
+
+    // private bool PrepareGradients()
+    // {
+    //     if (_maxGradientNorm == 0f && !SkipNonFiniteSteps) { return true; }
+    //     double norm = sqrt(SquaredGradientSum());  LastGradientNorm = norm;
+    //     if (SkipNonFiniteSteps && !finite(norm)) { SkippedStepCount++; return false; }
+    //     if (_maxGradientNorm != 0f) { coefficient = max / (norm + 1e-6); if (!(coefficient >= 1.0)) ScaleGradients((float)coefficient); }
+    //     return true;
+    // }
+    private static void WritePrepareGradients(CodeWriter writer, ScalarMath math)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Clipping and the non-finite guard, before the update. As torch.nn.utils.clip_grad_norm_(params, max_norm,");
+        writer.Line("/// norm_type=2): total_norm = sqrt(Σg²) over the trainable gradients (accumulated here in double; torch accumulates");
+        writer.Line("/// in float32, so norms can differ in the last bits), clip_coef = max_norm / (total_norm + 1e-6), and the");
+        writer.Line("/// gradients are multiplied in place by clip_coef when it is below 1 (torch multiplies by min(clip_coef, 1)).");
+        writer.Line("/// A NaN norm makes the gradients NaN, and an infinite one zeroes the finite ones, as in torch, unless the guard");
+        writer.Line("/// skips the step first. Returns false when the step must be skipped.");
+        writer.Line("/// </summary>");
+        using (writer.OpenBlock("private bool PrepareGradients()"))
+        {
+            using (writer.OpenBlock("if (_maxGradientNorm == 0f && !SkipNonFiniteSteps)"))
+            {
+                writer.Line("return true;");
+            }
+
+            writer.Line();
+            writer.Line("// In double, a sum of squared floats cannot overflow, so it is finite exactly when every gradient is.");
+            writer.Line($"double norm = {math.SqrtDouble("SquaredGradientSum()")};");
+            writer.Line("LastGradientNorm = norm;");
+            using (writer.OpenBlock("if (SkipNonFiniteSteps && (double.IsNaN(norm) || double.IsInfinity(norm)))"))
+            {
+                writer.Line("SkippedStepCount++;");
+                writer.Line("return false;");
+            }
+
+            using (writer.OpenBlock("if (_maxGradientNorm != 0f)"))
+            {
+                writer.Line("double coefficient = _maxGradientNormValue / (norm + 1e-6);");
+                using (writer.OpenBlock("if (!(coefficient >= 1.0))"))
+                {
+                    writer.Line("ScaleGradients((float)coefficient);");
+                }
+            }
+
+            writer.Line("return true;");
+        }
+    }
+
+    // private double SquaredGradientSum() { ... for (int i = 0; i < 6; i++) { double x = g[i]; sum += x * x; } ... }
+    // private void ScaleGradients(float scale) { ... for (int i = 0; i < 6; i++) { g[i] *= scale; } ... }
+    private static void WriteGradientLoops(CodeWriter writer, LayoutSpec layout)
+    {
+        List<UpdateLoopEmitter.Run> runs = UpdateLoopEmitter.TrainableRuns(layout).ToList();
+        writer.Line();
+        using (writer.OpenBlock("private double SquaredGradientSum()"))
+        {
+            writer.Line("double sum = 0.0;");
+            writer.Line("float[] g = _model.Gradients;");
+            foreach (UpdateLoopEmitter.Run run in runs)
+            {
+                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                {
+                    writer.Line("double x = g[i];");
+                    writer.Line("sum += x * x;");
+                }
+            }
+
+            writer.Line("return sum;");
+        }
+
+        writer.Line();
+        using (writer.OpenBlock("private void ScaleGradients(float scale)"))
+        {
+            writer.Line("float[] g = _model.Gradients;");
+            foreach (UpdateLoopEmitter.Run run in runs)
+            {
+                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                {
+                    writer.Line("g[i] *= scale;");
+                }
+            }
+        }
+    }
+}
