@@ -1,0 +1,28 @@
+// A layout with frozen tensors for the training-loop features (schedule, clipping, skip guard),
+// compiled for both profiles like SampleLayouts.cs: against nanoFramework's mscorlib here, and
+// into the desktop device tests, so the two builds can be compared step by step.
+using WeightDecay.Edge;
+
+namespace WeightDecay.Edge.Device.Samples
+{
+    /// <summary>
+    /// A keyword head fine-tuned on the device: a frozen feature projection (never updated, no
+    /// optimizer state) in front of a trainable classifier, with a frozen normalisation scale.
+    /// </summary>
+    [ModelLayout]
+    [Tensor("Projection", 12, 8, Trainable = false)]
+    [Tensor("W", 8, 5)]
+    [Tensor("B", 5, Decay = false)]
+    [Tensor("Scale", 3, Trainable = false, Decay = false)]
+    [Tensor("Head", 5, 3)]
+    [Tensor("HeadBias", 3, Decay = false)]
+    [Sgd, Adam, AdamW]
+    public partial class FrozenFeatureHead
+    {
+        /// <summary>The frozen scalars: <c>FrozenParameterCount</c>, usable on the device as well.</summary>
+        public static int FrozenScalars()
+        {
+            return FrozenParameterCount;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Reflection;
+
+namespace WeightDecay.Edge.Device.Tests;
+
+/// <summary>
+/// The device build of TrainingLoopSamples.cs against the desktop build, with a warm-up cosine
+/// schedule, gradient clipping and the non-finite guard on, and frozen tensors in the layout.
+/// </summary>
+/// <remarks>
+/// Same tolerance reasoning as <see cref="DeviceMatchesDesktopTests"/> (fused versus unfused
+/// multiply-adds); the schedule (FloatMath.Cos on both builds, since the schedule is emitted
+/// once for every profile), the norm (double on both) and the skip decisions must agree exactly.
+/// </remarks>
+public class TrainingLoopDeviceTests
+{
+    private const string TypeName = "WeightDecay.Edge.Device.Samples.FrozenFeatureHead";
+    private const int Steps = 150;
+    private const float Tolerance = 2e-6f;
+    private const BindingFlags Members = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+
+    [Theory]
+    [InlineData("SgdOptimizer", false)]
+    [InlineData("AdamOptimizer", false)]
+    [InlineData("AdamWOptimizer", false)]
+    [InlineData("AdamWOptimizer", true)]
+    public void Device_build_trains_like_the_desktop_build(string optimizerName, bool scheduleCoupled)
+    {
+        Type desktopType = typeof(WeightDecay.Edge.Device.Samples.FrozenFeatureHead);
+        Type deviceType = DeviceAssembly.GetType(TypeName);
+        Assert.NotSame(desktopType.Assembly, deviceType.Assembly);
+        var desktop = new Driver(desktopType, optimizerName, scheduleCoupled);
+        var device = new Driver(deviceType, optimizerName, scheduleCoupled);
+
+        var random = new Random(99);
+        for (int i = 0; i < desktop.Parameters.Length; i++)
+        {
+            desktop.Parameters[i] = device.Parameters[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        float[] start = (float[])desktop.Parameters.Clone();
+        double maxDifference = 0;
+        for (int step = 0; step < Steps; step++)
+        {
+            double scale = step % 4 == 0 ? 3.0 : 0.1; // Every fourth step clips.
+            for (int i = 0; i < desktop.Gradients.Length; i++)
+            {
+                desktop.Gradients[i] = device.Gradients[i] = (float)(((random.NextDouble() * 2) - 1) * scale);
+            }
+
+            if (step % 13 == 6)
+            {
+                desktop.Gradients[100 + (step % 40)] = device.Gradients[100 + (step % 40)] = float.PositiveInfinity; // W: skipped
+            }
+
+            desktop.Step();
+            device.Step();
+            Assert.Equal(desktop.Get<double>("LastGradientNorm"), device.Get<double>("LastGradientNorm"), 1e-9);
+            for (int i = 0; i < desktop.Parameters.Length; i++)
+            {
+                maxDifference = Math.Max(maxDifference, Math.Abs(desktop.Parameters[i] - device.Parameters[i]));
+            }
+        }
+
+        Assert.True(maxDifference <= Tolerance, $"max |desktop - device| = {maxDifference:E3} over {Steps} steps");
+        Assert.Equal(desktop.Get<long>("StepCount"), device.Get<long>("StepCount"));
+        Assert.Equal(12L, device.Get<long>("SkippedStepCount"));
+        Assert.Equal(12L, desktop.Get<long>("SkippedStepCount"));
+        Assert.Equal(start[..96], device.Parameters[..96]);      // Projection: frozen
+        Assert.Equal(start[141..144], device.Parameters[141..144]); // Scale: frozen
+        Assert.NotEqual(start[96..141], device.Parameters[96..141]);
+        Assert.Equal(desktop.Invoke<double>("L2Penalty"), device.Invoke<double>("L2Penalty"), 1e-5);
+    }
+
+    [Fact]
+    public void Device_constants_count_frozen_scalars_and_state()
+    {
+        Type deviceType = DeviceAssembly.GetType(TypeName);
+        Assert.Equal(162, Constant(deviceType, "ParameterCount"));
+        Assert.Equal(63, Constant(deviceType, "TrainableParameterCount"));
+        Assert.Equal(99, Constant(deviceType, "FrozenParameterCount"));
+        Assert.Equal(4 * 63, Constant(deviceType.GetNestedType("SgdOptimizer")!, "StateBytes"));
+        Assert.Equal(12 * 63, Constant(deviceType.GetNestedType("AdamWOptimizer")!, "StateBytes"));
+        Assert.Equal(99, deviceType.GetMethod("FrozenScalars")!.Invoke(null, null));
+    }
+
+    [Fact]
+    public void Device_cosine_schedule_matches_Math_Cos()
+    {
+        Type scheduleType = DeviceAssembly.Loaded.GetType("WeightDecay.Edge.LearningRateSchedule", throwOnError: true)!;
+        object schedule = scheduleType.GetMethod("WarmupCosine")!.Invoke(null, new object[] { 4, 40, 0.1f })!;
+        MethodInfo multiplier = scheduleType.GetMethod("Multiplier")!;
+        for (long t = 0; t < 50; t++)
+        {
+            double expected = t < 4 ? t / 4.0 : t >= 40 ? 0.1 : 0.1 + (0.9 * (1 + Math.Cos(Math.PI * (t - 4) / 36)) / 2);
+            Assert.Equal(expected, (double)multiplier.Invoke(schedule, new object[] { t })!, 1e-15);
+        }
+    }
+
+    private static int Constant(Type type, string name) => (int)type.GetField(name)!.GetRawConstantValue()!;
+
+    /// <summary>One layout and optimizer of either build, configured through reflection (Schedule and DecayMode are internal).</summary>
+    private sealed class Driver
+    {
+        private readonly object _optimizer;
+        private readonly Type _optimizerType;
+
+        public Driver(Type layoutType, string optimizerName, bool scheduleCoupled)
+        {
+            object model = Activator.CreateInstance(layoutType)!;
+            Parameters = (float[])layoutType.GetField("Parameters")!.GetValue(model)!;
+            Gradients = (float[])layoutType.GetField("Gradients")!.GetValue(model)!;
+            _optimizerType = layoutType.GetNestedType(optimizerName)!;
+            _optimizer = Activator.CreateInstance(_optimizerType, model)!;
+            Type scheduleType = layoutType.Assembly.GetType("WeightDecay.Edge.LearningRateSchedule", throwOnError: true)!;
+            Set("LearningRate", optimizerName == "SgdOptimizer" ? 0.05f : 0.01f);
+            Set("WeightDecay", 0.02f);
+            Set("MaxGradientNorm", 1f);
+            Set("SkipNonFiniteSteps", true);
+            Set("Schedule", scheduleType.GetMethod("WarmupCosine")!.Invoke(null, new object[] { 10, 120, 0.05f })!);
+            if (optimizerName == "SgdOptimizer")
+            {
+                Set("Momentum", 0.9f);
+            }
+            else
+            {
+                Set("Amsgrad", true);
+            }
+
+            if (scheduleCoupled)
+            {
+                Type mode = layoutType.Assembly.GetType("WeightDecay.Edge.DecoupledDecay", throwOnError: true)!;
+                Set("DecayMode", Enum.ToObject(mode, 1));
+            }
+        }
+
+        public float[] Parameters { get; }
+
+        public float[] Gradients { get; }
+
+        public void Step() => _optimizerType.GetMethod("Step")!.Invoke(_optimizer, null);
+
+        public T Get<T>(string name) => (T)_optimizerType.GetProperty(name, Members)!.GetValue(_optimizer)!;
+
+        public T Invoke<T>(string name) => (T)_optimizerType.GetMethod(name)!.Invoke(_optimizer, null)!;
+
+        private void Set(string name, object value) => _optimizerType.GetProperty(name, Members)!.SetValue(_optimizer, value);
+    }
+}
