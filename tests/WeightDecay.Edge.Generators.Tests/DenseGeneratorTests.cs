@@ -44,7 +44,7 @@ public class DenseGeneratorTests
 
     [Theory]
     [InlineData("[Dense(\"Hidden\", 4, 3)]\n[Dense(\"Hidden\", 3, 3)]", "Dense(\"Hidden\", 3, 3)", "HiddenWeight")]
-    [InlineData("[Dense(\"Hidden\", 4, 3)]\n[Dense(\"HiddenWeight\", 3, 2)]", "Dense(\"HiddenWeight\", 3, 2)", "HiddenWeightOffset")]
+    [InlineData("[Tensor(\"XWeightGradient\", 2)]\n[Dense(\"X\", 4, 3)]", "Dense(\"X\", 4, 3)", "XWeightGradient")]
     [InlineData("[Dense(\"Parameter\", 4, 3)]\n[Tensor(\"W\", 2)]", "Dense(\"Parameter\", 4, 3)", "_ParameterActivations")]
     public void Dense_names_that_collide_get_WDE017(string attributes, string located, string member)
     {
