@@ -72,7 +72,10 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
         bool supportsNullable = compilation is CSharpCompilation csharp && csharp.LanguageVersion >= LanguageVersion.CSharp8;
 
         // SIMD paths need loads and stores without bounds checks (MemoryMarshal.GetArrayDataReference).
-        bool canVectorize = hasFma && HasMember(compilation, "System.Runtime.InteropServices.MemoryMarshal", "GetArrayDataReference");
+        // The loops index with nuint, which needs C# 9; older language versions get the scalar loops.
+        bool canVectorize = hasFma
+            && compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp9 }
+            && HasMember(compilation, "System.Runtime.InteropServices.MemoryMarshal", "GetArrayDataReference");
         return new TargetProfile(
             HasSpan: compilation.GetTypeByMetadataName("System.Span`1") is not null,
             HasMathF: hasFma,

@@ -101,17 +101,17 @@ internal static class DiagnosticDescriptors
         "The dense layer '{0}' uses the activation value {1}, which is not a member of Activation: use Activation.Identity, ReLU, Tanh or Sigmoid");
 
     public static readonly DiagnosticDescriptor LayoutDerivesFromLayout = Error(
-        "WDE030",
+        "WDE019",
         "Model layout must not derive from another model layout",
         "The model layout '{0}' derives from the model layout '{1}', whose generated members it would hide: derive from a class that is not a layout, or declare all tensors on one layout");
 
     public static readonly DiagnosticDescriptor LayoutNamedLikeMember = Error(
-        "WDE031",
+        "WDE020",
         "Model layout is named like a generated member",
         "The model layout '{0}' has the name of a member every layout generates, and a member cannot be named like its class: rename the class");
 
     public static readonly DiagnosticDescriptor LayoutDeclaresGeneratedMember = Error(
-        "WDE032",
+        "WDE021",
         "Model layout declares a member the generator adds",
         "The model layout '{0}' declares '{1}', which the generator adds to every layout: rename or remove the member");
 
