@@ -1,7 +1,7 @@
 namespace WeightDecay.Edge.Demo;
 
 /// <summary>The three generated optimizers. SGD and Adam decay by coupled L2, AdamW by decoupled decay.</summary>
-internal enum OptimizerKind
+public enum OptimizerKind
 {
     Sgd,
     Adam,
