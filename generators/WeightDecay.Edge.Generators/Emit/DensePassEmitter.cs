@@ -181,9 +181,17 @@ internal static class DensePassEmitter
                 string deltas = DenseLayerEmitter.Deltas(layer);
                 string inputs = Literals.Int(layer.Inputs);
                 writer.Line();
-                writer.Line(previous is null
-                    ? $"// {Describe(layer)}: gradients of its weight and bias."
-                    : $"// {Describe(layer)}: gradients of its weight and bias, and dLoss/d({previous.Name} outputs) into {DenseLayerEmitter.Deltas(previous)}.");
+                if (!layer.Trainable && previous is null)
+                {
+                    writer.Line($"// {Describe(layer)}: frozen, and nothing before it to propagate to.");
+                    continue;
+                }
+
+                writer.Line(!layer.Trainable
+                    ? $"// {Describe(layer)}: frozen (no weight or bias gradients); dLoss/d({previous!.Name} outputs) into {DenseLayerEmitter.Deltas(previous)}."
+                    : previous is null
+                        ? $"// {Describe(layer)}: gradients of its weight and bias."
+                        : $"// {Describe(layer)}: gradients of its weight and bias, and dLoss/d({previous.Name} outputs) into {DenseLayerEmitter.Deltas(previous)}.");
                 if (previous is not null)
                 {
                     writer.Line($"global::System.Array.Clear({DenseLayerEmitter.Deltas(previous)}, 0, {inputs});");
@@ -202,12 +210,24 @@ internal static class DensePassEmitter
                         writer.Line($"float delta = {DenseMath.Derivative(layer.Activation, deltas + "[o]", activations + "[o]")};");
                     }
 
-                    writer.Line("float scaled = weight * delta;");
+                    if (layer.Trainable)
+                    {
+                        writer.Line("float scaled = weight * delta;");
+                    }
+
                     writer.Line($"int row = {layer.WeightName}Offset + (o * {inputs});");
-                    writer.Line($"gradients[{layer.BiasName}Offset + o] += scaled;");
+                    if (layer.Trainable)
+                    {
+                        writer.Line($"gradients[{layer.BiasName}Offset + o] += scaled;");
+                    }
+
                     using (writer.OpenBlock($"for (int i = 0; i < {inputs}; i++)"))
                     {
-                        writer.Line($"gradients[row + i] += scaled * {source}[i];");
+                        if (layer.Trainable)
+                        {
+                            writer.Line($"gradients[row + i] += scaled * {source}[i];");
+                        }
+
                         if (previous is not null)
                         {
                             writer.Line($"{DenseLayerEmitter.Deltas(previous)}[i] += parameters[row + i] * delta;");

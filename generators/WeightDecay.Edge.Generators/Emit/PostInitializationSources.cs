@@ -132,6 +132,7 @@ namespace WeightDecay.Edge
             Outputs = outputs;
             Activation = Activation.Identity;
             BiasDecay = false;
+            Trainable = true;
         }
 
         /// <summary>The layer's name.</summary>
@@ -148,6 +149,13 @@ namespace WeightDecay.Edge
 
         /// <summary>Whether weight decay applies to the bias (default false, as biases usually are not decayed).</summary>
         public bool BiasDecay { get; set; }
+
+        /// <summary>
+        /// Whether optimizers train this layer (default true). A frozen layer's weight and bias are frozen
+        /// tensors (see <see cref="TensorAttribute.Trainable"/>), and the backward passes compute no
+        /// gradients for them; deltas still flow through it to the layers before.
+        /// </summary>
+        public bool Trainable { get; set; }
     }
 }
 """;

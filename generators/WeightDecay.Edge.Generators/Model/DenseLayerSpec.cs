@@ -20,7 +20,8 @@ internal enum DenseActivation
 /// <param name="Activation">The activation applied after the affine map.</param>
 /// <param name="WeightOffset">Index of the weight's first scalar in <c>Parameters</c>.</param>
 /// <param name="BiasOffset">Index of the bias's first scalar in <c>Parameters</c>.</param>
-internal sealed record DenseLayerSpec(string Name, int Inputs, int Outputs, DenseActivation Activation, int WeightOffset, int BiasOffset)
+/// <param name="Trainable">False for a frozen layer: no weight or bias gradients are computed for it.</param>
+internal sealed record DenseLayerSpec(string Name, int Inputs, int Outputs, DenseActivation Activation, int WeightOffset, int BiasOffset, bool Trainable = true)
 {
     public string WeightName => Name + "Weight";
 

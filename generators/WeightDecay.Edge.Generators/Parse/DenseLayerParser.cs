@@ -18,8 +18,9 @@ internal static class DenseLayerParser
     /// <summary>A dense layer as declared, before it is placed in the flat buffers.</summary>
     public readonly struct Declaration
     {
-        public Declaration(string name, int inputs, int outputs, DenseActivation activation, bool biasDecay)
+        public Declaration(string name, int inputs, int outputs, DenseActivation activation, bool biasDecay, bool trainable = true)
         {
+            Trainable = trainable;
             Name = name;
             Inputs = inputs;
             Outputs = outputs;
@@ -36,6 +37,9 @@ internal static class DenseLayerParser
         public DenseActivation Activation { get; }
 
         public bool BiasDecay { get; }
+
+        /// <summary>False for a frozen layer: its weight and bias are frozen tensors and get no gradients.</summary>
+        public bool Trainable { get; }
     }
 
     public static bool IsDense(AttributeData attribute) =>
@@ -68,6 +72,7 @@ internal static class DenseLayerParser
         bool valid = CheckSize(name, inputs, "inputs", location, diagnostics) & CheckSize(name, outputs, "outputs", location, diagnostics);
         int activationValue = 0;
         bool biasDecay = false;
+        bool trainable = true;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
             if (argument.Key == "Activation" && argument.Value.Value is int value)
@@ -77,6 +82,10 @@ internal static class DenseLayerParser
             else if (argument.Key == "BiasDecay" && argument.Value.Value is bool decay)
             {
                 biasDecay = decay;
+            }
+            else if (argument.Key == "Trainable" && argument.Value.Value is bool isTrainable)
+            {
+                trainable = isTrainable;
             }
         }
 
@@ -92,7 +101,7 @@ internal static class DenseLayerParser
             return false;
         }
 
-        declaration = new Declaration(name, inputs, outputs, (DenseActivation)activationValue, biasDecay);
+        declaration = new Declaration(name, inputs, outputs, (DenseActivation)activationValue, biasDecay, trainable);
         return true;
     }
 

@@ -55,9 +55,9 @@ internal static class TensorParser
                 long weightLength = (long)layer.Inputs * layer.Outputs;
                 int weightOffset = (int)System.Math.Min(offset, int.MaxValue);
                 int biasOffset = (int)System.Math.Min(offset + weightLength, int.MaxValue);
-                tensors.Add(new TensorSpec(layer.Name + "Weight", ImmutableArray.Create(layer.Outputs, layer.Inputs).ToEquatableArray(), weightOffset, (int)System.Math.Min(weightLength, int.MaxValue), true));
-                tensors.Add(new TensorSpec(layer.Name + "Bias", ImmutableArray.Create(layer.Outputs).ToEquatableArray(), biasOffset, layer.Outputs, layer.BiasDecay));
-                denseLayers.Add(new DenseLayerSpec(layer.Name, layer.Inputs, layer.Outputs, layer.Activation, weightOffset, biasOffset));
+                tensors.Add(new TensorSpec(layer.Name + "Weight", ImmutableArray.Create(layer.Outputs, layer.Inputs).ToEquatableArray(), weightOffset, (int)System.Math.Min(weightLength, int.MaxValue), true, layer.Trainable));
+                tensors.Add(new TensorSpec(layer.Name + "Bias", ImmutableArray.Create(layer.Outputs).ToEquatableArray(), biasOffset, layer.Outputs, layer.BiasDecay, layer.Trainable));
+                denseLayers.Add(new DenseLayerSpec(layer.Name, layer.Inputs, layer.Outputs, layer.Activation, weightOffset, biasOffset, layer.Trainable));
                 denseLocations.Add(location);
                 offset = System.Math.Min(offset + weightLength + layer.Outputs, SizeCap);
                 continue;
