@@ -33,29 +33,47 @@ public static class Program
         }
 
         bool shortRun = arguments.Remove("--short");
+        bool aot = arguments.Remove("--aot");
         if (!arguments.Any(a => SelectionArguments.Contains(a, StringComparer.OrdinalIgnoreCase)))
         {
             arguments.AddRange(["--filter", "*"]);
         }
 
-        IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. arguments], CreateConfig(shortRun));
+        IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. arguments], CreateConfig(shortRun, aot));
         bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
         return failed ? 1 : 0;
     }
 
-    /// <summary>BenchmarkDotNet's defaults plus the per-parameter columns; with <paramref name="shortRun"/>, the quick job.</summary>
-    public static IConfig CreateConfig(bool shortRun)
+    /// <summary>
+    /// BenchmarkDotNet's defaults plus the per-parameter columns; with <paramref name="shortRun"/>, the
+    /// quick job; with <paramref name="aot"/>, each job twice: on the JIT and as a Native AOT build for
+    /// x86-64-v3 (AVX2 + FMA), the instruction set the repository's AOT console is published for.
+    /// </summary>
+    public static IConfig CreateConfig(bool shortRun, bool aot = false)
     {
         ManualConfig config = ManualConfig.Create(DefaultConfig.Instance)
             .AddColumn(PerParameterColumn.NanosecondsPerParameter, PerParameterColumn.Bandwidth);
-        if (shortRun)
-        {
-            config.AddJob(Job.Default
+        Job job = shortRun
+            ? Job.Default
                 .WithLaunchCount(1)
                 .WithWarmupCount(1)
                 .WithIterationCount(3)
                 .WithIterationTime(TimeInterval.FromMilliseconds(100))
-                .WithId("Short"));
+                .WithId("Short")
+            : Job.Default;
+        if (aot)
+        {
+            var nativeAot = BenchmarkDotNet.Toolchains.NativeAot.NativeAotToolchain.CreateBuilder()
+                .UseNuGet()
+                .IlcInstructionSet("x86-64-v3")
+                .TargetFrameworkMoniker("net10.0")
+                .ToToolchain();
+            config.AddJob(job.WithId("JIT"));
+            config.AddJob(job.WithToolchain(nativeAot).WithId("NativeAOT-x86-64-v3"));
+        }
+        else if (shortRun)
+        {
+            config.AddJob(job);
         }
 
         return config;
