@@ -139,6 +139,7 @@ internal static class AdamEmitter
             writer.Line($"double biasCorrection2 = 1.0 - {math.PowDouble("_beta2Value", "step")};");
             writer.Line("float negStepSize = (float)(-(learningRate / biasCorrection1));");
             writer.Line($"float biasCorrection2Sqrt = (float)({math.SqrtDouble("biasCorrection2")});");
+            writer.Line("float invBiasCorrection2Sqrt = (float)(1.0 / biasCorrection2Sqrt); // correctly rounded: see DivideByStepConstant");
             writer.Line("float oneMinusBeta1 = (float)(1.0 - _beta1Value);");
             writer.Line("float oneMinusBeta2 = (float)(1.0 - _beta2Value);");
             if (decoupled)
@@ -151,7 +152,7 @@ internal static class AdamEmitter
             {
                 writer.Line("float weightDecay = _weightDecay;");
             }
-            string arguments = $"{decay}, _beta1, oneMinusBeta1, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, _epsilon";
+            string arguments = $"{decay}, _beta1, oneMinusBeta1, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, invBiasCorrection2Sqrt, _epsilon";
             using (writer.OpenBlock("if (_amsgrad)"))
             {
                 UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateAmsgrad", arguments);
@@ -167,7 +168,7 @@ internal static class AdamEmitter
     }
 
     // private void Update(float decayFactor, float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2,
-    //                     float negStepSize, float biasCorrection2Sqrt, float epsilon)
+    //                     float negStepSize, float biasCorrection2Sqrt, float invBiasCorrection2Sqrt, float epsilon)
     // {
     //     float[] p = _model.Parameters; float[] g = _model.Gradients; float[] m = _expAvg; float[] v = _expAvgSq;
     //     <one pass per run of tensors; see UpdateLoopEmitter>
@@ -176,7 +177,7 @@ internal static class AdamEmitter
     private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, bool decoupled, bool amsgrad)
     {
         string decay = decoupled ? "decayFactor" : "weightDecay";
-        string[] parameters = { decay, "beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "negStepSize", "biasCorrection2Sqrt", "epsilon" };
+        string[] parameters = { decay, "beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "negStepSize", "biasCorrection2Sqrt", "invBiasCorrection2Sqrt", "epsilon" };
         var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients"), ("m", "_expAvg"), ("v", "_expAvgSq") };
         if (amsgrad)
         {
@@ -199,7 +200,9 @@ internal static class AdamEmitter
                 k.WriteRunningMax(w, $"v{s}", "vmax", j, s);
             }
 
-            string denominator = $"{k.Sqrt($"v{s}")} / {k.Scalar("biasCorrection2Sqrt")} + {k.Scalar("epsilon")}";
+            // torch: denom = (v.sqrt() / bias_correction2_sqrt).add_(eps), a true division; see DivideByStepConstant.
+            string quotient = k.DivideByStepConstant(w, k.Sqrt($"v{s}"), k.Scalar("biasCorrection2Sqrt"), k.Scalar("invBiasCorrection2Sqrt"), s);
+            string denominator = $"{quotient} + {k.Scalar("epsilon")}";
             w.Line(k.Store("p", i, $"p{s} + ({k.Scalar("negStepSize")} * m{s} / ({denominator}))"));
         });
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);

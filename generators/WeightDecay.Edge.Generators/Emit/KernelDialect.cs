@@ -28,6 +28,15 @@ internal abstract class KernelDialect
     /// <summary>Correctly rounded square root.</summary>
     public abstract string Sqrt(string x);
 
+    /// <summary>
+    /// An expression equal to <c>numerator / divisor</c> rounded exactly as the division would be,
+    /// where <paramref name="divisor"/> is constant for the whole step and <paramref name="reciprocal"/>
+    /// is its correctly rounded reciprocal. With a fused multiply-add this needs no division:
+    /// q = n·y, r = n − q·d (exact), q' = q + r·y is the correctly rounded quotient (Markstein's
+    /// theorem; the tests check it bit for bit against true division). Writes any statements first.
+    /// </summary>
+    public abstract string DivideByStepConstant(CodeWriter writer, string numerator, string divisor, string reciprocal, string suffix);
+
     /// <summary>Statements that set <c>target = max(array[index], target)</c> and store it back (AMSGrad).</summary>
     public abstract void WriteRunningMax(CodeWriter writer, string target, string array, string index, string suffix);
 
@@ -51,6 +60,20 @@ internal abstract class KernelDialect
         public override string Fma(string a, string b, string c) => _math.Fma(a, b, c);
 
         public override string Sqrt(string x) => _math.Sqrt(x);
+
+        public override string DivideByStepConstant(CodeWriter writer, string numerator, string divisor, string reciprocal, string suffix)
+        {
+            if (!_math.HasFusedMultiplyAdd)
+            {
+                return $"({numerator} / {divisor})"; // No FMA (the device): a plain division, fewest IL instructions.
+            }
+
+            writer.Line($"float n{suffix} = {numerator};");
+            writer.Line($"float q{suffix} = n{suffix} * {reciprocal};");
+            writer.Line($"float e{suffix} = {Fma(Fma($"-q{suffix}", divisor, $"n{suffix}"), reciprocal, $"q{suffix}")};");
+            writer.Line($"if (!float.IsNaN(e{suffix})) {{ q{suffix} = e{suffix}; }} // NaN only for an infinite numerator, where q is already right.");
+            return $"q{suffix}";
+        }
 
         public override void WriteRunningMax(CodeWriter writer, string target, string array, string index, string suffix)
         {
@@ -96,6 +119,15 @@ internal abstract class KernelDialect
         public override string Fma(string a, string b, string c) => string.Format(_path.FusedMultiplyAdd, a, b, c);
 
         public override string Sqrt(string x) => $"{_path.StaticClass}.Sqrt({x})";
+
+        public override string DivideByStepConstant(CodeWriter writer, string numerator, string divisor, string reciprocal, string suffix)
+        {
+            writer.Line($"{Type} n{suffix} = {numerator};");
+            writer.Line($"{Type} q{suffix} = n{suffix} * {reciprocal};");
+            writer.Line($"{Type} e{suffix} = {Fma(Fma($"-q{suffix}", divisor, $"n{suffix}"), reciprocal, $"q{suffix}")};");
+            writer.Line($"q{suffix} = {_path.StaticClass}.ConditionalSelect({_path.StaticClass}.Equals(e{suffix}, e{suffix}), e{suffix}, q{suffix});");
+            return $"q{suffix}";
+        }
 
         public override void WriteRunningMax(CodeWriter writer, string target, string array, string index, string suffix)
         {

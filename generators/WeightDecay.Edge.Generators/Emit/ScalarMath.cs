@@ -19,6 +19,9 @@ internal sealed class ScalarMath
 
     public ScalarMath(TargetProfile profile) => _profile = profile;
 
+    /// <summary>Whether <see cref="Fma"/> rounds once (desktop) rather than twice (device).</summary>
+    public bool HasFusedMultiplyAdd => _profile.HasMathF;
+
     /// <summary>Whether <see cref="Max"/> is a function call rather than a compare-and-branch.</summary>
     public bool HasMaxFunction => _profile.HasMathF;
 
