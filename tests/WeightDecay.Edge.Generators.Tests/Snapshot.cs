@@ -14,7 +14,7 @@ namespace WeightDecay.Edge.Generators.Tests;
 internal static class Snapshot
 {
     public const string RefreshCommand =
-        "UPDATE_SNAPSHOTS=1 dotnet test tests/WeightDecay.Edge.Generators.Tests -c Release -f net10.0 --filter FullyQualifiedName~SnapshotTests";
+        "UPDATE_SNAPSHOTS=1 dotnet test tests/WeightDecay.Edge.Generators.Tests -c Release --filter FullyQualifiedName~SnapshotTests";
 
     private const int ContextLines = 3;
 

@@ -19,6 +19,14 @@ public class SnapshotTests
         public partial class Head { }
         """;
 
+    /// <summary>
+    /// Layout baselines are per target framework: the desktop profile emits a SIMD path only for the
+    /// APIs the framework has (.NET 8 has no cross-platform Vector128.FusedMultiplyAdd).
+    /// </summary>
+    private static readonly string[] Frameworks = { "net8", "net10" };
+
+    private static string Framework => "net" + System.Environment.Version.Major.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static IEnumerable<object[]> PostInitializationSources() =>
         GeneratorRun.PostInitializationHintNames.Select(hintName => new object[] { hintName });
 
@@ -27,7 +35,7 @@ public class SnapshotTests
     {
         GeneratorRun run = GeneratorHarness.Run(SmallLayout);
         run.AssertNoGeneratorCrash();
-        Snapshot.Match("SmallLayout.g.cs.txt", run.Source("Demo.Head.g.cs"));
+        Snapshot.Match($"SmallLayout.{Framework}.g.cs.txt", run.Source("Demo.Head.g.cs"));
     }
 
     [Fact]
@@ -35,7 +43,7 @@ public class SnapshotTests
     {
         GeneratorRun run = GeneratorHarness.RunWithRuntimeLibrary(SmallLayout);
         run.AssertNoGeneratorCrash();
-        Snapshot.Match("SmallLayout.Runtime.g.cs.txt", run.Source("Demo.Head.g.cs"));
+        Snapshot.Match($"SmallLayout.Runtime.{Framework}.g.cs.txt", run.Source("Demo.Head.g.cs"));
     }
 
     [Theory]
@@ -51,7 +59,9 @@ public class SnapshotTests
     public void EveryBaselineIsUsed()
     {
         // A baseline whose test is gone would go stale unnoticed.
-        var expected = new HashSet<string>(System.StringComparer.Ordinal) { "SmallLayout.g.cs.txt", "SmallLayout.Runtime.g.cs.txt" };
+        var expected = new HashSet<string>(
+            Frameworks.SelectMany(f => new[] { $"SmallLayout.{f}.g.cs.txt", $"SmallLayout.Runtime.{f}.g.cs.txt" }),
+            System.StringComparer.Ordinal);
         expected.UnionWith(GeneratorRun.PostInitializationHintNames.Select(h => h.Replace("WeightDecay.Edge.", string.Empty, System.StringComparison.Ordinal) + ".txt"));
         if (!System.IO.Directory.Exists(Snapshot.SourceDirectory))
         {
