@@ -115,6 +115,11 @@ internal static class DiagnosticDescriptors
         "Model layout declares a member the generator adds",
         "The model layout '{0}' declares '{1}', which the generator adds to every layout: rename or remove the member");
 
+    public static readonly DiagnosticDescriptor RamBudgetExceeded = Error(
+        "WDE022",
+        "Model layout exceeds its RAM budget",
+        "The model layout '{0}' needs {1} bytes of RAM (parameters {2}, gradients {3}, optimizer state {4}, activations {5}), over its budget of {6} bytes: shrink or freeze tensors, drop an optimizer, or raise RamBudgetBytes");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

@@ -70,10 +70,34 @@ internal static class LayoutEmitter
         return writer.ToString();
     }
 
+    // /// <summary>...</summary>
+    // public const int ParameterBytes = 9640;   ...GradientBytes, OptimizerStateBytes, ActivationBytes, RamBytes
+    private static void WriteMemoryConstants(CodeWriter writer, LayoutSpec layout)
+    {
+        var footprint = new MemoryFootprint(layout);
+        (string Name, long Bytes, string Summary)[] constants =
+        {
+            ("ParameterBytes", footprint.ParameterBytes, "Bytes of <see cref=\"Parameters\"/>."),
+            ("GradientBytes", footprint.GradientBytes, "Bytes of <see cref=\"Gradients\"/>."),
+            ("OptimizerStateBytes", footprint.OptimizerStateBytes, "Bytes of optimizer state at most: the largest of the opted-in optimizers, with AMSGrad or momentum on (frozen tensors have none)."),
+            ("ActivationBytes", footprint.ActivationBytes, "Bytes of dense-layer activation and delta buffers."),
+            ("RamBytes", footprint.TotalBytes, "Bytes the layout and one optimizer allocate at most: the sum of the four parts above, what <c>RamBudgetBytes</c> is checked against."),
+        };
+        foreach ((string name, long bytes, string summary) in constants)
+        {
+            writer.Line();
+            writer.Line($"/// <summary>{summary}</summary>");
+            writer.Line(bytes <= int.MaxValue
+                ? $"public const int {name} = {Literals.Int(bytes)};"
+                : $"public const long {name} = {Literals.Int(bytes)};");
+        }
+    }
+
     private static void WriteLayoutMembers(CodeWriter writer, LayoutSpec layout, TargetProfile profile)
     {
         writer.Line($"/// <summary>Number of scalars in all tensors together: {Literals.Int(layout.ParameterCount)}.</summary>");
         writer.Line($"public const int ParameterCount = {Literals.Int(layout.ParameterCount)};");
+        WriteMemoryConstants(writer, layout);
         foreach (TensorSpec tensor in layout.Tensors)
         {
             string described = UpdateLoopEmitter.Describe(tensor);

@@ -32,6 +32,13 @@ namespace WeightDecay.Edge
     [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     internal sealed class ModelLayoutAttribute : global::System.Attribute
     {
+        /// <summary>
+        /// An optional RAM budget, in bytes, for what the layout allocates: parameters, gradients,
+        /// the largest optimizer state it opts into (with AMSGrad or momentum on) and dense-layer
+        /// activations. A layout over budget fails the build with WDE022, which breaks the total
+        /// down. 0 (the default) sets no budget. The generated <c>RamBytes</c> constant is the total.
+        /// </summary>
+        public long RamBudgetBytes { get; set; }
     }
 
     /// <summary>

@@ -57,7 +57,46 @@ internal static class LayoutParser
                 DenseLayers = denseLayers.ToEquatableArray(),
             }
             : null;
+        if (spec is not null)
+        {
+            CheckRamBudget(context, spec, diagnostics);
+        }
+
         return new LayoutParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// <c>[ModelLayout(RamBudgetBytes = n)]</c>: an error with the breakdown when the layout needs
+    /// more. The code is still generated, so the budget is the only error the build reports.
+    /// </summary>
+    private static void CheckRamBudget(GeneratorAttributeSyntaxContext context, LayoutSpec spec, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (AttributeData attribute in context.Attributes)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key != "RamBudgetBytes" || argument.Value.Value is not long budget || budget <= 0)
+                {
+                    continue;
+                }
+
+                var footprint = new MemoryFootprint(spec);
+                if (footprint.TotalBytes > budget)
+                {
+                    System.Globalization.CultureInfo invariant = System.Globalization.CultureInfo.InvariantCulture;
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.RamBudgetExceeded,
+                        attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation(),
+                        spec.ClassName,
+                        footprint.TotalBytes.ToString("N0", invariant),
+                        footprint.ParameterBytes.ToString("N0", invariant),
+                        footprint.GradientBytes.ToString("N0", invariant),
+                        footprint.OptimizerStateBytes.ToString("N0", invariant),
+                        footprint.ActivationBytes.ToString("N0", invariant),
+                        budget.ToString("N0", invariant)));
+                }
+            }
+        }
     }
 
     private static bool CheckDeclaration(INamedTypeSymbol type, ClassDeclarationSyntax declaration, Location location, List<DiagnosticInfo> diagnostics)

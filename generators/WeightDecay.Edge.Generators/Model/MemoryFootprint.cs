@@ -1,0 +1,39 @@
+namespace WeightDecay.Edge.Generators.Model;
+
+/// <summary>
+/// The bytes a layout allocates, by part, computed from its spec: what the generated size
+/// constants say and what <c>[ModelLayout(RamBudgetBytes = ...)]</c> is checked against. Optimizer
+/// state is the worst case of the optimizers the layout opts into: Adam and AdamW keep three
+/// floats per trainable parameter with AMSGrad on, SGD one (its momentum buffer).
+/// </summary>
+internal readonly struct MemoryFootprint
+{
+    private const long FloatBytes = 4;
+
+    public MemoryFootprint(LayoutSpec layout)
+    {
+        ParameterBytes = FloatBytes * layout.ParameterCount;
+        GradientBytes = FloatBytes * layout.ParameterCount;
+        long statePerParameter = (layout.Optimizers & (OptimizerKinds.Adam | OptimizerKinds.AdamW)) != 0 ? 3
+            : (layout.Optimizers & OptimizerKinds.Sgd) != 0 ? 1
+            : 0;
+        OptimizerStateBytes = FloatBytes * statePerParameter * layout.TrainableParameterCount;
+        long activations = 0;
+        foreach (DenseLayerSpec layer in layout.DenseLayers)
+        {
+            activations += 2L * layer.Outputs; // each layer's activations and deltas
+        }
+
+        ActivationBytes = FloatBytes * activations;
+    }
+
+    public long ParameterBytes { get; }
+
+    public long GradientBytes { get; }
+
+    public long OptimizerStateBytes { get; }
+
+    public long ActivationBytes { get; }
+
+    public long TotalBytes => ParameterBytes + GradientBytes + OptimizerStateBytes + ActivationBytes;
+}
