@@ -150,7 +150,27 @@ public abstract class BaselineOptimizer : IOptimizer
     protected SgdHyper SgdHyper => Hyper.Sgd with { LearningRate = _learningRate, WeightDecay = _weightDecay };
 
     /// <inheritdoc/>
-    public abstract void Step();
+    public void Step()
+    {
+        switch (Kind)
+        {
+            case OptimizerKind.AdamW:
+                StepAdam(decoupled: true);
+                break;
+            case OptimizerKind.Adam:
+                StepAdam(decoupled: false);
+                break;
+            default:
+                StepSgd();
+                break;
+        }
+    }
+
+    /// <summary>One Adam step (<paramref name="decoupled"/>: AdamW's decay instead of coupled L2).</summary>
+    protected abstract void StepAdam(bool decoupled);
+
+    /// <summary>One SGD-with-momentum step.</summary>
+    protected abstract void StepSgd();
 
     /// <inheritdoc/>
     public void ZeroGrad() => Array.Clear(Gradients);

@@ -16,23 +16,7 @@ namespace WeightDecay.Edge.Benchmarks.Baselines;
 public sealed class FusedVectorOptimizer(IModelLayout model, OptimizerKind kind) : BaselineOptimizer(model, kind)
 {
     /// <inheritdoc/>
-    public override void Step()
-    {
-        switch (Kind)
-        {
-            case OptimizerKind.AdamW:
-                StepAdam(decoupled: true);
-                break;
-            case OptimizerKind.Adam:
-                StepAdam(decoupled: false);
-                break;
-            default:
-                StepSgd();
-                break;
-        }
-    }
-
-    private void StepAdam(bool decoupled)
+    protected override void StepAdam(bool decoupled)
     {
         long step = StepCount + 1;
         var c = new AdamStepConstants(AdamHyper, step);
@@ -129,7 +113,8 @@ public sealed class FusedVectorOptimizer(IModelLayout model, OptimizerKind kind)
         }
     }
 
-    private void StepSgd()
+    /// <inheritdoc/>
+    protected override void StepSgd()
     {
         SgdHyper h = SgdHyper;
         float negLearningRate = (float)-h.LearningRate;

@@ -31,23 +31,7 @@ public sealed class TensorPrimitivesOptimizer : BaselineOptimizer
     }
 
     /// <inheritdoc/>
-    public override void Step()
-    {
-        switch (Kind)
-        {
-            case OptimizerKind.AdamW:
-                StepAdam(decoupled: true);
-                break;
-            case OptimizerKind.Adam:
-                StepAdam(decoupled: false);
-                break;
-            default:
-                StepSgd();
-                break;
-        }
-    }
-
-    private void StepAdam(bool decoupled)
+    protected override void StepAdam(bool decoupled)
     {
         long step = StepCount + 1;
         var c = new AdamStepConstants(AdamHyper, step);
@@ -85,7 +69,8 @@ public sealed class TensorPrimitivesOptimizer : BaselineOptimizer
         StepCount = step;
     }
 
-    private void StepSgd()
+    /// <inheritdoc/>
+    protected override void StepSgd()
     {
         SgdHyper h = SgdHyper;
         float negLearningRate = (float)-h.LearningRate;

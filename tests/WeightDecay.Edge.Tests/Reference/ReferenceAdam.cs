@@ -15,7 +15,7 @@ namespace WeightDecay.Edge.Tests.Reference;
 /// AMSGrad keeps the maximum of the raw second moment and bias-corrects it with the current step,
 /// as torch's implementation does.
 /// </summary>
-internal sealed class ReferenceAdam : IReferenceOptimizer
+internal sealed class ReferenceAdam : IReferenceAdam
 {
     private readonly bool[] _decay;
     private readonly double[] _m;

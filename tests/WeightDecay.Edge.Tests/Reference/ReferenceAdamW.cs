@@ -15,7 +15,7 @@ namespace WeightDecay.Edge.Tests.Reference;
 /// θ_t = θ_{t-1} - γ / (1 - β1^t) · m_t / (sqrt(v_t) / sqrt(1 - β2^t) + ε)
 /// </code>
 /// </summary>
-internal sealed class ReferenceAdamW : IReferenceOptimizer
+internal sealed class ReferenceAdamW : IReferenceAdam
 {
     private readonly bool[] _decay;
     private readonly double[] _m;
