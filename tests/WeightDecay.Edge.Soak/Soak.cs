@@ -18,6 +18,9 @@ internal static class Soak
     /// <summary>Held-out accuracy every optimizer must reach for the run to count as still learning.</summary>
     public const double MinHeldOutAccuracy = 0.90;
 
+    /// <summary>Steps an optimizer must have run for its held-out accuracy to be asserted (shorter runs only report it).</summary>
+    public const long MinStepsForAccuracy = 100_000;
+
     /// <summary>Steps each optimizer runs on a throwaway model before the measurement.</summary>
     public const long WarmupSteps = 20_000;
 
@@ -91,7 +94,7 @@ internal static class Soak
         var failures = new List<string>();
         long totalSteps = 0;
         output.WriteLine();
-        output.WriteLine("optimizer       steps    time s    steps/s   clipped  max grad norm  max|w|   L2 penalty  train acc  held-out acc");
+        output.WriteLine("optimizer       steps    time s    steps/s   clipped  max grad norm  max|w|  subnormal w   L2 penalty  train acc  held-out acc");
         for (int r = 0; r < runs.Count; r++)
         {
             SoakRun run = runs[r];
@@ -99,7 +102,7 @@ internal static class Soak
             double seconds = Seconds(run.ElapsedTicks);
             double trainAccuracy = run.Accuracy(train);
             double heldOutAccuracy = run.Accuracy(heldOut);
-            output.WriteLine($"{run.Optimizer.Name,-9} {run.StepsDone,13:N0} {seconds,9:F1} {(seconds > 0 ? run.StepsDone / seconds : 0),10:N0} {run.ClippedSteps,9:N0} {run.MaxGradientNormSeen,14:F2} {run.MaxAbsParameter,7:F3} {run.Optimizer.L2Penalty(),12:G4} {trainAccuracy,10:P1} {heldOutAccuracy,13:P1} (from {initialAccuracy[r]:P1})");
+            output.WriteLine($"{run.Optimizer.Name,-9} {run.StepsDone,13:N0} {seconds,9:F1} {(seconds > 0 ? run.StepsDone / seconds : 0),10:N0} {run.ClippedSteps,9:N0} {run.MaxGradientNormSeen,14:F2} {run.MaxAbsParameter,7:F3} {run.SubnormalParameters(),12:N0} {run.Optimizer.L2Penalty(),12:G4} {trainAccuracy,10:P1} {heldOutAccuracy,13:P1} (from {initialAccuracy[r]:P1})");
             if (run.Failure != SoakFailure.None)
             {
                 failures.Add($"{run.Optimizer.Name}: {Describe(run)}");
@@ -108,9 +111,9 @@ internal static class Soak
             {
                 failures.Add($"{run.Optimizer.Name}: not run (an earlier optimizer failed)");
             }
-            else if (heldOutAccuracy < MinHeldOutAccuracy)
+            else if (run.StepsDone >= MinStepsForAccuracy && heldOutAccuracy < MinHeldOutAccuracy)
             {
-                failures.Add($"{run.Optimizer.Name}: held-out accuracy {heldOutAccuracy:P1} is below {MinHeldOutAccuracy:P0}: the model stayed finite but stopped learning");
+                failures.Add($"{run.Optimizer.Name}: held-out accuracy {heldOutAccuracy:P1} after {run.StepsDone:N0} steps is below {MinHeldOutAccuracy:P0}: the values stayed finite but the model is not learning");
             }
         }
 
@@ -141,7 +144,16 @@ internal static class Soak
             return Failed(output, failures);
         }
 
-        output.WriteLine($"soak passed: {totalSteps:N0} steps, 0 bytes allocated, no garbage collection, all values finite, held-out accuracy at least {MinHeldOutAccuracy:P0}");
+        bool accuracyAsserted = true;
+        foreach (SoakRun run in runs)
+        {
+            accuracyAsserted &= run.StepsDone >= MinStepsForAccuracy;
+        }
+
+        string accuracy = accuracyAsserted
+            ? $"held-out accuracy at least {MinHeldOutAccuracy:P0}"
+            : $"held-out accuracy not asserted (an optimizer ran fewer than {MinStepsForAccuracy:N0} steps)";
+        output.WriteLine($"soak passed: {totalSteps:N0} steps, 0 bytes allocated, no garbage collection, all values finite, {accuracy}");
         return 0;
     }
 

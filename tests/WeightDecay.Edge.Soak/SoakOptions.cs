@@ -58,6 +58,7 @@ internal sealed record SoakOptions
                              in the repository)
           --help             show this text
 
+        Held-out accuracy must reach 90% for every optimizer that ran at least 100,000 steps.
         Numbers may be written 10000000, 10_000_000 or 1e7.
         Exit code: 0 if every check passed, 1 if one failed ("soak failed: ..."), 2 for a bad option.
         """;

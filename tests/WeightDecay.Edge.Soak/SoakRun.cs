@@ -203,6 +203,21 @@ internal sealed class SoakRun
         return correct / (double)data.Count;
     }
 
+    /// <summary>
+    /// Parameters that are subnormal (nonzero and below float.MinNormal in magnitude): finite, but
+    /// slow on x86, where every arithmetic instruction touching one takes a microcode assist.
+    /// </summary>
+    public int SubnormalParameters()
+    {
+        int count = 0;
+        foreach (float p in Model.Parameters)
+        {
+            count += p != 0f && !float.IsNormal(p) ? 1 : 0;
+        }
+
+        return count;
+    }
+
     /// <summary>Writes one progress line for this run.</summary>
     public void Report(LineWriter progress)
     {
