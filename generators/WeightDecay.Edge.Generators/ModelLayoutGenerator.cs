@@ -32,6 +32,7 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
             output.AddSource(PostInitializationSources.FloatMathHintName, PostInitializationSources.FloatMath);
             output.AddSource(PostInitializationSources.BuffersHintName, PostInitializationSources.Buffers);
             output.AddSource(TrainingLoopSources.HintName, TrainingLoopSources.Source);
+            output.AddSource(CheckpointSources.HintName, CheckpointSources.Source);
         });
 
         IncrementalValuesProvider<LayoutParseResult> layouts = context.SyntaxProvider
@@ -84,7 +85,8 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
             SupportsNullable: supportsNullable,
             HasVector512Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.X86.Avx512F", "FusedMultiplyAdd"),
             HasVector256Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.X86.Fma", "MultiplyAdd"),
-            HasVector128Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.Vector128", "FusedMultiplyAdd"));
+            HasVector128Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.Vector128", "FusedMultiplyAdd"),
+            HasStream: compilation.GetTypeByMetadataName("System.IO.Stream") is not null);
     }
 
     private static bool HasMember(Compilation compilation, string typeName, string memberName) =>

@@ -75,7 +75,35 @@ internal static class AdamEmitter
             WriteStep(writer, profile, math, decoupled);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: false);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: true);
+            if (CheckpointEmitter.Fits(layout, 3))
+            {
+                CheckpointEmitter.Emit(writer, layout, profile, Checkpoint(className, decoupled, parameters));
+            }
         }
+    }
+
+    private static CheckpointShape Checkpoint(string className, bool decoupled, HyperParameter[] parameters)
+    {
+        var options = new List<CheckpointOption> { new(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};") };
+        if (decoupled)
+        {
+            const string Mode = "global::WeightDecay.Edge.DecoupledDecay";
+            options.Add(new CheckpointOption(8, $"_decayMode == {Mode}.ScheduleCoupled", $"_decayMode = {{0}} ? {Mode}.ScheduleCoupled : {Mode}.LearningRateCoupled;"));
+        }
+
+        return new CheckpointShape(
+            className,
+            Kind: decoupled ? 3 : 2,
+            HyperParameters: new List<HyperParameter>(parameters) { TrainingLoopEmitter.MaxGradientNorm },
+            States: new[]
+            {
+                new CheckpointState("exp_avg", "_expAvg", Optional: false, NonNegative: false),
+                new CheckpointState("exp_avg_sq", "_expAvgSq", Optional: false, NonNegative: true),
+                new CheckpointState("max_exp_avg_sq", "_maxExpAvgSq", Optional: true, NonNegative: true),
+            },
+            OptionalStatePresent: "_amsgrad",
+            Options: options,
+            Consistency: System.Array.Empty<(string, string)>());
     }
 
     private static void WriteAmsgradProperty(CodeWriter writer)

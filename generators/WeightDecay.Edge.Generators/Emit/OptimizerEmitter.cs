@@ -41,7 +41,18 @@ internal static class OptimizerEmitter
         }
 
         writer.Line("/// </summary>");
-        string baseList = profile.HasRuntimeLibrary ? " : global::WeightDecay.Edge.IOptimizer" : string.Empty;
+        var bases = new List<string>();
+        if (profile.HasRuntimeLibrary)
+        {
+            bases.Add("global::WeightDecay.Edge.IOptimizer");
+        }
+
+        if (CheckpointEmitter.Fits(layout, stateFloatsPerParameter))
+        {
+            bases.Add("global::WeightDecay.Edge.Generated.ICheckpointCodec");
+        }
+
+        string baseList = bases.Count == 0 ? string.Empty : " : " + string.Join(", ", bases);
         CodeWriter.Block block = writer.OpenBlock($"public sealed class {className}{baseList}");
         writer.Line("private static readonly float[] NoState = new float[0];");
         writer.Line($"private readonly {layout.ClassName} _model;");

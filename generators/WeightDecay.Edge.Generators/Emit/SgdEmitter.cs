@@ -32,6 +32,25 @@ internal static class SgdEmitter
             "Coupled L2 weight decay λ: λ·p is added to the gradient of decayed tensors (the penalty (λ/2)·Σp²)."),
     };
 
+    private static readonly CheckpointShape CheckpointShape = new(
+        "SgdOptimizer",
+        Kind: 1,
+        HyperParameters: new List<HyperParameter>(Parameters) { TrainingLoopEmitter.MaxGradientNorm },
+        States: new[] { new CheckpointState("momentum_buffer", "_momentumBuffer", Optional: true, NonNegative: false) },
+        OptionalStatePresent: "_momentumBuffer.Length != 0",
+        Options: new[]
+        {
+            new CheckpointOption(1, "_nesterov", "_nesterov = {0};"),
+            new CheckpointOption(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};"),
+            new CheckpointOption(4, "_momentumBufferInitialized", "_momentumBufferInitialized = {0};"),
+        },
+        Consistency: new[]
+        {
+            ("(options & 1) != 0 && (vMomentum == 0f || vDampening != 0f)", "The checkpoint sets Nesterov with Momentum 0 or Dampening not 0."),
+            ("vMomentum != 0f && !withState", "The checkpoint has a non-zero Momentum but no momentum buffer."),
+            ("(options & 4) != 0 && !withState", "The checkpoint marks a momentum buffer as started but holds none."),
+        });
+
     public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math)
     {
         string[] summary =
@@ -55,6 +74,10 @@ internal static class SgdEmitter
             WriteUpdate(writer, layout, profile, math, Variant.Plain);
             WriteUpdate(writer, layout, profile, math, Variant.Momentum);
             WriteUpdate(writer, layout, profile, math, Variant.Nesterov);
+            if (CheckpointEmitter.Fits(layout, 1))
+            {
+                CheckpointEmitter.Emit(writer, layout, profile, CheckpointShape);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ namespace WeightDecay.Edge.Generators.Model;
 /// <param name="HasVector512Fma">Whether <c>Vector512</c> and <c>Avx512F.FusedMultiplyAdd</c> exist (.NET 8+).</param>
 /// <param name="HasVector256Fma">Whether <c>Vector256</c> and <c>Fma.MultiplyAdd</c> exist (.NET Core 3+).</param>
 /// <param name="HasVector128Fma">Whether the cross-platform <c>Vector128.FusedMultiplyAdd</c> exists (.NET 9+).</param>
+/// <param name="HasStream">Whether <c>System.IO.Stream</c> exists (checkpoints get Stream overloads).</param>
 internal sealed record TargetProfile(
     bool HasSpan,
     bool HasMathF,
@@ -20,7 +21,8 @@ internal sealed record TargetProfile(
     bool SupportsNullable,
     bool HasVector512Fma = false,
     bool HasVector256Fma = false,
-    bool HasVector128Fma = false)
+    bool HasVector128Fma = false,
+    bool HasStream = false)
 {
     /// <summary>True for the full desktop profile (JIT and Native AOT).</summary>
     public bool IsDesktop => HasSpan && HasMathF && HasSystemMath;

@@ -1,0 +1,475 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using WeightDecay.Edge.Generators.Model;
+
+namespace WeightDecay.Edge.Generators.Emit;
+
+/// <summary>One optimizer-state array a checkpoint holds, in payload order.</summary>
+/// <param name="TorchName">torch.optim's name for it (<c>exp_avg_sq</c>), used in messages.</param>
+/// <param name="Field">The generated field.</param>
+/// <param name="Optional">Whether it exists only when the optimizer's optional state is on (AMSGrad, momentum).</param>
+/// <param name="NonNegative">Whether a stored value below zero is impossible and refused (second moments).</param>
+internal sealed record CheckpointState(string TorchName, string Field, bool Optional, bool NonNegative);
+
+/// <summary>One bit of the payload's option word.</summary>
+/// <param name="Bit">The bit's value (1, 2, 4, ...).</param>
+/// <param name="Read">A C# boolean expression reading the option from the optimizer.</param>
+/// <param name="Assign">A statement assigning it, with <c>{0}</c> standing for the boolean read from the checkpoint.</param>
+internal sealed record CheckpointOption(int Bit, string Read, string Assign);
+
+/// <summary>What a checkpoint of one optimizer holds besides the layout's parameters.</summary>
+/// <param name="ClassName">The optimizer class (<c>AdamWOptimizer</c>).</param>
+/// <param name="Kind">The header's optimizer kind: 1 SGD, 2 Adam, 3 AdamW.</param>
+/// <param name="HyperParameters">The float hyperparameters, in payload order.</param>
+/// <param name="States">The state arrays, in payload order (the optional one last).</param>
+/// <param name="OptionalStatePresent">A C# boolean expression: whether the optional state array exists now.</param>
+/// <param name="Options">The option bits.</param>
+/// <param name="Consistency">Checks across values, each a (condition that is an error, message) pair, in terms of the locals Validate reads.</param>
+internal sealed record CheckpointShape(
+    string ClassName,
+    int Kind,
+    IReadOnlyList<HyperParameter> HyperParameters,
+    IReadOnlyList<CheckpointState> States,
+    string OptionalStatePresent,
+    IReadOnlyList<CheckpointOption> Options,
+    IReadOnlyList<(string Condition, string Message)> Consistency);
+
+/// <summary>
+/// Emits each optimizer's checkpoint members: sizes, the layout hash, Save/Load over caller buffers, the
+/// two-slot storage and (desktop) a Stream, and the explicit <c>ICheckpointCodec</c> implementation that
+/// writes, validates and commits the payload. The shared framing is in <see cref="CheckpointSources"/>;
+/// the format is specified in docs/checkpoints.md.
+/// </summary>
+internal static class CheckpointEmitter
+{
+    private const string Format = "global::WeightDecay.Edge.Generated.CheckpointFormat";
+    private const string Shared = "global::WeightDecay.Edge.Generated.Checkpoints";
+    private const string Error = "global::WeightDecay.Edge.CheckpointError";
+
+    /// <summary>Bytes before the parameters: header, step count, skipped-step count, option word, hyperparameters.</summary>
+    private static int FloatsOffset(CheckpointShape shape) => 40 + 8 + 8 + 4 + 4 * shape.HyperParameters.Count;
+
+    /// <summary>Whether a checkpoint of the layout fits in one .NET array, with <paramref name="stateArrays"/> state arrays at most.</summary>
+    public static bool Fits(LayoutSpec layout, int stateArrays) =>
+        128L + 4L * layout.ParameterCount + 4L * stateArrays * layout.TrainableParameterCount <= int.MaxValue;
+
+    private static long Bytes(LayoutSpec layout, CheckpointShape shape, bool withOptional)
+    {
+        int arrays = shape.States.Count(state => withOptional || !state.Optional);
+        return FloatsOffset(shape) + 4L * layout.ParameterCount + 4L * arrays * layout.TrainableParameterCount + 4;
+    }
+
+    /// <summary>
+    /// The text the layout hash is computed from (docs/checkpoints.md): every tensor with its shape and
+    /// flags, every dense layer with its activation, and the optimizer with its state flags.
+    /// </summary>
+    public static string LayoutDescription(LayoutSpec layout, string optimizer, int stateFlags)
+    {
+        var text = new StringBuilder("WeightDecay.Edge checkpoint layout 1\n");
+        foreach (TensorSpec tensor in layout.Tensors)
+        {
+            text.Append("tensor ").Append(tensor.Name).Append(' ')
+                .Append(string.Join("x", tensor.Shape.Select(Literals.Int)))
+                .Append(" decay=").Append(tensor.Decay ? '1' : '0')
+                .Append(" trainable=").Append(tensor.Trainable ? '1' : '0').Append('\n');
+        }
+
+        foreach (DenseLayerSpec dense in layout.DenseLayers)
+        {
+            text.Append("dense ").Append(dense.Name).Append(' ')
+                .Append(Literals.Int(dense.Inputs)).Append("->").Append(Literals.Int(dense.Outputs))
+                .Append(' ').Append(dense.Activation.ToString()).Append('\n');
+        }
+
+        return text.Append("optimizer ").Append(optimizer).Append(" state=").Append(Literals.Int(stateFlags)).Append('\n').ToString();
+    }
+
+    /// <summary>FNV-1a, 64 bits, over the UTF-8 bytes of <paramref name="text"/>.</summary>
+    public static ulong Fnv1a64(string text)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (byte b in Encoding.UTF8.GetBytes(text))
+        {
+            hash ^= b;
+            hash *= 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, CheckpointShape shape)
+    {
+        int trainable = layout.TrainableParameterCount;
+        ulong hashWithout = Fnv1a64(LayoutDescription(layout, shape.ClassName, 0));
+        ulong hashWith = Fnv1a64(LayoutDescription(layout, shape.ClassName, 1));
+        string present = shape.OptionalStatePresent;
+        string optionalName = shape.States.First(state => state.Optional).TorchName;
+
+        writer.Line();
+        writer.Line("// Checkpoints: the format is specified in docs/checkpoints.md.");
+        writer.Line($"private const int CheckpointKind = {Literals.Int(shape.Kind)};");
+        writer.Line($"private const int CheckpointBytesWithout = {Literals.Int(Bytes(layout, shape, false))};");
+        writer.Line($"private const int CheckpointBytesWith = {Literals.Int(Bytes(layout, shape, true))};");
+        writer.Line($"private const ulong CheckpointHashWithout = 0x{hashWithout:X16}UL;");
+        writer.Line($"private const ulong CheckpointHashWith = 0x{hashWith:X16}UL;");
+        writer.Line($"private const int CheckpointFloatsOffset = {Literals.Int(FloatsOffset(shape))};");
+
+        writer.Line();
+        writer.Line($"/// <summary>Bytes of a checkpoint with {optionalName}: the most any checkpoint of this optimizer takes.</summary>");
+        writer.Line("public const int MaxCheckpointBytes = CheckpointBytesWith;");
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line($"/// Bytes of a checkpoint of this optimizer as configured now: {Literals.Int(Bytes(layout, shape, false))} without {optionalName},");
+        writer.Line($"/// {Literals.Int(Bytes(layout, shape, true))} with it (<see cref=\"MaxCheckpointBytes\"/>).");
+        writer.Line("/// </summary>");
+        writer.Line($"public int CheckpointBytes {{ get {{ return {present} ? CheckpointBytesWith : CheckpointBytesWithout; }} }}");
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The layout hash a checkpoint of this optimizer carries as configured now: FNV-1a (64 bits) of the tensors' names,");
+        writer.Line($"/// shapes, decay and trainable flags, the dense layers, the optimizer and whether it keeps {optionalName}. A checkpoint");
+        writer.Line("/// with another hash is refused.");
+        writer.Line("/// </summary>");
+        writer.Line($"public ulong CheckpointLayoutHash {{ get {{ return {present} ? CheckpointHashWith : CheckpointHashWithout; }} }}");
+
+        WritePublicMethods(writer, profile, optionalName);
+        WriteCodec(writer, layout, shape, trainable, profile.SupportsNullable);
+    }
+
+    private static void WritePublicMethods(CodeWriter writer, TargetProfile profile, string optionalName)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Writes a checkpoint (parameters, optimizer state, <see cref=\"StepCount\"/>, <see cref=\"SkippedStepCount\"/>, hyperparameters");
+        writer.Line("/// and options) into <paramref name=\"destination\"/> at <paramref name=\"offset\"/>. Allocates nothing. The schedule and");
+        writer.Line("/// the gradients are not saved.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <returns>The bytes written: <see cref=\"CheckpointBytes\"/>.</returns>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"destination\"/> is null.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"offset\"/> is outside the array.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">Fewer than <see cref=\"CheckpointBytes\"/> bytes from <paramref name=\"offset\"/>.</exception>");
+        writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A parameter, state value or hyperparameter is NaN or infinite: such a checkpoint could not be loaded, so nothing is written.</exception>");
+        using (writer.OpenBlock("public int SaveCheckpoint(byte[] destination, int offset)"))
+        {
+            writer.Line($"return {Shared}.Save(this, destination, offset, 0UL);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Loads a checkpoint written by <c>SaveCheckpoint</c>: checks everything first (format, CRC-32s, optimizer, layout, every");
+        writer.Line("/// value) and only then replaces the parameters, state, step counts, hyperparameters and options. On any exception the");
+        writer.Line("/// model and this optimizer are exactly as they were. Allocates nothing unless it throws. Gradients are left alone.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"source\"/> is null.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"offset\"/> or <paramref name=\"count\"/> is outside the array.</exception>");
+        writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointFormatException\">Not a checkpoint, or of an unsupported format version.</exception>");
+        writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointTruncatedException\">Fewer bytes than the checkpoint's length.</exception>");
+        writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointCorruptException\">A CRC-32 does not match.</exception>");
+        writer.Line($"/// <exception cref=\"global::WeightDecay.Edge.CheckpointMismatchException\">A checkpoint of another optimizer, of this one with other state ({optionalName}), or of another layout.</exception>");
+        writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointValueException\">A NaN or infinite value, or a hyperparameter out of its range.</exception>");
+        using (writer.OpenBlock("public void LoadCheckpoint(byte[] source, int offset, int count)"))
+        {
+            writer.Line($"{Shared}.Load(this, source, offset, count);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Saves with the two-slot protocol: reads and checks both slots of <paramref name=\"storage\"/>, then writes the checkpoint,");
+        writer.Line("/// numbered one past the newest loadable one, into the other slot (slot 0 when neither is loadable). The newest loadable");
+        writer.Line("/// checkpoint is never written over, so a power cut at any byte of the write leaves it loadable. Allocates nothing.");
+        writer.Line("/// Internal, as the storage interface is emitted internal into every compilation (as the device needs).");
+        writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"storage\">The two slots, each at least <see cref=\"CheckpointBytes\"/> long.</param>");
+        writer.Line("/// <param name=\"scratch\">A buffer of at least <see cref=\"CheckpointBytes\"/>, used to read the slots and build the checkpoint.</param>");
+        writer.Line("/// <returns>The sequence number written (1 for the first checkpoint).</returns>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"storage\"/> or <paramref name=\"scratch\"/> is null.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The scratch buffer or a slot is smaller than <see cref=\"CheckpointBytes\"/>.</exception>");
+        writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A value is NaN or infinite; nothing is written.</exception>");
+        using (writer.OpenBlock("internal ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
+        {
+            writer.Line($"return {Shared}.SaveToSlots(this, storage, scratch);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Loads the newest loadable checkpoint of a two-slot <paramref name=\"storage\"/> (the one with the higher sequence number");
+        writer.Line("/// among those that pass every check of <see cref=\"LoadCheckpoint(byte[], int, int)\"/>). Allocates nothing unless a slot");
+        writer.Line("/// is damaged or it throws.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <returns>The slot loaded, 0 or 1.</returns>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"storage\"/> or <paramref name=\"scratch\"/> is null.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The scratch buffer or a slot is smaller than <see cref=\"CheckpointBytes\"/>.</exception>");
+        writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointNotFoundException\">Neither slot is loadable (the message says why, slot by slot); nothing changed.</exception>");
+        using (writer.OpenBlock("internal int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
+        {
+            writer.Line($"return {Shared}.LoadFromSlots(this, storage, scratch);");
+        }
+
+        if (!profile.HasStream)
+        {
+            return;
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>Writes a checkpoint to <paramref name=\"stream\"/> (see <see cref=\"SaveCheckpoint(byte[], int)\"/>). Allocates one buffer of <see cref=\"CheckpointBytes\"/>.</summary>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"stream\"/> is null.</exception>");
+        writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A value is NaN or infinite; nothing is written.</exception>");
+        using (writer.OpenBlock("public void SaveCheckpoint(global::System.IO.Stream stream)"))
+        {
+            writer.Line("if (stream == null) { throw new global::System.ArgumentNullException(\"stream\"); }");
+            writer.Line("byte[] buffer = new byte[CheckpointBytes];");
+            writer.Line("SaveCheckpoint(buffer, 0);");
+            writer.Line("stream.Write(buffer, 0, buffer.Length);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Reads up to <see cref=\"CheckpointBytes\"/> bytes from <paramref name=\"stream\"/> and loads them as");
+        writer.Line("/// <see cref=\"LoadCheckpoint(byte[], int, int)\"/> does, with the same exceptions. Allocates one buffer of <see cref=\"CheckpointBytes\"/>.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"stream\"/> is null.</exception>");
+        writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointException\">The checkpoint was refused; nothing changed.</exception>");
+        using (writer.OpenBlock("public void LoadCheckpoint(global::System.IO.Stream stream)"))
+        {
+            writer.Line("if (stream == null) { throw new global::System.ArgumentNullException(\"stream\"); }");
+            writer.Line("byte[] buffer = new byte[CheckpointBytes];");
+            writer.Line("int count = 0;");
+            writer.Line("int read;");
+            using (writer.OpenBlock("while (count < buffer.Length && (read = stream.Read(buffer, count, buffer.Length - count)) > 0)"))
+            {
+                writer.Line("count += read;");
+            }
+
+            writer.Line("LoadCheckpoint(buffer, 0, count);");
+        }
+    }
+
+    private static void WriteCodec(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, int trainable, bool nullable)
+    {
+        const string Codec = "global::WeightDecay.Edge.Generated.ICheckpointCodec";
+        string present = shape.OptionalStatePresent;
+        int knownOptions = shape.Options.Aggregate(0, (bits, option) => bits | option.Bit);
+
+        writer.Line();
+        writer.Line($"int {Codec}.CheckpointBytes {{ get {{ return CheckpointBytes; }} }}");
+
+        // FindNonFinite: what SaveCheckpoint refuses.
+        writer.Line();
+        using (writer.OpenBlock($"string{(nullable ? "?" : string.Empty)} {Codec}.FindNonFinite()"))
+        {
+            foreach (HyperParameter parameter in shape.HyperParameters)
+            {
+                writer.Line($"if (!{Format}.IsFinite({parameter.Field})) {{ return \"{parameter.Name}\"; }}");
+            }
+
+            writer.Line($"int index = {Format}.FindNonFinite(_model.Parameters, ParameterCount);");
+            writer.Line("if (index >= 0) { return DescribeCheckpointFloat(index); }");
+            int block = 1;
+            foreach (CheckpointState state in shape.States)
+            {
+                string scan = $"{Format}.FindNonFinite({state.Field}, TrainableParameterCount)";
+                writer.Line(state.Optional ? $"index = {present} ? {scan} : -1;" : $"index = {scan};");
+                writer.Line($"if (index >= 0) {{ return DescribeCheckpointFloat(ParameterCount + {Literals.Int(block - 1)} * TrainableParameterCount + index); }}");
+                block++;
+            }
+
+            writer.Line("return null;");
+        }
+
+        // Write.
+        writer.Line();
+        using (writer.OpenBlock($"void {Codec}.Write(byte[] d, int o, ulong sequence)"))
+        {
+            writer.Line($"bool withState = {present};");
+            writer.Line("int length = withState ? CheckpointBytesWith : CheckpointBytesWithout;");
+            writer.Line($"{Format}.WriteHeader(d, o, CheckpointKind, withState ? 1 : 0, withState ? CheckpointHashWith : CheckpointHashWithout, sequence, length, ParameterCount, TrainableParameterCount);");
+            writer.Line($"int at = o + {Format}.HeaderBytes;");
+            writer.Line($"{Format}.WriteUInt64(d, at, (ulong)StepCount);");
+            writer.Line($"{Format}.WriteUInt64(d, at + 8, (ulong)SkippedStepCount);");
+            writer.Line("int options = 0;");
+            foreach (CheckpointOption option in shape.Options)
+            {
+                writer.Line($"if ({option.Read}) {{ options |= {Literals.Int(option.Bit)}; }}");
+            }
+
+            writer.Line($"{Format}.WriteInt32(d, at + 16, options);");
+            for (int k = 0; k < shape.HyperParameters.Count; k++)
+            {
+                writer.Line($"{Format}.WriteSingle(d, at + {Literals.Int(20 + 4 * k)}, {shape.HyperParameters[k].Field});");
+            }
+
+            writer.Line("at = o + CheckpointFloatsOffset;");
+            writer.Line($"{Format}.WriteSingles(d, at, _model.Parameters, ParameterCount);");
+            writer.Line("at += 4 * ParameterCount;");
+            foreach (CheckpointState state in shape.States)
+            {
+                if (state.Optional)
+                {
+                    writer.Line($"if (withState) {{ {Format}.WriteSingles(d, at, {state.Field}, TrainableParameterCount); }}");
+                }
+                else
+                {
+                    writer.Line($"{Format}.WriteSingles(d, at, {state.Field}, TrainableParameterCount);");
+                    writer.Line("at += 4 * TrainableParameterCount;");
+                }
+            }
+
+            writer.Line($"{Format}.Seal(d, o, length);");
+        }
+
+        // Validate.
+        writer.Line();
+        using (writer.OpenBlock($"{Error} {Codec}.Validate(byte[] s, int o, int count, out ulong sequence, out string message)"))
+        {
+            writer.Line($"bool withState = {present};");
+            writer.Line($"{Error} error = {Format}.ValidateFrame(s, o, count, \"{shape.ClassName}\", CheckpointKind, withState ? 1 : 0,");
+            writer.Line("    withState ? CheckpointHashWith : CheckpointHashWithout, withState ? CheckpointBytesWith : CheckpointBytesWithout,");
+            writer.Line("    ParameterCount, TrainableParameterCount, out sequence, out message);");
+            writer.Line($"if (error != {Error}.None) {{ return error; }}");
+            writer.Line($"int at = o + {Format}.HeaderBytes;");
+            writer.Line($"if ((long){Format}.ReadUInt64(s, at) < 0 || (long){Format}.ReadUInt64(s, at + 8) < 0)");
+            using (writer.OpenBlock())
+            {
+                writer.Line("message = \"The checkpoint holds a negative step count.\";");
+                writer.Line($"return {Error}.InvalidValue;");
+            }
+
+            writer.Line($"int options = {Format}.ReadInt32(s, at + 16);");
+            writer.Line($"if ((options & ~{Literals.Int(knownOptions)}) != 0)");
+            using (writer.OpenBlock())
+            {
+                writer.Line("message = \"The checkpoint sets option bits this build does not know: \" + options.ToString() + \".\";");
+                writer.Line($"return {Error}.InvalidValue;");
+            }
+
+            for (int k = 0; k < shape.HyperParameters.Count; k++)
+            {
+                HyperParameter parameter = shape.HyperParameters[k];
+                string local = "v" + parameter.Name;
+                writer.Line($"float {local} = {Format}.ReadSingle(s, at + {Literals.Int(20 + 4 * k)});");
+                (string bad, string rule) = parameter.Validation switch
+                {
+                    Validation.Beta => ($"!({local} >= 0f && {local} < 1f)", "in [0, 1)"),
+                    Validation.NonNegative => ($"!({local} >= 0f) || float.IsInfinity({local})", "finite and zero or positive"),
+                    _ => ($"float.IsNaN({local}) || float.IsInfinity({local})", "finite"),
+                };
+                writer.Line($"if ({bad})");
+                using (writer.OpenBlock())
+                {
+                    writer.Line($"message = \"The checkpoint's {parameter.Name} is \" + {local}.ToString() + \"; it must be {rule}.\";");
+                    writer.Line($"return {Error}.InvalidValue;");
+                }
+            }
+
+            foreach ((string condition, string text) in shape.Consistency)
+            {
+                writer.Line($"if ({condition})");
+                using (writer.OpenBlock())
+                {
+                    writer.Line($"message = \"{text}\";");
+                    writer.Line($"return {Error}.InvalidValue;");
+                }
+            }
+
+            int arrays = shape.States.Count(state => !state.Optional);
+            string floats = $"ParameterCount + {Literals.Int(arrays)} * TrainableParameterCount + (withState ? {Literals.Int(shape.States.Count - arrays)} * TrainableParameterCount : 0)";
+            writer.Line($"int index = {Format}.FindNonFinite(s, o + CheckpointFloatsOffset, {floats});");
+            writer.Line("if (index >= 0)");
+            using (writer.OpenBlock())
+            {
+                writer.Line("message = \"The checkpoint's \" + DescribeCheckpointFloat(index) + \" is NaN or infinite.\";");
+                writer.Line($"return {Error}.InvalidValue;");
+            }
+
+            for (int block = 0; block < shape.States.Count; block++)
+            {
+                CheckpointState state = shape.States[block];
+                if (!state.NonNegative)
+                {
+                    continue;
+                }
+
+                string first = $"ParameterCount + {Literals.Int(block)} * TrainableParameterCount";
+                string scan = $"{Format}.FindNegative(s, o + CheckpointFloatsOffset + 4 * ({first}), TrainableParameterCount)";
+                writer.Line(state.Optional ? $"index = withState ? {scan} : -1;" : $"index = {scan};");
+                writer.Line("if (index >= 0)");
+                using (writer.OpenBlock())
+                {
+                    writer.Line($"message = \"The checkpoint's \" + DescribeCheckpointFloat({first} + index) + \" is negative; a second moment cannot be.\";");
+                    writer.Line($"return {Error}.InvalidValue;");
+                }
+            }
+
+            writer.Line($"return {Error}.None;");
+        }
+
+        // Commit.
+        writer.Line();
+        using (writer.OpenBlock($"void {Codec}.Commit(byte[] s, int o)"))
+        {
+            writer.Line($"bool withState = {present};");
+            writer.Line($"int at = o + {Format}.HeaderBytes;");
+            writer.Line($"StepCount = (long){Format}.ReadUInt64(s, at);");
+            writer.Line($"SkippedStepCount = (long){Format}.ReadUInt64(s, at + 8);");
+            writer.Line($"int options = {Format}.ReadInt32(s, at + 16);");
+            foreach (CheckpointOption option in shape.Options)
+            {
+                writer.Line(string.Format(option.Assign, $"(options & {Literals.Int(option.Bit)}) != 0"));
+            }
+
+            for (int k = 0; k < shape.HyperParameters.Count; k++)
+            {
+                HyperParameter parameter = shape.HyperParameters[k];
+                writer.Line($"{parameter.Field} = {Format}.ReadSingle(s, at + {Literals.Int(20 + 4 * k)});");
+                writer.Line($"{parameter.DecimalField} = {OptimizerEmitter.HyperParametersClass}.ToDecimal({parameter.Field});");
+            }
+
+            writer.Line("at = o + CheckpointFloatsOffset;");
+            writer.Line($"{Format}.ReadSingles(s, at, _model.Parameters, ParameterCount);");
+            writer.Line("at += 4 * ParameterCount;");
+            foreach (CheckpointState state in shape.States)
+            {
+                if (state.Optional)
+                {
+                    writer.Line($"if (withState) {{ {Format}.ReadSingles(s, at, {state.Field}, TrainableParameterCount); }}");
+                }
+                else
+                {
+                    writer.Line($"{Format}.ReadSingles(s, at, {state.Field}, TrainableParameterCount);");
+                    writer.Line("at += 4 * TrainableParameterCount;");
+                }
+            }
+        }
+
+        WriteDescribe(writer, layout, shape, trainable);
+    }
+
+    // private static string DescribeCheckpointFloat(int index): "Parameters[17] (tensor W)" or "exp_avg_sq[5]".
+    private static void WriteDescribe(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, int trainable)
+    {
+        writer.Line();
+        using (writer.OpenBlock("private static string DescribeCheckpointFloat(int index)"))
+        {
+            foreach (TensorSpec tensor in layout.Tensors)
+            {
+                writer.Line($"if (index < {Literals.Int(tensor.Offset + tensor.Length)}) {{ return \"Parameters[\" + index.ToString() + \"] (tensor {tensor.Name})\"; }}");
+            }
+
+            writer.Line("index -= ParameterCount;");
+            for (int block = 0; block < shape.States.Count; block++)
+            {
+                string name = shape.States[block].TorchName;
+                if (block < shape.States.Count - 1)
+                {
+                    writer.Line($"if (index < {Literals.Int((long)(block + 1) * trainable)}) {{ return \"{name}[\" + (index - {Literals.Int((long)block * trainable)}).ToString() + \"]\"; }}");
+                }
+                else
+                {
+                    writer.Line($"return \"{name}[\" + (index - {Literals.Int((long)block * trainable)}).ToString() + \"]\";");
+                }
+            }
+        }
+    }
+}
