@@ -21,7 +21,7 @@ internal enum OptimizerKind
 internal sealed record SoakOptions
 {
     /// <summary>Training steps run when --steps is not given: the size CI runs.</summary>
-    public const long DefaultSteps = 10_000_000;
+    public const long DefaultSteps = 4_000_000;
 
     /// <summary>Steps between two progress lines when --report-every is not given.</summary>
     public const long DefaultReportEvery = 1_000_000;
@@ -46,7 +46,7 @@ internal sealed record SoakOptions
 
         usage: dotnet run -c Release --project tests/WeightDecay.Edge.Soak -- [options]
 
-          --steps N          training steps (optimizer steps) in total; default 10,000,000.
+          --steps N          training steps (optimizer steps) in total; default 4,000,000 (the CI size).
                              With --optimizer all: AdamW runs half, Adam and SGD a quarter each.
           --optimizer NAME   adamw, adam, sgd or all (default all)
           --batch N          samples per step (ZeroGrad, N x AccumulateCrossEntropyGradient, Step);
