@@ -128,7 +128,15 @@ internal static class Soak
         output.WriteLine($"steps:       {totalSteps:N0} optimizer steps ({totalSteps * options.Batch:N0} samples) in {totalSeconds:F1} s, {(totalSeconds > 0 ? totalSteps / totalSeconds : 0):N0} steps/s");
         output.WriteLine($"allocated:   {bytes:N0} bytes on the soak thread (GC.GetAllocatedBytesForCurrentThread); {processBytes:N0} bytes process-wide (all threads, not asserted)");
         output.WriteLine($"collections: gen0 {collections[0]}, gen1 {collections[1]}, gen2 {collections[2]} (GC.CollectionCount)");
-        output.WriteLine($"finite:      loss and gradient norm after each of the {totalSteps:N0} steps; all {DigitsMlp.ParameterCount:N0} parameters, all gradients and L2Penalty() at {checks:N0} checks (every {options.CheckEvery:N0} steps and at the end); no step skipped");
+        bool allFinite = true;
+        foreach (SoakRun run in runs)
+        {
+            allFinite &= run.Failure == SoakFailure.None;
+        }
+
+        output.WriteLine(allFinite
+            ? $"finite:      loss and gradient norm after each of the {totalSteps:N0} steps; all {DigitsMlp.ParameterCount:N0} parameters, all gradients and L2Penalty() at {checks:N0} checks (every {options.CheckEvery:N0} steps and at the end); no step skipped"
+            : $"finite:      NO, see below ({checks:N0} full checks run)");
         if (bytes != 0)
         {
             failures.Add($"the soak loop allocated {bytes:N0} bytes on its thread (expected 0)");
