@@ -178,8 +178,30 @@ public sealed class CheckpointFormatConformanceTests
         Assert.Equal(
             "WeightDecay.Edge checkpoint layout 1\ntensor W 3x2 decay=1 trainable=1\ntensor B 2 decay=0 trainable=1\noptimizer SgdOptimizer state=1\n",
             CheckpointReader.Description(CheckpointLayouts.Example.DescriptionLines, "SgdOptimizer", 1));
-        Assert.Equal(0xCB48634BF07955A0UL, CheckpointReader.LayoutHash(CheckpointLayouts.Example, "SgdOptimizer", 0));
-        Assert.Equal(0xCB4BCD4BF07C3F95UL, CheckpointReader.LayoutHash(CheckpointLayouts.Example, "SgdOptimizer", 1));
+        Assert.Equal(132, Encoding.UTF8.GetByteCount(CheckpointReader.Description(CheckpointLayouts.Example.DescriptionLines, "SgdOptimizer", 1)));
+
+        // The document's table of hashes and lengths, against the test's FNV-1a and the generated members.
+        var head = new CheckpointExampleHead();
+        var sgd = new CheckpointExampleHead.SgdOptimizer(head);
+        var adam = new CheckpointExampleHead.AdamOptimizer(head);
+        var adamW = new CheckpointExampleHead.AdamWOptimizer(head);
+        (string Name, ulong Without, ulong With, int BytesWithout, int BytesWith, Func<ulong> Hash, Func<int> Bytes, int Max, Action TurnOn)[] table =
+        [
+            ("SgdOptimizer", 0xCB48634BF07955A0UL, 0xCB4BCD4BF07C3F95UL, 116, 148, () => sgd.CheckpointLayoutHash, () => sgd.CheckpointBytes, CheckpointExampleHead.SgdOptimizer.MaxCheckpointBytes, () => sgd.Momentum = 0.9f),
+            ("AdamOptimizer", 0xF8574EF453FD93B7UL, 0xF853ECF453FAB75AUL, 184, 216, () => adam.CheckpointLayoutHash, () => adam.CheckpointBytes, CheckpointExampleHead.AdamOptimizer.MaxCheckpointBytes, () => adam.Amsgrad = true),
+            ("AdamWOptimizer", 0x79DAA743E3E1931EUL, 0x79DE0943E3E46F7BUL, 184, 216, () => adamW.CheckpointLayoutHash, () => adamW.CheckpointBytes, CheckpointExampleHead.AdamWOptimizer.MaxCheckpointBytes, () => adamW.Amsgrad = true),
+        ];
+        foreach (var row in table)
+        {
+            Assert.Equal(row.Without, CheckpointReader.LayoutHash(CheckpointLayouts.Example, row.Name, 0));
+            Assert.Equal(row.With, CheckpointReader.LayoutHash(CheckpointLayouts.Example, row.Name, 1));
+            Assert.Equal(row.Without, row.Hash());
+            Assert.Equal(row.BytesWithout, row.Bytes());
+            Assert.Equal(row.BytesWith, row.Max);
+            row.TurnOn();
+            Assert.Equal(row.With, row.Hash());
+            Assert.Equal(row.BytesWith, row.Bytes());
+        }
 
         var model = new CheckpointExampleHead();
         var optimizer = new CheckpointExampleHead.SgdOptimizer(model) { LearningRate = 0.1f, Momentum = 0.9f };
