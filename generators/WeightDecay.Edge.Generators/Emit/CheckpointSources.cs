@@ -180,8 +180,25 @@ namespace WeightDecay.Edge.Generated
         /// </summary>
         public static uint Crc32(byte[] data, int offset, int count)
         {
+            return Crc32Update(0xFFFFFFFF, data, offset, count) ^ 0xFFFFFFFF;
+        }
+
+        /// <summary>
+        /// The trailing CRC-32: over bytes 0-35 and 40 to <paramref name="length"/> - 5, that is everything but the
+        /// header's own CRC and the trailer. Leaving the header CRC out matters: a CRC run over bytes followed by
+        /// their own CRC always ends in the same state (the CRC residue), so a trailer covering the header CRC
+        /// would depend on the payload alone, and a new header torn onto an older payload would pass.
+        /// </summary>
+        public static uint TrailerCrc32(byte[] data, int offset, int length)
+        {
+            uint crc = Crc32Update(0xFFFFFFFF, data, offset, 36);
+            crc = Crc32Update(crc, data, offset + HeaderBytes, length - HeaderBytes - TrailerBytes);
+            return crc ^ 0xFFFFFFFF;
+        }
+
+        private static uint Crc32Update(uint crc, byte[] data, int offset, int count)
+        {
             uint[] table = s_crcTable;
-            uint crc = 0xFFFFFFFF;
             int end = offset + count;
             for (int i = offset; i < end; i++)
             {
@@ -190,7 +207,7 @@ namespace WeightDecay.Edge.Generated
                 crc = (crc >> 4) ^ table[crc & 15];
             }
 
-            return crc ^ 0xFFFFFFFF;
+            return crc;
         }
 
         private static uint[] CreateCrcTable()
@@ -226,10 +243,10 @@ namespace WeightDecay.Edge.Generated
             WriteUInt32(d, o + 36, Crc32(d, o, 36));
         }
 
-        /// <summary>Writes the CRC-32 of the first <paramref name="length"/> - 4 bytes into the last four.</summary>
+        /// <summary>Writes the trailing CRC-32 (see <see cref="TrailerCrc32"/>) into the last four bytes.</summary>
         public static void Seal(byte[] d, int o, int length)
         {
-            WriteUInt32(d, o + length - TrailerBytes, Crc32(d, o, length - TrailerBytes));
+            WriteUInt32(d, o + length - TrailerBytes, TrailerCrc32(d, o, length));
         }
 
         /// <summary>
@@ -286,6 +303,12 @@ namespace WeightDecay.Edge.Generated
             }
 
             int storedFlags = s[o + 7];
+            if ((storedFlags & ~1) != 0)
+            {
+                message = "The checkpoint's state flags (" + storedFlags.ToString() + ") are not ones this build writes: only bit 0 is defined.";
+                return CheckpointError.OptimizerMismatch;
+            }
+
             if (storedFlags != stateFlags)
             {
                 message = "The checkpoint holds " + StateName(kind, storedFlags) + " but this " + optimizerName + " keeps "
@@ -317,7 +340,7 @@ namespace WeightDecay.Edge.Generated
                 return CheckpointError.Truncated;
             }
 
-            if (ReadUInt32(s, o + length - TrailerBytes) != Crc32(s, o, length - TrailerBytes))
+            if (ReadUInt32(s, o + length - TrailerBytes) != TrailerCrc32(s, o, length))
             {
                 message = "The checkpoint is corrupt: its CRC-32 does not match its bytes.";
                 return CheckpointError.Corrupt;
@@ -636,13 +659,16 @@ namespace WeightDecay.Edge.Generated
             }
 
             int chosen = valid0 && (!valid1 || sequence0 > sequence1) ? 0 : 1;
-            if (chosen == 0)
+            if (chosen == 0 && !ReadSlot(codec, storage, 0, scratch, length, out sequence0, out message0))
             {
-                // The scratch buffer holds slot 1 now: read slot 0 again, and check it again.
-                if (!ReadSlot(codec, storage, 0, scratch, length, out sequence0, out message0))
+                // The scratch buffer held slot 1; slot 0 read differently the second time (a failing medium).
+                // Fall back to slot 1 if it was loadable, reading and checking it again too.
+                if (!valid1 || !ReadSlot(codec, storage, 1, scratch, length, out sequence1, out message1))
                 {
-                    throw Exception(CheckpointError.Corrupt, "Slot 0 changed while it was being read: " + message0);
+                    throw new CheckpointNotFoundException("Neither slot holds a loadable checkpoint on a second read. Slot 0: " + message0 + " Slot 1: " + message1);
                 }
+
+                chosen = 1;
             }
 
             codec.Commit(scratch, 0);

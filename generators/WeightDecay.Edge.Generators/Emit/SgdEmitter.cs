@@ -24,7 +24,7 @@ internal static class SgdEmitter
             new[]
             {
                 $"if (_nesterov && value == 0f) {{ throw new global::System.ArgumentException({NesterovMessage}, \"Momentum\"); }}",
-                "if (value != 0f && _momentumBuffer.Length == 0) { _momentumBuffer = new float[TrainableParameterCount]; }",
+                "if (value != 0f && _momentumBuffer == NoState) { _momentumBuffer = new float[TrainableParameterCount]; }",
             }),
         new("Dampening", "dampening", 0f, Validation.None, "Dampening for momentum: the buffer adds (1 - Dampening) times the gradient.",
             new[] { $"if (_nesterov && value != 0f) {{ throw new global::System.ArgumentException({NesterovMessage}, \"Dampening\"); }}" }),
@@ -37,7 +37,7 @@ internal static class SgdEmitter
         Kind: 1,
         HyperParameters: new List<HyperParameter>(Parameters) { TrainingLoopEmitter.MaxGradientNorm },
         States: new[] { new CheckpointState("momentum_buffer", "_momentumBuffer", Optional: true, NonNegative: false) },
-        OptionalStatePresent: "_momentumBuffer.Length != 0",
+        OptionalStatePresent: "_momentumBuffer != NoState",
         Options: new[]
         {
             new CheckpointOption(1, "_nesterov", "_nesterov = {0};"),

@@ -108,6 +108,15 @@ internal static class CheckpointReader
 
     public static uint Crc(ReadOnlySpan<byte> bytes) => Crc32.HashToUInt32(bytes);
 
+    /// <summary>The trailing CRC: CRC-32 of bytes 0-35 and 40 to length - 5 (everything but the header CRC and the trailer).</summary>
+    public static uint TrailerCrc(ReadOnlySpan<byte> bytes, int length)
+    {
+        var crc = new Crc32();
+        crc.Append(bytes[..Offsets.HeaderCrc]);
+        crc.Append(bytes[(Offsets.HeaderCrc + 4)..(length - 4)]);
+        return crc.GetCurrentHashAsUInt32();
+    }
+
     public static DecodedCheckpoint Decode(byte[] buffer, int offset = 0)
     {
         ReadOnlySpan<byte> b = buffer.AsSpan(offset);
@@ -176,7 +185,7 @@ internal static class CheckpointReader
             states,
             at,
             BinaryPrimitives.ReadUInt32LittleEndian(b[(length - 4)..]),
-            Crc(b[..(length - 4)]));
+            TrailerCrc(b, length));
     }
 
     /// <summary>Recomputes both CRCs after a test changed bytes, so only the change itself can be refused.</summary>
@@ -185,7 +194,7 @@ internal static class CheckpointReader
         Span<byte> b = buffer.AsSpan(offset);
         BinaryPrimitives.WriteUInt32LittleEndian(b[Offsets.HeaderCrc..], Crc(b[..Offsets.HeaderCrc]));
         int length = BinaryPrimitives.ReadInt32LittleEndian(b[Offsets.Length..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(b[(length - 4)..], Crc(b[..(length - 4)]));
+        BinaryPrimitives.WriteUInt32LittleEndian(b[(length - 4)..], TrailerCrc(b, length));
     }
 
     /// <summary>Writes a float at the index-th float of the float section (parameters, then the state arrays) and reseals.</summary>

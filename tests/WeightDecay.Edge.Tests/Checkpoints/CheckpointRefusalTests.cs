@@ -86,7 +86,7 @@ public sealed class CheckpointRefusalTests
             $"The checkpoint is of an unknown optimizer (kind 9), not {className}.");
         yield return new("state flags", b => { b[Offsets.StateFlags] ^= 1; CheckpointReader.Reseal(b); }, mismatch, CheckpointError.OptimizerMismatch,
             "before loading.");
-        yield return new("state flag bit 1", b => { b[Offsets.StateFlags] |= 2; CheckpointReader.Reseal(b); }, mismatch, CheckpointError.OptimizerMismatch, "configure it as the saved one was");
+        yield return new("state flag bit 1", b => { b[Offsets.StateFlags] |= 2; CheckpointReader.Reseal(b); }, mismatch, CheckpointError.OptimizerMismatch, "are not ones this build writes");
         yield return new("layout hash", b => { b[Offsets.LayoutHash + 7] ^= 0x01; CheckpointReader.Reseal(b); }, mismatch, CheckpointError.LayoutMismatch,
             "The checkpoint is of another layout: layout hash 0x");
         yield return new("parameter count", b => SetHeaderInt32(b, Offsets.ParameterCount, p + 1), mismatch, CheckpointError.LayoutMismatch,

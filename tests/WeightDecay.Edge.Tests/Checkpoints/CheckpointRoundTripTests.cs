@@ -192,7 +192,7 @@ public sealed class CheckpointRoundTripTests
     }
 
     /// <summary>Known bug (see <see cref="CheckpointLayouts.HitsMomentumBufferBug"/>): remove Skip once SGD's checkpoint treats an allocated empty buffer as present.</summary>
-    [Fact(Skip = "Bug: SGD with momentum on a layout with nothing trainable saves a checkpoint its load refuses (SgdEmitter OptionalStatePresent should be _momentumBuffer != NoState).")]
+    [Fact]
     public void Sgd_momentum_with_nothing_trainable_round_trips()
     {
         var source = new TrainingLoop.AllFrozenLayout.SgdOptimizer(new TrainingLoop.AllFrozenLayout()) { Momentum = 0.9f };
