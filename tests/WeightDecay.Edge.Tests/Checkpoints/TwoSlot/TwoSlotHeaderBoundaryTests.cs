@@ -5,15 +5,15 @@ using Xunit.Abstractions;
 namespace WeightDecay.Edge.Tests.Checkpoints.TwoSlot;
 
 /// <summary>
-/// The failing input the power-cut sweep found, on its own: an overwrite-in-place medium (EEPROM, FRAM, a file)
+/// A regression test for the bug the power-cut sweep found while the format was being written (fixed by leaving the
+/// header's CRC out of the trailing CRC; docs/checkpoints.md, "Trailing CRC and CRC-32"). The input, on its own: an overwrite-in-place medium (EEPROM, FRAM, a file)
 /// that loses power after exactly the 40-byte header of a new checkpoint has been written over an older one.
 /// 40 bytes is a whole number of 8-byte EEPROM pages, so the cut is a plausible one, not a contrived one.
 /// The slot then holds the new header (sequence n + 1, its own valid CRC) followed by the older checkpoint's
-/// payload and trailing CRC. The trailing CRC-32 covers the header including the header's CRC-32, and a CRC-32
-/// run over any bytes followed by their own CRC-32 ends in the same register state (the CRC residue), so the
-/// trailing CRC depends on the payload only: the torn slot passes every check, and being numbered n + 1 it wins
-/// over the intact checkpoint n in the other slot. The loader returns the state of checkpoint n - 1, and the next
-/// save, aimed at the slot that does not hold "the newest", writes over checkpoint n.
+/// payload and trailing CRC. When the trailing CRC-32 covered the header including the header's CRC-32, it depended
+/// on the payload only (a CRC-32 run over any bytes followed by their own CRC-32 ends in the same register state,
+/// the CRC residue): the torn slot passed every check and, numbered n + 1, won over the intact checkpoint n in the
+/// other slot; the loader returned checkpoint n - 1's state and the next save wrote over checkpoint n.
 /// </summary>
 public sealed class TwoSlotHeaderBoundaryTests
 {
