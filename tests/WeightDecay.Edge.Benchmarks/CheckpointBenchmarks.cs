@@ -7,7 +7,7 @@ namespace WeightDecay.Edge.Benchmarks;
 /// Checkpoints of an AdamW optimizer (no AMSGrad): writing one into a byte array, loading one (all
 /// checks, then the commit), and the two-slot protocol over in-memory slots, whose save reads and checks
 /// both slots before it writes and whose load checks both and commits the newer. Bytes per checkpoint:
-/// 84 + 12 · ParameterCount.
+/// 88 + 12 · ParameterCount.
 /// </summary>
 [MemoryDiagnoser]
 public class CheckpointBenchmarks
