@@ -300,21 +300,7 @@ internal static class CheckpointEmitter
                 writer.Line($"{Format}.WriteSingle(d, at + {Literals.Int(20 + 4 * k)}, {shape.HyperParameters[k].Field});");
             }
 
-            writer.Line("at = o + CheckpointFloatsOffset;");
-            writer.Line($"{Format}.WriteSingles(d, at, _model.Parameters, ParameterCount);");
-            writer.Line("at += 4 * ParameterCount;");
-            foreach (CheckpointState state in shape.States)
-            {
-                if (state.Optional)
-                {
-                    writer.Line($"if (withState) {{ {Format}.WriteSingles(d, at, {state.Field}, TrainableParameterCount); }}");
-                }
-                else
-                {
-                    writer.Line($"{Format}.WriteSingles(d, at, {state.Field}, TrainableParameterCount);");
-                    writer.Line("at += 4 * TrainableParameterCount;");
-                }
-            }
+            WriteFloatBlocks(writer, shape, "WriteSingles", "d");
 
             writer.Line($"{Format}.Seal(d, o, length);");
         }
@@ -426,24 +412,32 @@ internal static class CheckpointEmitter
                 writer.Line($"{parameter.DecimalField} = {OptimizerEmitter.HyperParametersClass}.ToDecimal({parameter.Field});");
             }
 
-            writer.Line("at = o + CheckpointFloatsOffset;");
-            writer.Line($"{Format}.ReadSingles(s, at, _model.Parameters, ParameterCount);");
-            writer.Line("at += 4 * ParameterCount;");
-            foreach (CheckpointState state in shape.States)
-            {
-                if (state.Optional)
-                {
-                    writer.Line($"if (withState) {{ {Format}.ReadSingles(s, at, {state.Field}, TrainableParameterCount); }}");
-                }
-                else
-                {
-                    writer.Line($"{Format}.ReadSingles(s, at, {state.Field}, TrainableParameterCount);");
-                    writer.Line("at += 4 * TrainableParameterCount;");
-                }
-            }
+            WriteFloatBlocks(writer, shape, "ReadSingles", "s");
         }
 
         WriteDescribe(writer, layout, shape, trainable);
+    }
+
+    // at = o + CheckpointFloatsOffset; <Format>.WriteSingles(d, at, _model.Parameters, ParameterCount); at += 4 * ParameterCount;
+    // then each state array in payload order, the optional one only when withState (the same walk saves and commits).
+    private static void WriteFloatBlocks(CodeWriter writer, CheckpointShape shape, string method, string buffer)
+    {
+        writer.Line("at = o + CheckpointFloatsOffset;");
+        writer.Line($"{Format}.{method}({buffer}, at, _model.Parameters, ParameterCount);");
+        writer.Line("at += 4 * ParameterCount;");
+        foreach (CheckpointState state in shape.States)
+        {
+            string copy = $"{Format}.{method}({buffer}, at, {state.Field}, TrainableParameterCount);";
+            if (state.Optional)
+            {
+                writer.Line($"if (withState) {{ {copy} }}");
+            }
+            else
+            {
+                writer.Line(copy);
+                writer.Line("at += 4 * TrainableParameterCount;");
+            }
+        }
     }
 
     // private static string DescribeCheckpointFloat(int index): "Parameters[17] (tensor W)" or "exp_avg_sq[5]".
