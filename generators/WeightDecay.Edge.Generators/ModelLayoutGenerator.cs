@@ -38,7 +38,7 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
         IncrementalValuesProvider<LayoutParseResult> layouts = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 PostInitializationSources.ModelLayoutAttributeName,
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 static (syntaxContext, cancellationToken) => LayoutParser.Parse(syntaxContext, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
 
@@ -56,15 +56,53 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
                 }
             });
 
-        IncrementalValuesProvider<(LayoutSpec Spec, TargetProfile Profile)> toEmit = layouts
+        IncrementalValuesProvider<LayoutSpec> specs = layouts
             .Select(static (result, _) => result.Spec)
             .Where(static spec => spec is not null)
-            .Select(static (spec, _) => spec!)
+            .Select(static (spec, _) => spec!);
+
+        // Every layout's CLR name, so each can pick a file name no other layout (ignoring case) has.
+        IncrementalValueProvider<EquatableArray<string>> layoutNames = specs
+            .Select(static (spec, _) => spec.MetadataName)
+            .Collect()
+            .Select(static (names, _) => names.ToEquatableArray())
+            .WithTrackingName(TrackingNames.LayoutNames);
+
+        IncrementalValuesProvider<(LayoutSpec Spec, TargetProfile Profile)> toEmit = specs
             .Combine(profile)
             .WithTrackingName(TrackingNames.Emit);
 
-        context.RegisterSourceOutput(toEmit, static (output, pair) =>
-            output.AddSource(LayoutEmitter.HintName(pair.Spec), LayoutEmitter.Emit(pair.Spec, pair.Profile)));
+        IncrementalValuesProvider<(LayoutSpec Spec, TargetProfile Profile, string HintName)> named = toEmit
+            .Combine(layoutNames)
+            .Select(static (pair, _) => (pair.Left.Spec, pair.Left.Profile, LayoutEmitter.HintName(pair.Left.Spec, pair.Right)))
+            .WithTrackingName(TrackingNames.HintName);
+
+        context.RegisterSourceOutput(named, static (output, layout) =>
+            output.AddSource(layout.HintName, LayoutEmitter.Emit(layout.Spec, layout.Profile)));
+
+        foreach ((string metadataName, string shortName) in OrphanAttributeParser.LayoutAttributes)
+        {
+            RegisterOrphanAttributeCheck(context, metadataName, shortName);
+        }
+    }
+
+    /// <summary>WDE023 for one layout attribute used on a class without <c>[ModelLayout]</c>.</summary>
+    private static void RegisterOrphanAttributeCheck(IncrementalGeneratorInitializationContext context, string metadataName, string shortName)
+    {
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> orphans = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                metadataName,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                (syntaxContext, cancellationToken) => OrphanAttributeParser.Parse(syntaxContext, shortName, cancellationToken))
+            .WithTrackingName(TrackingNames.OrphanAttributes);
+
+        context.RegisterSourceOutput(orphans, static (output, diagnostics) =>
+        {
+            foreach (DiagnosticInfo diagnostic in diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
     }
 
     private static TargetProfile ReadProfile(Compilation compilation)

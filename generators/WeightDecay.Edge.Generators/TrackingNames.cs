@@ -7,4 +7,13 @@ internal static class TrackingNames
     public const string Profile = nameof(Profile);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Emit = nameof(Emit);
+
+    /// <summary>Every layout's CLR name, collected, from which each picks a unique hint name.</summary>
+    public const string LayoutNames = nameof(LayoutNames);
+
+    /// <summary>A layout paired with its hint name: unchanged unless a clash appears or goes.</summary>
+    public const string HintName = nameof(HintName);
+
+    /// <summary>WDE023: layout attributes on a class without <c>[ModelLayout]</c>, one step per attribute.</summary>
+    public const string OrphanAttributes = nameof(OrphanAttributes);
 }

@@ -150,9 +150,10 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("Tensor(\"W\", 0)", "Dimension 0 of the tensor 'W' is 0")]
-    [InlineData("Tensor(\"W\", 3, -2)", "Dimension 1 of the tensor 'W' is -2")]
-    [InlineData("Tensor(\"W\", int.MinValue)", "Dimension 0 of the tensor 'W' is -2147483648")]
+    [InlineData("Tensor(\"W\", 0)", "The first dimension (index 0) of the tensor 'W' is 0")]
+    [InlineData("Tensor(\"W\", 3, -2)", "The second dimension (index 1) of the tensor 'W' is -2")]
+    [InlineData("Tensor(\"W\", int.MinValue)", "The first dimension (index 0) of the tensor 'W' is -2147483648")]
+    [InlineData("Tensor(\"W\", 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)", "The 11th dimension (index 10) of the tensor 'W' is 0")]
     public void WDE007_NonPositiveDimension(string attribute, string what)
     {
         string source = Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]");
@@ -255,6 +256,122 @@ public class DiagnosticTests
     {
         string source = Layout($"[ModelLayout]\n{attributes}\n[Sgd]");
         Single(source, id, Error, AttributeOpen, located, fix);
+    }
+
+    [Fact]
+    public void WDE019_LayoutDerivesFromLayout()
+    {
+        string source = GeneratorHarness.Using + """
+            namespace Demo;
+
+            [ModelLayout]
+            [Tensor("W", 2)]
+            [Sgd]
+            public partial class Base { }
+
+            [ModelLayout]
+            [Tensor("V", 2)]
+            [Sgd]
+            public partial class Head : Base { }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(source);
+        run.AssertNoGeneratorCrash();
+        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        AssertDiagnostic(run, diagnostic, source, "WDE019", Error, ClassKeyword, "Head", "derive from a class that is not a layout, or declare all tensors on one layout");
+        Assert.Contains("derives from the model layout 'Base'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+
+        // The base layout is still generated; the derived one is not.
+        Assert.Equal(new[] { "Demo.Base.g.cs" }, run.LayoutSources.Select(s => s.HintName));
+    }
+
+    [Theory]
+    [InlineData("Parameters")]
+    [InlineData("ZeroGrad")]
+    [InlineData("AdamWOptimizer")]
+    public void WDE020_LayoutNamedLikeAGeneratedMember(string name)
+    {
+        string source = Layout("[ModelLayout]\n[Tensor(\"W\", 2)]\n[Sgd]", $"partial class {name} {{ }}");
+        GeneratorRun run = Single(source, "WDE020", Error, ClassKeyword, name, "rename the class");
+        Assert.Contains($"The model layout '{name}' has the name of a member every layout generates", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("public void ZeroGrad() { }", "ZeroGrad")]
+    [InlineData("public int ParameterCount;", "ParameterCount")]
+    [InlineData("public float[] Gradients = new float[0];", "Gradients")]
+    public void WDE021_LayoutDeclaresAGeneratedMember(string member, string name)
+    {
+        string source = Layout("[ModelLayout]\n[Tensor(\"W\", 2)]\n[Sgd]", $"partial class Head {{ {member} }}");
+        GeneratorRun run = Single(source, "WDE021", Error, ClassKeyword, "Head", "rename or remove the member");
+        Assert.Contains($"declares '{name}', which the generator adds to every layout", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Tensor(\"W\", 2)]", "Tensor(\"W\", 2)", "Tensor")]
+    [InlineData("[Dense(\"Hidden\", 4, 3)]", "Dense(\"Hidden\", 4, 3)", "Dense")]
+    [InlineData("[Sgd]", "Sgd", "Sgd")]
+    [InlineData("[Adam]", "Adam", "Adam")]
+    [InlineData("[AdamW(  )]", "AdamW(  )", "AdamW")]
+    public void WDE023_LayoutAttributeWithoutModelLayout_IsAWarningOnTheAttribute(string attribute, string located, string shortName)
+    {
+        string source = Layout(attribute);
+        GeneratorRun run = Single(source, "WDE023", DiagnosticSeverity.Warning, AttributeOpen, located, "add [ModelLayout] to 'Head'");
+        Assert.StartsWith($"The attribute [{shortName}] on 'Head' has no effect", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        NoLayoutSource(run);
+    }
+
+    [Fact]
+    public void WDE023_EveryOrphanAttributeIsReported_AtItsOwnPlace()
+    {
+        string source = Layout("[Tensor(\"W\", 2)]\n[Tensor(\"B\", 2)]\n[AdamW, Sgd]");
+        GeneratorRun run = GeneratorHarness.Run(source);
+        run.AssertNoGeneratorCrash();
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal("WDE023", d.Id));
+        Assert.Equal(
+            new[] { "AdamW", "Sgd", "Tensor(\"B\", 2)", "Tensor(\"W\", 2)" },
+            run.GeneratorDiagnostics.Select(run.LocatedText).OrderBy(text => text, System.StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void WDE023_IsNotReported_WhenAnotherPartCarriesModelLayout()
+    {
+        GeneratorRun run = GeneratorHarness.Run(
+            GeneratorHarness.Using + "namespace Demo;\n[ModelLayout][Tensor(\"W\", 3)] partial class Head { }",
+            GeneratorHarness.Using + "namespace Demo;\n[Tensor(\"B\", 2, Decay = false)][Sgd] partial class Head { }");
+        run.AssertNoGeneratorCrash();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.LayoutSources);
+    }
+
+    [Fact]
+    public void WDE023_OnAClassDerivedFromALayout_SaysToAddModelLayoutThere()
+    {
+        string source = GeneratorHarness.Using + "namespace Demo;\n[ModelLayout][Tensor(\"W\", 3)][Sgd] public partial class Base { }\n[Tensor(\"V\", 2)] public class Derived : Base { }\n";
+        GeneratorRun run = Single(source, "WDE023", DiagnosticSeverity.Warning, AttributeOpen, "Tensor(\"V\", 2)", "add [ModelLayout] to 'Derived'");
+        Assert.Single(run.LayoutSources);
+    }
+
+    [Theory]
+    [InlineData("partial record Head;")]
+    [InlineData("public partial record Head(int Size);")]
+    [InlineData("partial record class Head { }")]
+    [InlineData("sealed partial record Head { }")]
+    public void WDE024_RecordLayout(string declaration)
+    {
+        string source = Layout("[ModelLayout]\n[Tensor(\"W\", 2)]\n[Sgd]", declaration);
+        string before = declaration.Substring(0, declaration.IndexOf("Head", System.StringComparison.Ordinal));
+        Single(source, "WDE024", Error, before, "Head", "declare it as 'partial class Head'");
+    }
+
+    [Fact]
+    public void WDE024_RecordStruct_IsLeftToTheCompiler()
+    {
+        // [ModelLayout] only targets classes: the compiler reports CS0592, the generator adds nothing.
+        GeneratorRun run = GeneratorHarness.Run(Layout("[ModelLayout]\n[Tensor(\"W\", 2)]\n[Sgd]", "partial record struct Head;"));
+        run.AssertNoGeneratorCrash();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains(run.OutputDiagnostics, d => d.Id == "CS0592");
+        NoLayoutSource(run);
     }
 
     [Fact]

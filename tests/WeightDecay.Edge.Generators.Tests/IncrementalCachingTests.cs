@@ -15,7 +15,10 @@ public class IncrementalCachingTests
     private const string LayoutPath = "/src/Head.cs";
     private const string OtherPath = "/src/Other.cs";
 
-    private static readonly string[] TrackedSteps = { TrackingNames.Parse, TrackingNames.Diagnostics, TrackingNames.Emit };
+    private static readonly string[] TrackedSteps =
+    {
+        TrackingNames.Parse, TrackingNames.Diagnostics, TrackingNames.Emit, TrackingNames.LayoutNames, TrackingNames.HintName, TrackingNames.OrphanAttributes,
+    };
 
     private static readonly IncrementalStepRunReason[] CachedOrUnchanged =
     {
@@ -102,6 +105,31 @@ public class IncrementalCachingTests
         int lineBefore = Assert.Single(first.GeneratorDiagnostics).Location.GetLineSpan().StartLinePosition.Line;
         int lineAfter = Assert.Single(second.GeneratorDiagnostics).Location.GetLineSpan().StartLinePosition.Line;
         Assert.Equal(lineBefore + 1, lineAfter);
+    }
+
+    [Fact]
+    public void AddingASecondLayout_DoesNotReEmitTheFirst()
+    {
+        // The collected names change, but the first layout's hint name does not, so its output stays.
+        (GeneratorRun first, GeneratorRun second) = RunTwice(
+            Layout(), compilation => compilation.AddSyntaxTrees(Tree(GeneratorHarness.Using + "namespace Demo;\n[ModelLayout][Tensor(\"V\", 2)][Sgd] public partial class Tail { }", "/src/Tail.cs")));
+
+        Assert.Equal(IncrementalStepRunReason.Modified, SingleReason(second, TrackingNames.LayoutNames));
+        IncrementalStepRunReason[] hintNameReasons = Steps(second, TrackingNames.HintName).SelectMany(step => step.Outputs).Select(output => output.Reason).ToArray();
+        Assert.Equal(new[] { IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.New }, hintNameReasons);
+        Assert.Equal(first.Source("Demo.Head.g.cs"), second.Source("Demo.Head.g.cs"));
+        Assert.Equal(new[] { "Demo.Head.g.cs", "Demo.Tail.g.cs" }, second.LayoutSources.Select(source => source.HintName));
+    }
+
+    [Fact]
+    public void AddingAnOrphanAttributeElsewhere_ReportsWDE023AndReEmitsNothing()
+    {
+        (GeneratorRun first, GeneratorRun second) = RunTwice(
+            Layout(), compilation => compilation.AddSyntaxTrees(Tree(GeneratorHarness.Using + "namespace Demo;\n[Tensor(\"V\", 2)] public partial class Stray { }", "/src/Stray.cs")));
+
+        Assert.Equal("WDE023", Assert.Single(second.GeneratorDiagnostics).Id);
+        Assert.Contains(SingleReason(second, TrackingNames.Emit), CachedOrUnchanged);
+        AssertSameSources(first, second);
     }
 
     [Fact]

@@ -70,6 +70,15 @@ public class RobustnessTests
         ["NestedInPartialInterface"] = new[] { U + "partial interface IOuter { [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head { } }" },
         ["NestedInRefStruct"] = new[] { U + "ref partial struct Outer { [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head { } }" },
         ["ManyTensors"] = new[] { U + "[ModelLayout]" + string.Concat(Enumerable.Range(0, 300).Select(i => $"[Tensor(\"T{i}\", {1 + (i % 7)})]")) + "[Sgd, Adam, AdamW] partial class Head { }" },
+        ["HintNameClash_CaseOnly"] = new[] { U + "namespace Demo { [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head { } [ModelLayout][Tensor(\"W\", 2)][Sgd] partial class HEAD { } }" },
+        ["HintNameClash_NamespacesDifferingInCase"] = new[] { U + "namespace Demo { [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Head { } } namespace demo { [ModelLayout][Tensor(\"W\", 2)][Sgd] partial class Head { } }" },
+        ["HintNameClash_NamespaceAndContainingType"] = new[] { U + "namespace A.B { [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class C { } } namespace A { partial class B { [ModelLayout][Tensor(\"W\", 2)][Sgd] partial class C { } } }" },
+        ["HintNameClash_WithAFixedSource"] = new[] { U + "namespace WeightDecay.Edge { [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class Attributes { } [ModelLayout][Tensor(\"W\", 3)][Sgd] partial class ATTRIBUTES { } }" },
+        ["HintNameClash_FileLocalTypes"] = new[]
+        {
+            U + "namespace Demo { [ModelLayout][Tensor(\"W\", 3)][Sgd] file partial class Head { } }",
+            U + "namespace Demo { [ModelLayout][Tensor(\"W\", 2)][Sgd] file partial class Head { } }",
+        },
         ["EmptyFile"] = new[] { string.Empty },
         ["Garbage"] = new[] { "}}}{{{ [[[ ModelLayout ))) class" },
     };
@@ -96,6 +105,30 @@ public class RobustnessTests
 
     [Fact]
     public void NoClassName_EmitsNothingUnparsable() => AssertGeneratedSourcesParse("NoClassName");
+
+    [Theory]
+    [InlineData("HintNameClash_CaseOnly", "Demo.HEAD.g.cs", "Demo.Head.2.g.cs", true)]
+    [InlineData("HintNameClash_NamespacesDifferingInCase", "Demo.Head.g.cs", "demo.Head.2.g.cs", true)]
+    [InlineData("HintNameClash_NamespaceAndContainingType", "A.B.C.g.cs", "A.B+C.g.cs", false)] // CS0101: namespace A.B and class A.B
+    [InlineData("HintNameClash_WithAFixedSource", "WeightDecay.Edge.ATTRIBUTES.2.g.cs", "WeightDecay.Edge.Attributes.3.g.cs", true)]
+    public void LayoutsWhoseNamesClash_EachGetTheirOwnFile(string name, string first, string second, bool validCSharp)
+    {
+        GeneratorRun run = GeneratorHarness.Run(s_cases[name]);
+        run.AssertNoGeneratorCrash();
+        Assert.Equal(new[] { first, second }.OrderBy(hint => hint, System.StringComparer.Ordinal), run.LayoutSources.Select(source => source.HintName).OrderBy(hint => hint, System.StringComparer.Ordinal));
+        if (validCSharp)
+        {
+            run.AssertOutputCompilesCleanly();
+        }
+    }
+
+    [Fact]
+    public void FileLocalLayoutsWithOneName_EachGetTheirOwnFile()
+    {
+        GeneratorRun run = GeneratorHarness.Run(s_cases["HintNameClash_FileLocalTypes"]);
+        run.AssertNoGeneratorCrash();
+        Assert.Equal(2, run.LayoutSources.Select(source => source.HintName).Distinct(System.StringComparer.OrdinalIgnoreCase).Count());
+    }
 
     private static void AssertNeverThrows(string name)
     {

@@ -43,7 +43,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidDimension = Error(
         "WDE007",
         "Tensor dimension must be positive",
-        "Dimension {1} of the tensor '{0}' is {2}, but every dimension must be at least 1: use a positive size");
+        "The {1} dimension (index {2}) of the tensor '{0}' is {3}, but every dimension must be at least 1: use a positive size");
 
     public static readonly DiagnosticDescriptor MissingShape = Error(
         "WDE008",
@@ -119,6 +119,16 @@ internal static class DiagnosticDescriptors
         "WDE022",
         "Model layout exceeds its RAM budget",
         "The model layout '{0}' needs {1} bytes of RAM (parameters {2}, gradients {3}, optimizer state {4}, activations {5}), over its budget of {6} bytes: shrink or freeze tensors, drop an optimizer, or raise RamBudgetBytes");
+
+    public static readonly DiagnosticDescriptor AttributeWithoutModelLayout = Warning(
+        "WDE023",
+        "Layout attribute on a class that is not a model layout",
+        "The attribute [{0}] on '{1}' has no effect, because '{1}' is not marked [ModelLayout]: add [ModelLayout] to '{1}' (or remove the attribute)");
+
+    public static readonly DiagnosticDescriptor LayoutIsRecord = Error(
+        "WDE024",
+        "Model layout must not be a record",
+        "The model layout '{0}' is a record, whose copies ('with') and value equality would share and compare its buffers by reference: declare it as 'partial class {0}'");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

@@ -9,7 +9,64 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// </summary>
 internal static class LayoutEmitter
 {
-    public static string HintName(LayoutSpec layout) => layout.FullName.Replace("@", string.Empty) + ".g.cs";
+    /// <summary>The hint names of the fixed sources, which a layout's file must not take either.</summary>
+    private static readonly string[] s_fixedHintNames =
+    {
+        PostInitializationSources.AttributesHintName,
+        PostInitializationSources.HyperParametersHintName,
+        PostInitializationSources.FloatMathHintName,
+        PostInitializationSources.BuffersHintName,
+        TrainingLoopSources.HintName,
+        CheckpointSources.HintName,
+    };
+
+    /// <summary>
+    /// The layout's file name, unique among <paramref name="allMetadataNames"/> (every layout of the
+    /// compilation) and the fixed sources. Roslyn compares hint names ignoring case and throws on a
+    /// repeat (CS8785), so <c>Demo.Head</c> and <c>Demo.head</c>, or a layout named
+    /// <c>WeightDecay.Edge.Attributes</c>, would otherwise take the whole generator down. Names are
+    /// built from the CLR name (nesting as <c>+</c>, so namespace <c>A.B</c> and class <c>A.B</c> differ);
+    /// when names still clash ignoring case, all but the ordinally first get <c>.2</c>, <c>.3</c>, ...
+    /// (no identifier starts with a digit, so a suffix cannot clash in turn).
+    /// </summary>
+    public static string HintName(LayoutSpec layout, EquatableArray<string> allMetadataNames)
+    {
+        string name = BaseHintName(layout.MetadataName);
+        bool fixedClash = System.Array.Exists(s_fixedHintNames, hint => string.Equals(hint, name + ".g.cs", System.StringComparison.OrdinalIgnoreCase));
+        var clashing = new System.Collections.Generic.SortedSet<string>(System.StringComparer.Ordinal);
+        foreach (string other in allMetadataNames)
+        {
+            if (string.Equals(BaseHintName(other), name, System.StringComparison.OrdinalIgnoreCase))
+            {
+                clashing.Add(BaseHintName(other));
+            }
+        }
+
+        int rank = (fixedClash ? 1 : 0) + clashing.Count(other => string.CompareOrdinal(other, name) < 0);
+        return rank == 0 ? name + ".g.cs" : name + "." + Literals.Int(rank + 1) + ".g.cs";
+    }
+
+    /// <summary>
+    /// The CLR name with every character a file name may not hold (<c>&lt;</c> and <c>&gt;</c> of a
+    /// file-local type's mangled name, for one) written as <c>-XXXX</c> (Roslyn allows <c>-</c> in a hint name, and no identifier holds it), its UTF-16 code in hex.
+    /// </summary>
+    private static string BaseHintName(string metadataName)
+    {
+        var name = new System.Text.StringBuilder(metadataName.Length);
+        foreach (char c in metadataName)
+        {
+            if (char.IsLetterOrDigit(c) || c is '_' or '.' or '+')
+            {
+                name.Append(c);
+            }
+            else
+            {
+                name.Append('-').Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return name.ToString();
+    }
 
     // namespace Ns
     // {

@@ -18,6 +18,12 @@ internal sealed record LayoutSpec(
     /// </summary>
     public EquatableArray<DenseLayerSpec> DenseLayers { get; init; } = EquatableArray<DenseLayerSpec>.Empty;
 
+    /// <summary>
+    /// The CLR name (<c>Ns.Outer+Head</c>): what the hint name is made from, because two layouts can
+    /// share <see cref="FullName"/> (a namespace <c>A.B</c> and a class <c>B</c> in <c>A</c>).
+    /// </summary>
+    public string MetadataName { get; init; } = string.Empty;
+
     /// <summary>Total number of scalars over all tensors.</summary>
     public int ParameterCount => Tensors.Count == 0 ? 0 : Tensors[Tensors.Count - 1].Offset + Tensors[Tensors.Count - 1].Length;
 

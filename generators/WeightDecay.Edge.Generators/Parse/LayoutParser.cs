@@ -20,9 +20,14 @@ internal static class LayoutParser
     public static LayoutParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax target)
         {
             return new LayoutParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        if (target is not ClassDeclarationSyntax declaration)
+        {
+            return ParseRecord(type, target, cancellationToken);
         }
 
         // A declaration typed mid-edit ('partial class { }') has no name to generate for, and a class
@@ -55,6 +60,7 @@ internal static class LayoutParser
                 optimizers)
             {
                 DenseLayers = denseLayers.ToEquatableArray(),
+                MetadataName = MetadataName(type),
             }
             : null;
         if (spec is not null)
@@ -63,6 +69,45 @@ internal static class LayoutParser
         }
 
         return new LayoutParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// A <c>record</c> (class) marked <c>[ModelLayout]</c>: WDE024, once, on the first marked part.
+    /// A <c>record struct</c> is left to the compiler, which already rejects the attribute (CS0592).
+    /// </summary>
+    private static LayoutParseResult ParseRecord(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+    {
+        if (declaration is not RecordDeclarationSyntax record
+            || record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword)
+            || record.Identifier.IsMissing
+            || !IsFirstLayoutDeclaration(type, record, cancellationToken))
+        {
+            return new LayoutParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.LayoutIsRecord, record.Identifier.GetLocation(), type.Name);
+        return new LayoutParseResult(null, new[] { diagnostic }.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The CLR name (<c>Ns.Outer+Head</c>, file-local types mangled): unique in the compilation,
+    /// unlike the C# name, which a namespace and a containing type can share.
+    /// </summary>
+    private static string MetadataName(INamedTypeSymbol type)
+    {
+        string name = type.MetadataName;
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.MetadataName + "+" + name;
+        }
+
+        // Names, not display strings: a namespace written '@event' is named 'event'.
+        for (INamespaceSymbol? space = type.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+        {
+            name = space.MetadataName + "." + name;
+        }
+
+        return name;
     }
 
     /// <summary>
@@ -145,7 +190,7 @@ internal static class LayoutParser
         return containingTypes.ToEquatableArray();
     }
 
-    private static bool IsFirstLayoutDeclaration(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
+    private static bool IsFirstLayoutDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
         foreach (AttributeData attribute in type.GetAttributes())
         {

@@ -163,6 +163,7 @@ internal static class TensorParser
                     DiagnosticDescriptors.InvalidDimension,
                     location,
                     name,
+                    Ordinal(i + 1),
                     i.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     dimension.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 valid = false;
@@ -175,6 +176,29 @@ internal static class TensorParser
 
         shape = dimensions.ToImmutable();
         return valid;
+    }
+
+    /// <summary>
+    /// "first", "second", ... for a 1-based position: WDE007 names a dimension both ways (ordinal
+    /// and 0-based index), so neither a torch user nor a mathematician misreads "dimension 1".
+    /// </summary>
+    internal static string Ordinal(int position)
+    {
+        string[] spelled = { "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth" };
+        if (position >= 1 && position <= spelled.Length)
+        {
+            return spelled[position - 1];
+        }
+
+        int lastTwo = position % 100;
+        string suffix = lastTwo is >= 11 and <= 13 ? "th" : (position % 10) switch
+        {
+            1 => "st",
+            2 => "nd",
+            3 => "rd",
+            _ => "th",
+        };
+        return position.ToString(System.Globalization.CultureInfo.InvariantCulture) + suffix;
     }
 
     /// <summary>A bool named property of the attribute (<c>Decay</c>, <c>Trainable</c>), true when not set.</summary>
