@@ -171,8 +171,9 @@ internal static class LayoutEmitter
         writer.Line("/// <summary>");
         writer.Line("/// Every parameter of the layout, flat: tensors in declaration order, each row-major, as");
         writer.Line("/// <c>torch.cat([p.flatten() for p in params])</c>. Allocated once; optimizers update it in place.");
+        writer.Line("/// Initialised by the constructor (see <see cref=\"ResetParameters(ulong)\"/>).");
         writer.Line("/// </summary>");
-        writer.Line("public readonly float[] Parameters = new float[ParameterCount];");
+        writer.Line($"public readonly float[] Parameters = {InitializationEmitter.ParametersInitializer(layout)};");
         writer.Line();
         writer.Line("/// <summary>The gradient of the loss for each entry of <see cref=\"Parameters\"/>, same layout. Optimizers read it.</summary>");
         writer.Line("public readonly float[] Gradients = new float[ParameterCount];");
@@ -191,6 +192,7 @@ internal static class LayoutEmitter
             }
         }
 
+        InitializationEmitter.Emit(writer, layout);
         writer.Line();
         writer.Line("/// <summary>Sets every gradient to zero (torch: <c>zero_grad(set_to_none=False)</c>).</summary>");
         writer.Line("public void ZeroGrad()");

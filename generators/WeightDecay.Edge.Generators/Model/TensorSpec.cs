@@ -10,4 +10,11 @@ namespace WeightDecay.Edge.Generators.Model;
 /// Whether optimizers update this tensor. A frozen tensor gets no optimizer state, no update and
 /// no decay; its gradient is neither read nor clipped.
 /// </param>
-internal sealed record TensorSpec(string Name, EquatableArray<int> Shape, int Offset, int Length, bool Decay, bool Trainable = true);
+internal sealed record TensorSpec(string Name, EquatableArray<int> Shape, int Offset, int Length, bool Decay, bool Trainable = true)
+{
+    /// <summary>How the constructor and <c>ResetParameters(seed)</c> initialise the tensor.</summary>
+    public TensorInitKind Init { get; init; } = TensorInitKind.Zeros;
+
+    /// <summary>The bound of <see cref="TensorInitKind.Uniform"/> or the standard deviation of <see cref="TensorInitKind.Normal"/>.</summary>
+    public float InitScale { get; init; }
+}

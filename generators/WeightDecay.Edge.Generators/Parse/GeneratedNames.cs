@@ -19,6 +19,7 @@ internal sealed class GeneratedNames
         "CopyParametersFrom", "CopyParametersTo", "CopyGradientsFrom", "s_tensors",
         "ParameterBytes", "GradientBytes", "OptimizerStateBytes", "ActivationBytes", "RamBytes",
         "TrainableParameterCount", "FrozenParameterCount", "DecayedSquaredNorm",
+        "ResetParameters", "InitSeed", "InitialParameters",
     };
 
     /// <summary>Members a layout gets when it declares at least one <c>[Dense]</c> layer.</summary>

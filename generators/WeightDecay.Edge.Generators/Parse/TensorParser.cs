@@ -55,8 +55,19 @@ internal static class TensorParser
                 long weightLength = (long)layer.Inputs * layer.Outputs;
                 int weightOffset = (int)System.Math.Min(offset, int.MaxValue);
                 int biasOffset = (int)System.Math.Min(offset + weightLength, int.MaxValue);
-                tensors.Add(new TensorSpec(layer.Name + "Weight", ImmutableArray.Create(layer.Outputs, layer.Inputs).ToEquatableArray(), weightOffset, (int)System.Math.Min(weightLength, int.MaxValue), true, layer.Trainable));
-                tensors.Add(new TensorSpec(layer.Name + "Bias", ImmutableArray.Create(layer.Outputs).ToEquatableArray(), biasOffset, layer.Outputs, layer.BiasDecay, layer.Trainable));
+                // torch.nn.Linear.reset_parameters: kaiming_uniform_(a = √5) gives the weight
+                // U(-1/√fan_in, 1/√fan_in), and the bias gets the same bound. fan_in is the inputs.
+                float bound = (float)(1.0 / System.Math.Sqrt(layer.Inputs));
+                tensors.Add(new TensorSpec(layer.Name + "Weight", ImmutableArray.Create(layer.Outputs, layer.Inputs).ToEquatableArray(), weightOffset, (int)System.Math.Min(weightLength, int.MaxValue), true, layer.Trainable)
+                {
+                    Init = TensorInitKind.Uniform,
+                    InitScale = bound,
+                });
+                tensors.Add(new TensorSpec(layer.Name + "Bias", ImmutableArray.Create(layer.Outputs).ToEquatableArray(), biasOffset, layer.Outputs, layer.BiasDecay, layer.Trainable)
+                {
+                    Init = TensorInitKind.Uniform,
+                    InitScale = bound,
+                });
                 denseLayers.Add(new DenseLayerSpec(layer.Name, layer.Inputs, layer.Outputs, layer.Activation, weightOffset, biasOffset, layer.Trainable));
                 denseLocations.Add(location);
                 offset = System.Math.Min(offset + weightLength + layer.Outputs, SizeCap);
