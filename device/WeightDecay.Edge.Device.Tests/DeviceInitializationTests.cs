@@ -1,0 +1,58 @@
+using System.Reflection;
+
+namespace WeightDecay.Edge.Device.Tests;
+
+/// <summary>
+/// The device build draws the same initial parameters as the desktop build, bit for bit: the
+/// constructor's (seed <c>InitSeed</c>) and <c>ResetParameters(seed)</c>'s. Both run the same
+/// integer SplitMix64 and one float multiply per value, so no tolerance is needed.
+/// </summary>
+public class DeviceInitializationTests
+{
+    [Theory]
+    [InlineData("SensorMlp")]
+    [InlineData("GateRegressor")]
+    public void Constructor_draws_the_same_bits_on_device_and_desktop(string layout)
+    {
+        float[] desktop = Parameters(Activator.CreateInstance(DesktopType(layout))!);
+        float[] device = Parameters(Activator.CreateInstance(DeviceType(layout))!);
+        Assert.NotSame(DesktopType(layout).Assembly, DeviceType(layout).Assembly);
+        AssertSameBits(desktop, device);
+        Assert.Contains(device, value => value != 0f); // the dense tensors are drawn, not zero
+    }
+
+    [Theory]
+    [InlineData("SensorMlp", 0UL)]
+    [InlineData("SensorMlp", 12345UL)]
+    [InlineData("GateRegressor", ulong.MaxValue)]
+    public void ResetParameters_draws_the_same_bits_on_device_and_desktop(string layout, ulong seed)
+    {
+        object desktop = Activator.CreateInstance(DesktopType(layout))!;
+        object device = Activator.CreateInstance(DeviceType(layout))!;
+        Reset(desktop, seed);
+        Reset(device, seed);
+        AssertSameBits(Parameters(desktop), Parameters(device));
+    }
+
+    private static void AssertSameBits(float[] desktop, float[] device)
+    {
+        Assert.Equal(desktop.Length, device.Length);
+        for (int i = 0; i < desktop.Length; i++)
+        {
+            Assert.True(
+                BitConverter.SingleToInt32Bits(desktop[i]) == BitConverter.SingleToInt32Bits(device[i]),
+                $"Parameter {i}: desktop {desktop[i]:R}, device {device[i]:R}");
+        }
+    }
+
+    private static void Reset(object model, ulong seed) =>
+        model.GetType().GetMethod("ResetParameters", BindingFlags.Public | BindingFlags.Instance, new[] { typeof(ulong) })!.Invoke(model, new object[] { seed });
+
+    private static float[] Parameters(object model) =>
+        (float[])model.GetType().GetField("Parameters", BindingFlags.Public | BindingFlags.Instance)!.GetValue(model)!;
+
+    private static Type DesktopType(string layout) =>
+        typeof(WeightDecay.Edge.Device.Samples.SensorMlp).Assembly.GetType("WeightDecay.Edge.Device.Samples." + layout, throwOnError: true)!;
+
+    private static Type DeviceType(string layout) => DeviceAssembly.GetType("WeightDecay.Edge.Device.Samples." + layout);
+}
