@@ -130,6 +130,11 @@ internal static class DiagnosticDescriptors
         "Model layout must not be a record",
         "The model layout '{0}' is a record, whose copies ('with') and value equality would share and compare its buffers by reference: declare it as 'partial class {0}'");
 
+    public static readonly DiagnosticDescriptor InvalidTensorInit = Error(
+        "WDE025",
+        "Tensor initialisation is out of range",
+        "The tensor '{0}' sets {1} = {2}, but Init must be a TensorInit member and InitBound (Uniform) or InitStd (Normal) a positive finite number: e.g. [Tensor(\"{0}\", 64, Init = TensorInit.Uniform, InitBound = 0.1f)]");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

@@ -10,9 +10,6 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// </summary>
 internal static class InitializationEmitter
 {
-    /// <summary>The seed the constructor uses when the layout names none.</summary>
-    public const ulong DefaultSeed = 0;
-
     private const string Init = "global::WeightDecay.Edge.Generated.ParameterInit";
 
     /// <summary>True when some tensor draws random values, so the constructor must fill the buffer.</summary>
@@ -36,8 +33,8 @@ internal static class InitializationEmitter
     public static void Emit(CodeWriter writer, LayoutSpec layout)
     {
         writer.Line();
-        writer.Line("/// <summary>The seed the constructor draws the initial parameters with (see <see cref=\"ResetParameters(ulong)\"/>).</summary>");
-        writer.Line($"public const ulong InitSeed = {DefaultSeed}UL;");
+        writer.Line("/// <summary>The seed the constructor draws the initial parameters with (<c>[ModelLayout(Seed = n)]</c>; see <see cref=\"ResetParameters(ulong)\"/>).</summary>");
+        writer.Line($"public const ulong InitSeed = {layout.InitSeed.ToString(System.Globalization.CultureInfo.InvariantCulture)}UL;");
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// Re-initialises every tensor as the constructor did, from <paramref name=\"seed\"/>, as torch's");

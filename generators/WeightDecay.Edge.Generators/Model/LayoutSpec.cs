@@ -24,6 +24,9 @@ internal sealed record LayoutSpec(
     /// </summary>
     public string MetadataName { get; init; } = string.Empty;
 
+    /// <summary>The seed the constructor initialises the parameters with: <c>[ModelLayout(Seed = n)]</c>, 0 by default.</summary>
+    public ulong InitSeed { get; init; }
+
     /// <summary>Total number of scalars over all tensors.</summary>
     public int ParameterCount => Tensors.Count == 0 ? 0 : Tensors[Tensors.Count - 1].Offset + Tensors[Tensors.Count - 1].Length;
 

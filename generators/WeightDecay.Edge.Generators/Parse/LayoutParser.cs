@@ -61,6 +61,7 @@ internal static class LayoutParser
             {
                 DenseLayers = denseLayers.ToEquatableArray(),
                 MetadataName = MetadataName(type),
+                InitSeed = ReadSeed(context),
             }
             : null;
         if (spec is not null)
@@ -87,6 +88,23 @@ internal static class LayoutParser
 
         DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.LayoutIsRecord, record.Identifier.GetLocation(), type.Name);
         return new LayoutParseResult(null, new[] { diagnostic }.ToEquatableArray());
+    }
+
+    /// <summary><c>[ModelLayout(Seed = n)]</c>, or 0.</summary>
+    private static ulong ReadSeed(GeneratorAttributeSyntaxContext context)
+    {
+        foreach (AttributeData attribute in context.Attributes)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key == "Seed" && argument.Value.Value is ulong seed)
+                {
+                    return seed;
+                }
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>

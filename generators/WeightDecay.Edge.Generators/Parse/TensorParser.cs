@@ -80,7 +80,17 @@ internal static class TensorParser
                 continue;
             }
 
-            tensors.Add(new TensorSpec(name, shape.ToEquatableArray(), (int)System.Math.Min(offset, int.MaxValue), (int)length, decay, ReadBool(attribute, "Trainable")));
+            if (!TryReadInit(attribute, name, location, diagnostics, out TensorInitKind init, out float scale))
+            {
+                canEmit = false;
+                continue;
+            }
+
+            tensors.Add(new TensorSpec(name, shape.ToEquatableArray(), (int)System.Math.Min(offset, int.MaxValue), (int)length, decay, ReadBool(attribute, "Trainable"))
+            {
+                Init = init,
+                InitScale = scale,
+            });
             offset = System.Math.Min(offset + length, SizeCap);
         }
 
@@ -187,6 +197,53 @@ internal static class TensorParser
 
         shape = dimensions.ToImmutable();
         return valid;
+    }
+
+    /// <summary>
+    /// <c>Init = TensorInit.Zeros | None | Uniform | Normal</c> with <c>InitBound</c> (uniform) or
+    /// <c>InitStd</c> (normal): WDE025 for an unknown kind or a scale that is not a positive finite
+    /// number, since U(-0, 0) or N(0, NaN) would be a silent mistake.
+    /// </summary>
+    private static bool TryReadInit(AttributeData attribute, string name, Location location, List<DiagnosticInfo> diagnostics, out TensorInitKind init, out float scale)
+    {
+        int kind = 0;
+        float bound = 0f;
+        float std = 0f;
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            switch (argument.Key, argument.Value.Value)
+            {
+                case ("Init", int value):
+                    kind = value;
+                    break;
+                case ("InitBound", float value):
+                    bound = value;
+                    break;
+                case ("InitStd", float value):
+                    std = value;
+                    break;
+            }
+        }
+
+        // The public enum's values: Zeros = 0 (the default), None = 1, Uniform = 2, Normal = 3.
+        (init, scale, string? scaleName) = kind switch
+        {
+            0 => (TensorInitKind.Zeros, 0f, null),
+            1 => (TensorInitKind.None, 0f, null),
+            2 => (TensorInitKind.Uniform, bound, "InitBound"),
+            3 => (TensorInitKind.Normal, std, "InitStd"),
+            _ => (TensorInitKind.None, float.NaN, "Init"),
+        };
+        if (scaleName is null || (scale > 0f && !float.IsInfinity(scale)))
+        {
+            return true;
+        }
+
+        string given = scaleName == "Init"
+            ? kind.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTensorInit, location, name, scaleName, given));
+        return false;
     }
 
     /// <summary>
