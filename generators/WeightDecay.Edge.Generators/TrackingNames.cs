@@ -16,4 +16,7 @@ internal static class TrackingNames
 
     /// <summary>WDE023: layout attributes on a class without <c>[ModelLayout]</c>, one step per attribute.</summary>
     public const string OrphanAttributes = nameof(OrphanAttributes);
+
+    /// <summary>Whether the shared types are emitted (only where the runtime library is absent).</summary>
+    public const string SharedTypes = nameof(SharedTypes);
 }

@@ -1,5 +1,6 @@
 using System.Linq;
 using WeightDecay.Edge.Generators.Model;
+using WeightDecay.Edge.Generators.Shared;
 
 namespace WeightDecay.Edge.Generators.Emit;
 
@@ -9,16 +10,9 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// </summary>
 internal static class LayoutEmitter
 {
-    /// <summary>The hint names of the fixed sources, which a layout's file must not take either.</summary>
+    /// <summary>The hint names of the shared sources, which a layout's file must not take either.</summary>
     private static readonly string[] s_fixedHintNames =
-    {
-        PostInitializationSources.AttributesHintName,
-        PostInitializationSources.HyperParametersHintName,
-        PostInitializationSources.FloatMathHintName,
-        PostInitializationSources.BuffersHintName,
-        TrainingLoopSources.HintName,
-        CheckpointSources.HintName,
-    };
+        SharedSources.Attributes.Concat(SharedSources.Types).Select(source => source.HintName).ToArray();
 
     /// <summary>
     /// The layout's file name, unique among <paramref name="allMetadataNames"/> (every layout of the
@@ -264,7 +258,7 @@ internal static class LayoutEmitter
             foreach (TensorSpec tensor in layout.Tensors)
             {
                 string shape = string.Join(", ", tensor.Shape.Select(Literals.Int));
-                writer.Line($"new global::WeightDecay.Edge.TensorInfo(\"{tensor.Name}\", {tensor.Name}Offset, {tensor.Name}Length, new int[] {{ {shape} }}, {(tensor.Decay ? "true" : "false")}),");
+                writer.Line($"new global::WeightDecay.Edge.TensorInfo(\"{tensor.Name}\", {tensor.Name}Offset, {tensor.Name}Length, new int[] {{ {shape} }}, {(tensor.Decay ? "true" : "false")}, {(tensor.Trainable ? "true" : "false")}),");
             }
         }
 
@@ -273,6 +267,7 @@ internal static class LayoutEmitter
         writer.Line();
         writer.Line("float[] global::WeightDecay.Edge.IModelLayout.Gradients => Gradients;");
         writer.Line();
-        writer.Line("global::System.Collections.Generic.IReadOnlyList<global::WeightDecay.Edge.TensorInfo> global::WeightDecay.Edge.IModelLayout.Tensors => s_tensors;");
+        writer.Line("/// <summary>The tensors, in declaration order, with their places in the flat buffers and their decay and trainable flags.</summary>");
+        writer.Line("public global::System.Collections.Generic.IReadOnlyList<global::WeightDecay.Edge.TensorInfo> Tensors => s_tensors;");
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using WeightDecay.Edge.Generators.Diagnostics;
-using WeightDecay.Edge.Generators.Emit;
 using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Parse;
@@ -17,11 +16,11 @@ internal static class OrphanAttributeParser
     /// <summary>The attributes that mean something only next to <c>[ModelLayout]</c>, with the names users write.</summary>
     public static readonly (string MetadataName, string ShortName)[] LayoutAttributes =
     {
-        (PostInitializationSources.TensorAttributeName, "Tensor"),
-        (PostInitializationSources.DenseAttributeName, "Dense"),
-        (PostInitializationSources.SgdAttributeName, "Sgd"),
-        (PostInitializationSources.AdamAttributeName, "Adam"),
-        (PostInitializationSources.AdamWAttributeName, "AdamW"),
+        (AttributeNames.Tensor, "Tensor"),
+        (AttributeNames.Dense, "Dense"),
+        (AttributeNames.Sgd, "Sgd"),
+        (AttributeNames.Adam, "Adam"),
+        (AttributeNames.AdamW, "AdamW"),
     };
 
     /// <summary>
@@ -50,7 +49,7 @@ internal static class OrphanAttributeParser
     {
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == PostInitializationSources.ModelLayoutAttributeName)
+            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ModelLayout)
             {
                 return true;
             }
