@@ -374,6 +374,32 @@ public class DiagnosticTests
         NoLayoutSource(run);
     }
 
+    [Theory]
+    [InlineData("Tensor(\"W\", 2, Init = TensorInit.Uniform)", "sets InitBound = 0")]
+    [InlineData("Tensor(\"W\", 2, Init = TensorInit.Normal, InitStd = -1f)", "sets InitStd = -1")]
+    [InlineData("Tensor(\"W\", 2, Init = TensorInit.Uniform, InitBound = float.NaN)", "sets InitBound = NaN")]
+    [InlineData("Tensor(\"W\", 2, Init = TensorInit.Normal, InitStd = float.PositiveInfinity)", "sets InitStd = ")]
+    [InlineData("Tensor(\"W\", 2, Init = (TensorInit)9)", "sets Init = 9")]
+    public void WDE025_InvalidTensorInit(string attribute, string what)
+    {
+        string source = Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]");
+        GeneratorRun run = Single(source, "WDE025", Error, AttributeOpen, attribute, "a positive finite number");
+        Assert.Contains("The tensor 'W' " + what, run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Tensor(\"W\", 2, Init = TensorInit.Uniform, InitBound = 0.5f)")]
+    [InlineData("Tensor(\"W\", 2, Init = TensorInit.Normal, InitStd = 1e-30f)")]
+    [InlineData("Tensor(\"W\", 2, Init = TensorInit.None, InitBound = -1f)")]
+    [InlineData("Tensor(\"W\", 2, Init = TensorInit.Zeros)")]
+    public void WDE025_IsNotReportedForAValidInit(string attribute)
+    {
+        GeneratorRun run = GeneratorHarness.Run(Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]"));
+        run.AssertNoGeneratorCrash();
+        Assert.Empty(run.GeneratorDiagnostics);
+        run.AssertOutputCompilesCleanly();
+    }
+
     [Fact]
     public void SeveralProblems_AreAllReported_EachAtItsOwnPlace()
     {
