@@ -14,10 +14,10 @@ namespace WeightDecay.Edge.Device.Samples
     {
     }
 
-    /// <summary>A regressor with a sigmoid hidden layer, a decayed bias and an extra tensor the passes do not use.</summary>
+    /// <summary>A regressor with a sigmoid hidden layer, a decayed bias and an extra, normally initialised tensor the passes do not use.</summary>
     [ModelLayout]
     [Dense("Gate", 5, 7, Activation = Activation.Sigmoid, BiasDecay = true)]
-    [Tensor("Extra", 3, Decay = false)]
+    [Tensor("Extra", 3, Decay = false, Init = TensorInit.Normal, InitStd = 0.5f)]
     [Dense("Head", 7, 2)]
     [Adam]
     public partial class GateRegressor

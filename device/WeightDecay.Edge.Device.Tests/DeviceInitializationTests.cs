@@ -34,6 +34,18 @@ public class DeviceInitializationTests
         AssertSameBits(Parameters(desktop), Parameters(device));
     }
 
+    [Fact]
+    public void A_normal_tensor_goes_through_the_emitted_FloatMath_and_still_matches()
+    {
+        // GateRegressor's Extra is Init = TensorInit.Normal: Box-Muller with FloatMath's Log, Sqrt and
+        // Cos on both builds (the device has no System.Math), so even the transcendental path is exact.
+        object device = Activator.CreateInstance(DeviceType("GateRegressor"))!;
+        int offset = (int)DeviceType("GateRegressor").GetField("ExtraOffset")!.GetValue(null)!;
+        float[] extra = Parameters(device).AsSpan(offset, 3).ToArray();
+        Assert.All(extra, value => Assert.True(value != 0f && float.IsFinite(value)));
+        AssertSameBits(Parameters(Activator.CreateInstance(DesktopType("GateRegressor"))!), Parameters(device));
+    }
+
     private static void AssertSameBits(float[] desktop, float[] device)
     {
         Assert.Equal(desktop.Length, device.Length);
