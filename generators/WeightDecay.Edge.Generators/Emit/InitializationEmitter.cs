@@ -74,14 +74,15 @@ internal static class InitializationEmitter
     {
         string range = $"p, {tensor.Name}Offset, {tensor.Name}Length";
         string stream = $"seed ^ 0x{NameHash(tensor.Name):X16}UL";
+        string scale = tensor.InitScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         switch (tensor.Init)
         {
             case TensorInitKind.Uniform:
-                writer.Line($"// {tensor.Name}: U(-{Literals.Float(tensor.InitScale)}, {Literals.Float(tensor.InitScale)})");
+                writer.Line($"// {tensor.Name}: U(-{scale}, {scale})");
                 writer.Line($"{Init}.Uniform({range}, {stream}, {Literals.Float(tensor.InitScale)});");
                 break;
             case TensorInitKind.Normal:
-                writer.Line($"// {tensor.Name}: N(0, {Literals.Float(tensor.InitScale)}²)");
+                writer.Line($"// {tensor.Name}: N(0, {scale}²)");
                 writer.Line($"{Init}.Normal({range}, {stream}, {Literals.Float(tensor.InitScale)});");
                 break;
             case TensorInitKind.Zeros:
