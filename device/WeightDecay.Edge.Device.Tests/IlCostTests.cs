@@ -45,7 +45,7 @@ public class IlCostTests(ITestOutputHelper output)
     /// <summary>Instructions between the loop's head and its backward branch, per element the body updates.</summary>
     private static double InstructionsPerParameter(string optimizer, string method)
     {
-        using var pe = new PEReader(File.OpenRead(DeviceAssembly.Path));
+        using var pe = new PEReader(File.OpenRead(DeviceAssembly.AssemblyOf("WeightDecay.Edge.Device.Samples.CostProbe").Location));
         MetadataReader reader = pe.GetMetadataReader();
         MethodDefinition definition = reader.MethodDefinitions
             .Select(reader.GetMethodDefinition)
