@@ -246,9 +246,15 @@ internal static class CheckpointEmitter
         }
     }
 
+    /// <summary>
+    /// The file-level alias of <c>WeightDecay.Edge.Generated.ICheckpointCodec</c> the explicit implementations are
+    /// written with, so their metadata names are "WeightDecay.Edge.Generated.ICheckpointCodec.X" (see LayoutEmitter).
+    /// </summary>
+    public const string CodecAlias = "WeightDecayEdgeCheckpointCodec";
+
     private static void WriteCodec(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, int trainable, bool nullable)
     {
-        const string Codec = "global::WeightDecay.Edge.Generated.ICheckpointCodec";
+        const string Codec = CodecAlias;
         string present = shape.OptionalStatePresent;
         int knownOptions = shape.Options.Aggregate(0, (bits, option) => bits | option.Bit);
 
@@ -337,8 +343,9 @@ internal static class CheckpointEmitter
                 writer.Line($"float {local} = {Format}.ReadSingle(s, at + {Literals.Int(20 + 4 * k)});");
                 (string bad, string rule) = parameter.Validation switch
                 {
-                    Validation.Beta => ($"!({local} >= 0f && {local} < 1f)", "in [0, 1)"),
-                    Validation.NonNegative => ($"!({local} >= 0f) || float.IsInfinity({local})", "finite and zero or positive"),
+                    // NaN is refused by its own test: nanoCLR evaluates "!(v >= 0f)" wrongly with NaN (device/README.md).
+                    Validation.Beta => ($"float.IsNaN({local}) || {local} < 0f || !({local} < 1f)", "in [0, 1)"),
+                    Validation.NonNegative => ($"float.IsNaN({local}) || {local} < 0f || float.IsInfinity({local})", "finite and zero or positive"),
                     _ => ($"float.IsNaN({local}) || float.IsInfinity({local})", "finite"),
                 };
                 writer.Line($"if ({bad})");

@@ -31,6 +31,11 @@ internal static class LayoutEmitter
             writer.Line("#nullable enable");
         }
 
+        // The explicit checkpoint codec members are written through this alias, not "global::...":
+        // the compiler names an explicit implementation after the interface as written, so
+        // "global::" would end up in the method's metadata name, where nanoCLR (which finds
+        // interface implementations by name, not through the MethodImpl table) never finds it.
+        writer.Line($"using {CheckpointEmitter.CodecAlias} = global::WeightDecay.Edge.Generated.ICheckpointCodec;");
         writer.Line();
         CodeWriter.Block? namespaceBlock = layout.Namespace is null ? null : writer.OpenBlock("namespace " + layout.Namespace);
         var containing = layout.ContainingTypes.Select(type => writer.OpenBlock($"partial {type.Keyword} {type.Name}")).ToList();
