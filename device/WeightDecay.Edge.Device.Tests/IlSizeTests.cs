@@ -12,6 +12,9 @@ public sealed class IlSizeTests(ITestOutputHelper output)
     /// <summary>52 KiB of method-body IL: about 43.7 KiB of bytecode, 20% under the 64 KiB cap (with the 0.84 ratio).</summary>
     private const int AssemblyLimit = 53_248;
 
+    /// <summary>Methods at least this large are listed by name under their part.</summary>
+    private const int LargeMethod = 100;
+
     public static TheoryData<string> Assemblies() => new(DeviceAssembly.Paths.Select(Path.GetFileName)!);
 
     [Theory]
@@ -32,6 +35,10 @@ public sealed class IlSizeTests(ITestOutputHelper output)
             {
                 string label = part.Key.Class is null ? part.Key.Part.ToString() : $"{part.Key.Part} {part.Key.Class}";
                 output.WriteLine($"    {label}: {part.Sum(entry => entry.Bytes):N0}");
+                foreach (IlSize.Entry large in part.Where(entry => entry.Bytes >= LargeMethod).OrderByDescending(entry => entry.Bytes))
+                {
+                    output.WriteLine($"      {large.Method}: {large.Bytes:N0}");
+                }
             }
         }
 
