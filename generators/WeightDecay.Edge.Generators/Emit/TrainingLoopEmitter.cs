@@ -212,15 +212,28 @@ internal static class TrainingLoopEmitter
     // private void ScaleGradients(float scale) { ... for (int i = 0; i < 6; i++) { g[i] *= scale; } ... }
     private static void WriteGradientLoops(CodeWriter writer, LayoutSpec layout)
     {
-        List<UpdateLoopEmitter.Run> runs = UpdateLoopEmitter.TrainableRuns(layout).ToList();
+        // Decay does not matter here: one loop per stretch of trainable tensors (frozen ones end it).
+        var runs = new List<(int Start, int End)>();
+        foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout))
+        {
+            if (runs.Count > 0 && runs[runs.Count - 1].End == run.Start)
+            {
+                runs[runs.Count - 1] = (runs[runs.Count - 1].Start, run.End);
+            }
+            else
+            {
+                runs.Add((run.Start, run.End));
+            }
+        }
+
         writer.Line();
         using (writer.OpenBlock("private double SquaredGradientSum()"))
         {
             writer.Line("double sum = 0.0;");
             writer.Line("float[] g = _model.Gradients;");
-            foreach (UpdateLoopEmitter.Run run in runs)
+            foreach ((int start, int end) in runs)
             {
-                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
                 {
                     writer.Line("double x = g[i];");
                     writer.Line("sum += x * x;");
@@ -234,9 +247,9 @@ internal static class TrainingLoopEmitter
         using (writer.OpenBlock("private void ScaleGradients(float scale)"))
         {
             writer.Line("float[] g = _model.Gradients;");
-            foreach (UpdateLoopEmitter.Run run in runs)
+            foreach ((int start, int end) in runs)
             {
-                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
                 {
                     writer.Line("g[i] *= scale;");
                 }

@@ -51,7 +51,13 @@ internal static class UpdateLoopEmitter
 
     /// <summary>One update method: its name, its per-step float parameters, the buffers it touches and its element rule.</summary>
     /// <param name="Buffers">Pairs of local name and source expression, e.g. <c>("m", "_expAvg")</c>.</param>
-    internal sealed record UpdateMethod(string Name, string[] Parameters, (string Local, string Source)[] Buffers, ElementWriter Element);
+    /// <param name="NeutralDecay">
+    /// A parameter and the value of it that makes the decayed element rule compute exactly the undecayed one
+    /// (AdamW: <c>("decayFactor", "1f")</c>, as <c>p * 1 == p</c> for every float), or null when there is none
+    /// (coupled L2: <c>g + 0 * p</c> turns a -0 gradient into +0). With one, the device writes a single loop.
+    /// </param>
+    internal sealed record UpdateMethod(
+        string Name, string[] Parameters, (string Local, string Source)[] Buffers, ElementWriter Element, (string Parameter, string Value)? NeutralDecay = null);
 
     /// <summary>The layout's runs in order, frozen ones included (see <see cref="Run"/>).</summary>
     public static IReadOnlyList<Run> Runs(LayoutSpec layout)
@@ -190,11 +196,17 @@ internal static class UpdateLoopEmitter
             foreach (Run run in runs)
             {
                 string stateFrom = shifted ? Literals.Int(run.Start - run.StateShift) + ", " : string.Empty;
-                writer.Line($"{DeviceKernel(method, run.Decay)}({Literals.Int(run.Start)}, {Literals.Int(run.End)}, {stateFrom}{arguments}); // {run.Description}, {(run.Decay ? "decayed" : "not decayed")}");
+                bool neutral = !run.Decay && method.NeutralDecay is not null;
+                string runArguments = neutral
+                    ? string.Join(", ", method.Parameters.Select(name => name == method.NeutralDecay!.Value.Parameter ? method.NeutralDecay.Value.Value : name))
+                    : arguments;
+                string kernel = DeviceKernel(method, run.Decay || neutral);
+                writer.Line($"{kernel}({Literals.Int(run.Start)}, {Literals.Int(run.End)}, {stateFrom}{runArguments}); // {run.Description}, {(run.Decay ? "decayed" : "not decayed")}");
             }
         }
 
-        foreach (bool decay in new[] { true, false }.Where(flag => runs.Any(run => run.Decay == flag)))
+        bool[] kernels = method.NeutralDecay is null ? new[] { true, false } : new[] { true };
+        foreach (bool decay in kernels.Where(flag => runs.Any(run => run.Decay == flag || method.NeutralDecay is not null)))
         {
             writer.Line();
             string stateFrom = shifted ? "int stateFrom, " : string.Empty;
