@@ -5,6 +5,7 @@ using WeightDecay.Edge.Generators.Diagnostics;
 using WeightDecay.Edge.Generators.Emit;
 using WeightDecay.Edge.Generators.Model;
 using WeightDecay.Edge.Generators.Parse;
+using WeightDecay.Edge.Generators.Shared;
 
 namespace WeightDecay.Edge.Generators;
 
@@ -27,17 +28,15 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
     {
         context.RegisterPostInitializationOutput(static output =>
         {
-            output.AddSource(PostInitializationSources.AttributesHintName, PostInitializationSources.Attributes);
-            output.AddSource(PostInitializationSources.HyperParametersHintName, PostInitializationSources.HyperParameters);
-            output.AddSource(PostInitializationSources.FloatMathHintName, PostInitializationSources.FloatMath);
-            output.AddSource(PostInitializationSources.BuffersHintName, PostInitializationSources.Buffers);
-            output.AddSource(TrainingLoopSources.HintName, TrainingLoopSources.Source);
-            output.AddSource(CheckpointSources.HintName, CheckpointSources.Source);
+            foreach (SharedSource source in SharedSources.Attributes)
+            {
+                output.AddSource(source.HintName, source.Text);
+            }
         });
 
         IncrementalValuesProvider<LayoutParseResult> layouts = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                PostInitializationSources.ModelLayoutAttributeName,
+                AttributeNames.ModelLayout,
                 static (node, _) => node is ClassDeclarationSyntax,
                 static (syntaxContext, cancellationToken) => LayoutParser.Parse(syntaxContext, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
@@ -45,6 +44,23 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
         IncrementalValueProvider<TargetProfile> profile = context.CompilationProvider
             .Select(static (compilation, _) => ReadProfile(compilation))
             .WithTrackingName(TrackingNames.Profile);
+
+        // The shared types live in the runtime library when it is referenced; otherwise they are
+        // emitted internal into this compilation (the device profile always takes this branch).
+        context.RegisterSourceOutput(
+            profile.Select(static (p, _) => p.HasRuntimeLibrary).WithTrackingName(TrackingNames.SharedTypes),
+            static (output, hasRuntimeLibrary) =>
+            {
+                if (hasRuntimeLibrary)
+                {
+                    return;
+                }
+
+                foreach (SharedSource source in SharedSources.Types)
+                {
+                    output.AddSource(source.HintName, source.Text);
+                }
+            });
 
         context.RegisterSourceOutput(
             layouts.Select(static (result, _) => result.Diagnostics).WithTrackingName(TrackingNames.Diagnostics),
@@ -81,7 +97,7 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
             HasSpan: compilation.GetTypeByMetadataName("System.Span`1") is not null,
             HasMathF: hasFma,
             HasSystemMath: compilation.GetTypeByMetadataName("System.Math") is not null,
-            HasRuntimeLibrary: compilation.GetTypeByMetadataName("WeightDecay.Edge.IOptimizer") is not null,
+            HasRuntimeLibrary: compilation.GetTypeByMetadataName("WeightDecay.Edge.IOptimizer") is { DeclaringSyntaxReferences.IsEmpty: true },
             SupportsNullable: supportsNullable,
             HasVector512Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.X86.Avx512F", "FusedMultiplyAdd"),
             HasVector256Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.X86.Fma", "MultiplyAdd"),

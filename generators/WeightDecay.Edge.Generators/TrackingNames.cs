@@ -7,4 +7,5 @@ internal static class TrackingNames
     public const string Profile = nameof(Profile);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Emit = nameof(Emit);
+    public const string SharedTypes = nameof(SharedTypes);
 }

@@ -38,7 +38,7 @@ internal sealed record CheckpointShape(
 /// <summary>
 /// Emits each optimizer's checkpoint members: sizes, the layout hash, Save/Load over caller buffers, the
 /// two-slot storage and (desktop) a Stream, and the explicit <c>ICheckpointCodec</c> implementation that
-/// writes, validates and commits the payload. The shared framing is in <see cref="CheckpointSources"/>;
+/// writes, validates and commits the payload. The shared framing is in src/WeightDecay.Edge/Shared/Generated/CheckpointFormat.cs;
 /// the format is specified in docs/checkpoints.md.
 /// </summary>
 internal static class CheckpointEmitter
@@ -179,7 +179,11 @@ internal static class CheckpointEmitter
         writer.Line("/// Saves with the two-slot protocol: reads and checks both slots of <paramref name=\"storage\"/>, then writes the checkpoint,");
         writer.Line("/// numbered one past the newest loadable one, into the other slot (slot 0 when neither is loadable). The newest loadable");
         writer.Line("/// checkpoint is never written over, so a power cut at any byte of the write leaves it loadable. Allocates nothing.");
-        writer.Line("/// Internal, as the storage interface is emitted internal into every compilation (as the device needs).");
+        if (!profile.HasRuntimeLibrary)
+        {
+            writer.Line("/// Internal where the storage interface is emitted internal (no runtime library: the device).");
+        }
+
         writer.Line("/// </summary>");
         writer.Line("/// <param name=\"storage\">The two slots, each at least <see cref=\"CheckpointBytes\"/> long.</param>");
         writer.Line("/// <param name=\"scratch\">A buffer of at least <see cref=\"CheckpointBytes\"/>, used to read the slots and build the checkpoint.</param>");
@@ -187,7 +191,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"storage\"/> or <paramref name=\"scratch\"/> is null.</exception>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The scratch buffer or a slot is smaller than <see cref=\"CheckpointBytes\"/>.</exception>");
         writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A value is NaN or infinite; nothing is written.</exception>");
-        using (writer.OpenBlock("internal ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
+        using (writer.OpenBlock(profile.SharedAccessibility + " ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
         {
             writer.Line($"return {Shared}.SaveToSlots(this, storage, scratch);");
         }
@@ -202,7 +206,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"storage\"/> or <paramref name=\"scratch\"/> is null.</exception>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The scratch buffer or a slot is smaller than <see cref=\"CheckpointBytes\"/>.</exception>");
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointNotFoundException\">Neither slot is loadable (the message says why, slot by slot); nothing changed.</exception>");
-        using (writer.OpenBlock("internal int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
+        using (writer.OpenBlock(profile.SharedAccessibility + " int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
         {
             writer.Line($"return {Shared}.LoadFromSlots(this, storage, scratch);");
         }

@@ -210,7 +210,7 @@ internal static class LayoutEmitter
             foreach (TensorSpec tensor in layout.Tensors)
             {
                 string shape = string.Join(", ", tensor.Shape.Select(Literals.Int));
-                writer.Line($"new global::WeightDecay.Edge.TensorInfo(\"{tensor.Name}\", {tensor.Name}Offset, {tensor.Name}Length, new int[] {{ {shape} }}, {(tensor.Decay ? "true" : "false")}),");
+                writer.Line($"new global::WeightDecay.Edge.TensorInfo(\"{tensor.Name}\", {tensor.Name}Offset, {tensor.Name}Length, new int[] {{ {shape} }}, {(tensor.Decay ? "true" : "false")}, {(tensor.Trainable ? "true" : "false")}),");
             }
         }
 
@@ -219,6 +219,7 @@ internal static class LayoutEmitter
         writer.Line();
         writer.Line("float[] global::WeightDecay.Edge.IModelLayout.Gradients => Gradients;");
         writer.Line();
-        writer.Line("global::System.Collections.Generic.IReadOnlyList<global::WeightDecay.Edge.TensorInfo> global::WeightDecay.Edge.IModelLayout.Tensors => s_tensors;");
+        writer.Line("/// <summary>The tensors, in declaration order, with their places in the flat buffers and their decay and trainable flags.</summary>");
+        writer.Line("public global::System.Collections.Generic.IReadOnlyList<global::WeightDecay.Edge.TensorInfo> Tensors => s_tensors;");
     }
 }

@@ -85,7 +85,7 @@ internal static class TrainingLoopEmitter
     // PrepareGradients() that Step() calls first (clipping and the non-finite guard).
     public static void WriteOptimizerMembers(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math)
     {
-        WriteScheduleProperty(writer);
+        WriteScheduleProperty(writer, profile);
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// Whether <see cref=\"Step\"/> skips the whole step when any trainable gradient is NaN or infinite: parameters,");
@@ -109,29 +109,43 @@ internal static class TrainingLoopEmitter
         WriteGradientLoops(writer, layout);
     }
 
-    /// <summary>The first lines of every <c>Step()</c>: the guard and clipping, then lr_t in double.</summary>
+    /// <summary>
+    /// The first lines of every <c>Step()</c>: the schedule's multiplier (checked first, since a user-defined
+    /// schedule can return anything, and before anything changes), the guard and clipping, then lr_t in double.
+    /// The check is written with IsNaN (an equality test) and &lt; only, which nanoCLR evaluates correctly for NaN.
+    /// </summary>
     public static void WriteStepPrologue(CodeWriter writer)
     {
+        writer.Line("double multiplier = _schedule.Multiplier(StepCount);");
+        using (writer.OpenBlock($"if ({OptimizerEmitter.HyperParametersClass}.IsNaN(multiplier) || multiplier < 0.0 || double.MaxValue < multiplier)"))
+        {
+            writer.Line("throw new global::System.InvalidOperationException(\"Schedule.Multiplier(\" + StepCount.ToString() + \") returned \" + multiplier.ToString() + \"; it must be finite and zero or positive. Nothing was changed.\");");
+        }
+
+        writer.Line();
         using (writer.OpenBlock("if (!PrepareGradients())"))
         {
             writer.Line("return;");
         }
 
         writer.Line();
-        writer.Line("double multiplier = _schedule.Multiplier(StepCount);");
         writer.Line("double learningRate = _learningRateValue * multiplier;");
     }
 
-    private static void WriteScheduleProperty(CodeWriter writer)
+    private static void WriteScheduleProperty(CodeWriter writer, TargetProfile profile)
     {
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// The learning-rate schedule: each step uses lr_t = LearningRate · Schedule.Multiplier(StepCount), computed in");
-        writer.Line("/// double. Default <see cref=\"global::WeightDecay.Edge.LearningRateSchedule.Constant\"/>. Internal, as the schedule");
-        writer.Line("/// type is emitted internal into every compilation.");
+        writer.Line("/// double. Default <see cref=\"global::WeightDecay.Edge.LearningRateSchedule.Constant\"/>.");
+        if (!profile.HasRuntimeLibrary)
+        {
+            writer.Line("/// Internal where the schedule type is emitted internal (no runtime library: the device).");
+        }
+
         writer.Line("/// </summary>");
         writer.Line("/// <exception cref=\"global::System.ArgumentNullException\">Set to null; the optimizer is left unchanged.</exception>");
-        using (writer.OpenBlock("internal global::WeightDecay.Edge.LearningRateSchedule Schedule"))
+        using (writer.OpenBlock(profile.SharedAccessibility + " global::WeightDecay.Edge.LearningRateSchedule Schedule"))
         {
             writer.Line("get { return _schedule; }");
             using (writer.OpenBlock("set"))

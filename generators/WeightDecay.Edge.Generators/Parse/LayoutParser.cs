@@ -6,7 +6,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using WeightDecay.Edge.Generators.Diagnostics;
-using WeightDecay.Edge.Generators.Emit;
 using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Parse;
@@ -149,7 +148,7 @@ internal static class LayoutParser
     {
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == PostInitializationSources.ModelLayoutAttributeName)
+            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ModelLayout)
             {
                 SyntaxNode? applied = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
                 return applied is null || declaration.Span.Contains(applied.Span) && applied.SyntaxTree == declaration.SyntaxTree;
@@ -168,7 +167,7 @@ internal static class LayoutParser
         bool canEmit = true;
         for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
         {
-            if (baseType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == PostInitializationSources.ModelLayoutAttributeName))
+            if (baseType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.ModelLayout))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutDerivesFromLayout, location, type.Name, baseType.Name));
                 canEmit = false;
@@ -219,9 +218,9 @@ internal static class LayoutParser
         {
             kinds |= attribute.AttributeClass?.ToDisplayString() switch
             {
-                PostInitializationSources.SgdAttributeName => OptimizerKinds.Sgd,
-                PostInitializationSources.AdamAttributeName => OptimizerKinds.Adam,
-                PostInitializationSources.AdamWAttributeName => OptimizerKinds.AdamW,
+                AttributeNames.Sgd => OptimizerKinds.Sgd,
+                AttributeNames.Adam => OptimizerKinds.Adam,
+                AttributeNames.AdamW => OptimizerKinds.AdamW,
                 _ => OptimizerKinds.None,
             };
         }
