@@ -345,19 +345,16 @@ internal static class CheckpointEmitter
                 HyperParameter parameter = shape.HyperParameters[k];
                 string local = "v" + parameter.Name;
                 writer.Line($"float {local} = {Format}.ReadSingle(s, at + {Literals.Int(20 + 4 * k)});");
-                (string bad, string rule) = parameter.Validation switch
+                int rule = parameter.Validation switch
                 {
-                    // NaN is refused by its own test: nanoCLR evaluates "!(v >= 0f)" wrongly with NaN (device/README.md).
-                    Validation.Beta => ($"float.IsNaN({local}) || {local} < 0f || !({local} < 1f)", "in [0, 1)"),
-                    Validation.NonNegative => ($"float.IsNaN({local}) || {local} < 0f || float.IsInfinity({local})", "finite and zero or positive"),
-                    _ => ($"float.IsNaN({local}) || float.IsInfinity({local})", "finite"),
+                    Validation.Beta => 2,
+                    Validation.NonNegative => 1,
+                    _ => 0,
                 };
-                writer.Line($"if ({bad})");
-                using (writer.OpenBlock())
-                {
-                    writer.Line($"message = \"The checkpoint's {parameter.Name} is \" + {local}.ToString() + \"; it must be {rule}.\";");
-                    writer.Line($"return {Error}.InvalidValue;");
-                }
+
+                // One shared check (CheckpointFormat.CheckHyperParameter), not one written out here: device flash.
+                writer.Line($"message = {Format}.CheckHyperParameter({local}, {Literals.Int(rule)}, \"{parameter.Name}\");");
+                writer.Line($"if (message != null) {{ return {Error}.InvalidValue; }}");
             }
 
             foreach ((string condition, string text) in shape.Consistency)

@@ -176,7 +176,7 @@ internal static class TrainingLoopEmitter
     //     if (_maxGradientNorm == 0f && !SkipNonFiniteSteps) { return true; }
     //     double norm = sqrt(SquaredGradientSum());  LastGradientNorm = norm;
     //     if (SkipNonFiniteSteps && !finite(norm)) { SkippedStepCount++; return false; }
-    //     if (_maxGradientNorm != 0f) { coefficient = max / (norm + 1e-6); if (coefficient < 1.0 || double.IsNaN(coefficient)) ScaleGradients((float)coefficient); }
+    //     if (_maxGradientNorm != 0f) { coefficient = max / (norm + 1e-6); if (coefficient < 1.0 || HyperParameters.IsNaN(coefficient)) ScaleGradients((float)coefficient); }
     //     return true;
     // }
     private static void WritePrepareGradients(CodeWriter writer, ScalarMath math)
@@ -212,7 +212,7 @@ internal static class TrainingLoopEmitter
                 writer.Line("double coefficient = _maxGradientNormValue / (norm + 1e-6);");
                 // A NaN coefficient (a NaN gradient) scales every gradient to NaN, as torch's clip_grad_norm_ does.
                 // Tested explicitly: nanoCLR evaluates "!(c >= 1.0)" wrongly with NaN (device/README.md).
-                using (writer.OpenBlock("if (coefficient < 1.0 || double.IsNaN(coefficient))"))
+                using (writer.OpenBlock($"if (coefficient < 1.0 || {OptimizerEmitter.HyperParametersClass}.IsNaN(coefficient))"))
                 {
                     writer.Line("ScaleGradients((float)coefficient);");
                 }
