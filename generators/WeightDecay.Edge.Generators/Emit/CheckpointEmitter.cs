@@ -449,29 +449,41 @@ internal static class CheckpointEmitter
     }
 
     // private static string DescribeCheckpointFloat(int index): "Parameters[17] (tensor W)" or "exp_avg_sq[5]".
+    // Names are chosen by conditional expressions and concatenated once: this code is written per
+    // optimizer, and a return with its own concatenation per tensor costs the device flash.
     private static void WriteDescribe(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, int trainable)
     {
         writer.Line();
         using (writer.OpenBlock("private static string DescribeCheckpointFloat(int index)"))
         {
-            foreach (TensorSpec tensor in layout.Tensors)
+            using (writer.OpenBlock("if (index < ParameterCount)"))
             {
-                writer.Line($"if (index < {Literals.Int(tensor.Offset + tensor.Length)}) {{ return \"Parameters[\" + index.ToString() + \"] (tensor {tensor.Name})\"; }}");
+                writer.Line($"string tensor = {Choose(layout.Tensors.Select(tensor => ($"index < {Literals.Int(tensor.Offset + tensor.Length)}", tensor.Name)).ToList())};");
+                writer.Line("return \"Parameters[\" + index.ToString() + \"] (tensor \" + tensor + \")\";");
             }
 
             writer.Line("index -= ParameterCount;");
-            for (int block = 0; block < shape.States.Count; block++)
+            if (shape.States.Count == 1)
             {
-                string name = shape.States[block].TorchName;
-                if (block < shape.States.Count - 1)
-                {
-                    writer.Line($"if (index < {Literals.Int((long)(block + 1) * trainable)}) {{ return \"{name}[\" + (index - {Literals.Int((long)block * trainable)}).ToString() + \"]\"; }}");
-                }
-                else
-                {
-                    writer.Line($"return \"{name}[\" + (index - {Literals.Int((long)block * trainable)}).ToString() + \"]\";");
-                }
+                writer.Line($"return \"{shape.States[0].TorchName}[\" + index.ToString() + \"]\";");
+                return;
             }
+
+            writer.Line("int block = index / TrainableParameterCount;");
+            writer.Line($"string state = {Choose(shape.States.Select((state, block) => ($"block == {Literals.Int(block)}", state.TorchName)).ToList())};");
+            writer.Line("return state + \"[\" + (index - (block * TrainableParameterCount)).ToString() + \"]\";");
         }
+    }
+
+    /// <summary><c>c0 ? "a" : c1 ? "b" : "c"</c>: the last name needs no condition.</summary>
+    private static string Choose(IReadOnlyList<(string Condition, string Name)> options)
+    {
+        string result = $"\"{options[options.Count - 1].Name}\"";
+        for (int k = options.Count - 2; k >= 0; k--)
+        {
+            result = $"{options[k].Condition} ? \"{options[k].Name}\" : {result}";
+        }
+
+        return result;
     }
 }
