@@ -44,4 +44,25 @@ public sealed class IlSizeTests(ITestOutputHelper output)
 
         Assert.InRange(total, 1, AssemblyLimit);
     }
+
+    /// <summary>The generated <c>DeviceIlBytes</c> estimate (what FlashBudgetBytes is checked against) stays within 15% of the measured IL.</summary>
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Flash_estimate_is_within_15_percent_of_the_measured_IL(string assembly)
+    {
+        using var image = new DeviceImage(DeviceAssembly.Paths.Single(path => Path.GetFileName(path) == assembly));
+        var layouts = IlSize.Measure(image)
+            .Where(entry => entry.Part is not IlSize.Part.Shared and not IlSize.Part.User)
+            .GroupBy(entry => entry.Owner)
+            .ToList();
+        Assert.NotEmpty(layouts);
+        foreach (IGrouping<string, IlSize.Entry> layout in layouts)
+        {
+            int measured = layout.Sum(entry => entry.Bytes);
+            int estimate = (int)DeviceAssembly.GetType(layout.Key).GetField("DeviceIlBytes")!.GetRawConstantValue()!;
+            double error = (estimate - measured) / (double)measured;
+            output.WriteLine($"{layout.Key}: measured {measured:N0}, estimated {estimate:N0} ({error:P1})");
+            Assert.InRange(error, -0.15, 0.15);
+        }
+    }
 }

@@ -120,6 +120,11 @@ internal static class DiagnosticDescriptors
         "Model layout exceeds its RAM budget",
         "The model layout '{0}' needs {1} bytes of RAM (parameters {2}, gradients {3}, optimizer state {4}, activations {5}), over its budget of {6} bytes: shrink or freeze tensors, drop an optimizer, or raise RamBudgetBytes");
 
+    public static readonly DiagnosticDescriptor FlashBudgetExceeded = Error(
+        "WDE023",
+        "Model layout exceeds its flash budget",
+        "The model layout '{0}' generates an estimated {1} bytes of device IL (layout {2}, dense passes {3}, optimizers {4}, checkpoints {5}; the shared types add about {6} once per assembly), over its budget of {7} bytes: drop an optimizer, or raise FlashBudgetBytes");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

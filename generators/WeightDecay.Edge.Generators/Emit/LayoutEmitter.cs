@@ -87,6 +87,7 @@ internal static class LayoutEmitter
             ("OptimizerStateBytes", footprint.OptimizerStateBytes, "Bytes of optimizer state at most: the largest of the opted-in optimizers, with AMSGrad or momentum on (frozen tensors have none)."),
             ("ActivationBytes", footprint.ActivationBytes, "Bytes of dense-layer activation and delta buffers."),
             ("RamBytes", footprint.TotalBytes, "Bytes the layout and one optimizer allocate at most: the sum of the four parts above, what <c>RamBudgetBytes</c> is checked against."),
+            ("DeviceIlBytes", new FlashEstimate(layout).TotalBytes, "Estimated bytes of IL this layout's generated code takes on nanoFramework (the types shared by all layouts come once per assembly, on top), what <c>FlashBudgetBytes</c> is checked against. One nanoFramework .pe holds at most 64 KiB of bytecode, about 0.84 x the IL."),
         };
         foreach ((string name, long bytes, string summary) in constants)
         {

@@ -12,13 +12,16 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// trainable parameters, packed, so each run indexes its state at a constant shift below the
 /// parameter index (the number of frozen parameters before it).
 /// <list type="bullet">
-/// <item>Scalar method (device profile, and desktop machines without SIMD): each run is a loop
-/// unrolled by <see cref="UnrollFactor"/> with a constant bound, then the remainder written out
-/// at constant indices.</item>
+/// <item>Scalar method (desktop machines without SIMD): each run is a loop unrolled by
+/// <see cref="UnrollFactor"/> with a constant bound, then the remainder written out at constant
+/// indices.</item>
+/// <item>Device profile (nanoFramework): one plain loop per decay flag (one in all for AdamW), called
+/// with each run's bounds, because flash, not the interpreter's loop overhead, is what runs out
+/// there (see <c>WriteDeviceMethods</c>).</item>
 /// <item>Vector methods (desktop): each run is a loop of whole vectors with a constant bound,
 /// then the remainder (fewer than one vector) written out as scalar code at constant indices.</item>
 /// </list>
-/// No run-time sizes and no run-time remainder loops anywhere.
+/// On desktop, no run-time sizes and no run-time remainder loops anywhere.
 /// </summary>
 internal static class UpdateLoopEmitter
 {
