@@ -8,4 +8,5 @@ internal static class TrackingNames
     public const string Diagnostics = nameof(Diagnostics);
     public const string Emit = nameof(Emit);
     public const string SharedTypes = nameof(SharedTypes);
+    public const string DeviceFlash = nameof(DeviceFlash);
 }
