@@ -130,6 +130,109 @@ public sealed class PackageConsumptionTests : IDisposable
     }
 
     /// <summary>The full paths of the Analyzer items in <c>msbuild -getItem:Analyzer</c>'s JSON.</summary>
+    /// <summary>
+    /// A solution as people build them: a class library that declares a layout and grants
+    /// InternalsVisibleTo to an app that declares its own, both through the package, warnings as
+    /// errors. The shared types come once from the runtime library, so the app catches the library
+    /// layout's CheckpointException, sets its Schedule (a schedule class of the app's own) and
+    /// DecayMode, and compiles without a single CS0436.
+    /// </summary>
+    [Fact]
+    public void A_library_and_its_InternalsVisibleTo_app_share_one_set_of_types()
+    {
+        string feed = Path.Combine(_work, "feed");
+        Pack(feed);
+        string solution = Path.Combine(_work, "solution");
+        Directory.CreateDirectory(Path.Combine(solution, "Lib"));
+        Directory.CreateDirectory(Path.Combine(solution, "App"));
+        File.WriteAllText(Path.Combine(solution, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        string common = $"""
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <RestorePackagesPath>{Path.Combine(_work, "packages")}</RestorePackagesPath>
+            """;
+        File.WriteAllText(Path.Combine(solution, "Lib", "Lib.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+            {common}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="WeightDecay.Edge" Version="{Version}" />
+                <InternalsVisibleTo Include="App" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(solution, "Lib", "LibHead.cs"), """
+            using WeightDecay.Edge;
+
+            namespace Lib;
+
+            [ModelLayout]
+            [Tensor("W", 3, 2)]
+            [AdamW]
+            public partial class LibHead { }
+
+            internal static class LibInternals
+            {
+                public static int Count => LibHead.ParameterCount;
+            }
+            """);
+        File.WriteAllText(Path.Combine(solution, "App", "App.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+            {common}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="WeightDecay.Edge" Version="{Version}" />
+                <ProjectReference Include="../Lib/Lib.csproj" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(solution, "App", "Program.cs"), """
+            using WeightDecay.Edge;
+
+            var model = new Lib.LibHead();
+            var optimizer = new Lib.LibHead.AdamWOptimizer(model) { Schedule = new Halving(), DecayMode = DecoupledDecay.ScheduleCoupled };
+            IOptimizer any = optimizer;
+            string caught;
+            try
+            {
+                any.LoadCheckpoint(new byte[64], 0, 64);
+                caught = "nothing";
+            }
+            catch (CheckpointException exception)
+            {
+                caught = exception.Error.ToString();
+            }
+
+            System.Console.WriteLine($"caught={caught} internals={Lib.LibInternals.Count} app={AppHead.ParameterCount} rate={optimizer.Schedule.Multiplier(3):R}");
+
+            [ModelLayout]
+            [Tensor("V", 4)]
+            [Sgd]
+            internal partial class AppHead { }
+
+            internal sealed class Halving : LearningRateSchedule
+            {
+                public override double Multiplier(long step) => System.Math.Pow(0.5, step);
+            }
+            """);
+
+        string build = Run(Path.Combine(solution, "App"), "build", "-c", "Release");
+        Assert.DoesNotContain("CS0436", build);
+        string output = Run(Path.Combine(solution, "App"), "run", "-c", "Release", "--no-build");
+        Assert.Contains("caught=BadMagic internals=6 app=4 rate=0.125", output);
+    }
+
     private static string[] Analyzers(string json)
     {
         using JsonDocument document = JsonDocument.Parse(json);
