@@ -23,7 +23,9 @@ namespace WeightDecay.Edge.Generated
         /// <summary>Square root in double, within one ulp; NaN for negative input, as <c>Math.Sqrt</c>.</summary>
         public static double SqrtDouble(double x)
         {
-            if (double.IsNaN(x) || x == 0.0 || double.IsPositiveInfinity(x))
+            // Not IsPositiveInfinity(x): nanoCLR compares +inf and -inf as equal, so an equality test
+            // against +inf would also take -inf (whose square root is NaN, below).
+            if (double.IsNaN(x) || x == 0.0 || (double.IsInfinity(x) && 0.0 < x))
             {
                 return x; // Keeps the sign of -0, as IEEE 754 requires.
             }
