@@ -86,7 +86,7 @@ public class TrainingLoopDeviceTests
     [Fact]
     public void Device_cosine_schedule_matches_Math_Cos()
     {
-        Type scheduleType = DeviceAssembly.Loaded.GetType("WeightDecay.Edge.LearningRateSchedule", throwOnError: true)!;
+        Type scheduleType = DeviceAssembly.AssemblyOf(TypeName).GetType("WeightDecay.Edge.LearningRateSchedule", throwOnError: true)!;
         object schedule = scheduleType.GetMethod("WarmupCosine")!.Invoke(null, new object[] { 4, 40, 0.1f })!;
         MethodInfo multiplier = scheduleType.GetMethod("Multiplier")!;
         for (long t = 0; t < 50; t++)

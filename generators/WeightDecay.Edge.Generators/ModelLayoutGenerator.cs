@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -72,6 +73,30 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
                 }
             });
 
+        // A device compilation (no Span: nanoFramework) whose generated code nears the 64 KiB bytecode cap
+        // of one .pe gets a warning, before the metadata processor rejects the assembly outright.
+        IncrementalValueProvider<((long Bytes, int Layouts) Total, bool IsDevice)> deviceCode = layouts
+            .Select(static (result, _) => result.Spec is null ? 0L : new FlashEstimate(result.Spec).TotalBytes)
+            .Collect()
+            .Select(static (estimates, _) => (estimates.Sum(), estimates.Length))
+            .Combine(profile.Select(static (p, _) => !p.HasSpan))
+            .WithTrackingName(TrackingNames.DeviceFlash);
+        context.RegisterSourceOutput(deviceCode, static (output, pair) =>
+        {
+            long total = pair.Total.Bytes + FlashEstimate.SharedBytes;
+            if (pair.IsDevice && pair.Total.Layouts > 0 && total > FlashEstimate.WarningBytes)
+            {
+                System.Globalization.CultureInfo invariant = System.Globalization.CultureInfo.InvariantCulture;
+                output.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.DeviceCodeNearFlashCap,
+                    Location.None,
+                    total.ToString("N0", invariant),
+                    pair.Total.Layouts.ToString(invariant),
+                    pair.Total.Bytes.ToString("N0", invariant),
+                    FlashEstimate.SharedBytes.ToString("N0", invariant)));
+            }
+        });
+
         IncrementalValuesProvider<LayoutSpec> specs = layouts
             .Select(static (result, _) => result.Spec)
             .Where(static spec => spec is not null)
@@ -102,7 +127,7 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
         }
     }
 
-    /// <summary>WDE023 for one layout attribute used on a class without <c>[ModelLayout]</c>.</summary>
+    /// <summary>WDE025 for one layout attribute used on a class without <c>[ModelLayout]</c>.</summary>
     private static void RegisterOrphanAttributeCheck(IncrementalGeneratorInitializationContext context, string metadataName, string shortName)
     {
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> orphans = context.SyntaxProvider

@@ -14,9 +14,10 @@ internal static class TrackingNames
     /// <summary>A layout paired with its hint name: unchanged unless a clash appears or goes.</summary>
     public const string HintName = nameof(HintName);
 
-    /// <summary>WDE023: layout attributes on a class without <c>[ModelLayout]</c>, one step per attribute.</summary>
+    /// <summary>WDE025: layout attributes on a class without <c>[ModelLayout]</c>, one step per attribute.</summary>
     public const string OrphanAttributes = nameof(OrphanAttributes);
 
     /// <summary>Whether the shared types are emitted (only where the runtime library is absent).</summary>
     public const string SharedTypes = nameof(SharedTypes);
+    public const string DeviceFlash = nameof(DeviceFlash);
 }

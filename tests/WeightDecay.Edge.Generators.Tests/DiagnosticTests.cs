@@ -312,28 +312,28 @@ public class DiagnosticTests
     [InlineData("[Sgd]", "Sgd", "Sgd")]
     [InlineData("[Adam]", "Adam", "Adam")]
     [InlineData("[AdamW(  )]", "AdamW(  )", "AdamW")]
-    public void WDE023_LayoutAttributeWithoutModelLayout_IsAWarningOnTheAttribute(string attribute, string located, string shortName)
+    public void WDE025_LayoutAttributeWithoutModelLayout_IsAWarningOnTheAttribute(string attribute, string located, string shortName)
     {
         string source = Layout(attribute);
-        GeneratorRun run = Single(source, "WDE023", DiagnosticSeverity.Warning, AttributeOpen, located, "add [ModelLayout] to 'Head'");
+        GeneratorRun run = Single(source, "WDE025", DiagnosticSeverity.Warning, AttributeOpen, located, "add [ModelLayout] to 'Head'");
         Assert.StartsWith($"The attribute [{shortName}] on 'Head' has no effect", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
         NoLayoutSource(run);
     }
 
     [Fact]
-    public void WDE023_EveryOrphanAttributeIsReported_AtItsOwnPlace()
+    public void WDE025_EveryOrphanAttributeIsReported_AtItsOwnPlace()
     {
         string source = Layout("[Tensor(\"W\", 2)]\n[Tensor(\"B\", 2)]\n[AdamW, Sgd]");
         GeneratorRun run = GeneratorHarness.Run(source);
         run.AssertNoGeneratorCrash();
-        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal("WDE023", d.Id));
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal("WDE025", d.Id));
         Assert.Equal(
             new[] { "AdamW", "Sgd", "Tensor(\"B\", 2)", "Tensor(\"W\", 2)" },
             run.GeneratorDiagnostics.Select(run.LocatedText).OrderBy(text => text, System.StringComparer.Ordinal));
     }
 
     [Fact]
-    public void WDE023_IsNotReported_WhenAnotherPartCarriesModelLayout()
+    public void WDE025_IsNotReported_WhenAnotherPartCarriesModelLayout()
     {
         GeneratorRun run = GeneratorHarness.Run(
             GeneratorHarness.Using + "namespace Demo;\n[ModelLayout][Tensor(\"W\", 3)] partial class Head { }",
@@ -344,10 +344,10 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void WDE023_OnAClassDerivedFromALayout_SaysToAddModelLayoutThere()
+    public void WDE025_OnAClassDerivedFromALayout_SaysToAddModelLayoutThere()
     {
         string source = GeneratorHarness.Using + "namespace Demo;\n[ModelLayout][Tensor(\"W\", 3)][Sgd] public partial class Base { }\n[Tensor(\"V\", 2)] public class Derived : Base { }\n";
-        GeneratorRun run = Single(source, "WDE023", DiagnosticSeverity.Warning, AttributeOpen, "Tensor(\"V\", 2)", "add [ModelLayout] to 'Derived'");
+        GeneratorRun run = Single(source, "WDE025", DiagnosticSeverity.Warning, AttributeOpen, "Tensor(\"V\", 2)", "add [ModelLayout] to 'Derived'");
         Assert.Single(run.LayoutSources);
     }
 
@@ -356,15 +356,15 @@ public class DiagnosticTests
     [InlineData("public partial record Head(int Size);")]
     [InlineData("partial record class Head { }")]
     [InlineData("sealed partial record Head { }")]
-    public void WDE024_RecordLayout(string declaration)
+    public void WDE026_RecordLayout(string declaration)
     {
         string source = Layout("[ModelLayout]\n[Tensor(\"W\", 2)]\n[Sgd]", declaration);
         string before = declaration.Substring(0, declaration.IndexOf("Head", System.StringComparison.Ordinal));
-        Single(source, "WDE024", Error, before, "Head", "declare it as 'partial class Head'");
+        Single(source, "WDE026", Error, before, "Head", "declare it as 'partial class Head'");
     }
 
     [Fact]
-    public void WDE024_RecordStruct_IsLeftToTheCompiler()
+    public void WDE026_RecordStruct_IsLeftToTheCompiler()
     {
         // [ModelLayout] only targets classes: the compiler reports CS0592, the generator adds nothing.
         GeneratorRun run = GeneratorHarness.Run(Layout("[ModelLayout]\n[Tensor(\"W\", 2)]\n[Sgd]", "partial record struct Head;"));
@@ -380,10 +380,10 @@ public class DiagnosticTests
     [InlineData("Tensor(\"W\", 2, Init = TensorInit.Uniform, InitBound = float.NaN)", "sets InitBound = NaN")]
     [InlineData("Tensor(\"W\", 2, Init = TensorInit.Normal, InitStd = float.PositiveInfinity)", "sets InitStd = ")]
     [InlineData("Tensor(\"W\", 2, Init = (TensorInit)9)", "sets Init = 9")]
-    public void WDE025_InvalidTensorInit(string attribute, string what)
+    public void WDE027_InvalidTensorInit(string attribute, string what)
     {
         string source = Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]");
-        GeneratorRun run = Single(source, "WDE025", Error, AttributeOpen, attribute, "a positive finite number");
+        GeneratorRun run = Single(source, "WDE027", Error, AttributeOpen, attribute, "a positive finite number");
         Assert.Contains("The tensor 'W' " + what, run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
     }
 
@@ -392,7 +392,7 @@ public class DiagnosticTests
     [InlineData("Tensor(\"W\", 2, Init = TensorInit.Normal, InitStd = 1e-30f)")]
     [InlineData("Tensor(\"W\", 2, Init = TensorInit.None, InitBound = -1f)")]
     [InlineData("Tensor(\"W\", 2, Init = TensorInit.Zeros)")]
-    public void WDE025_IsNotReportedForAValidInit(string attribute)
+    public void WDE027_IsNotReportedForAValidInit(string attribute)
     {
         GeneratorRun run = GeneratorHarness.Run(Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]"));
         run.AssertNoGeneratorCrash();

@@ -122,12 +122,12 @@ public class IncrementalCachingTests
     }
 
     [Fact]
-    public void AddingAnOrphanAttributeElsewhere_ReportsWDE023AndReEmitsNothing()
+    public void AddingAnOrphanAttributeElsewhere_ReportsWDE025AndReEmitsNothing()
     {
         (GeneratorRun first, GeneratorRun second) = RunTwice(
             Layout(), compilation => compilation.AddSyntaxTrees(Tree(GeneratorHarness.Using + "namespace Demo;\n[Tensor(\"V\", 2)] public partial class Stray { }", "/src/Stray.cs")));
 
-        Assert.Equal("WDE023", Assert.Single(second.GeneratorDiagnostics).Id);
+        Assert.Equal("WDE025", Assert.Single(second.GeneratorDiagnostics).Id);
         Assert.Contains(SingleReason(second, TrackingNames.Emit), CachedOrUnchanged);
         AssertSameSources(first, second);
     }

@@ -236,7 +236,7 @@ internal static class AdamEmitter
             string quotient = k.DivideByStepConstant(w, k.Sqrt($"v{s}"), k.Scalar("biasCorrection2Sqrt"), k.Scalar("invBiasCorrection2Sqrt"), s);
             string denominator = $"{quotient} + {k.Scalar("epsilon")}";
             w.Line(k.Store("p", i, $"p{s} + ({k.Scalar("negStepSize")} * m{s} / ({denominator}))"));
-        });
+        }, decoupled ? ("decayFactor", "1f") : null);
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 }

@@ -250,9 +250,15 @@ internal static class CheckpointEmitter
         }
     }
 
+    /// <summary>
+    /// The file-level alias of <c>WeightDecay.Edge.Generated.ICheckpointCodec</c> the explicit implementations are
+    /// written with, so their metadata names are "WeightDecay.Edge.Generated.ICheckpointCodec.X" (see LayoutEmitter).
+    /// </summary>
+    public const string CodecAlias = "WeightDecayEdgeCheckpointCodec";
+
     private static void WriteCodec(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, int trainable, bool nullable)
     {
-        const string Codec = "global::WeightDecay.Edge.Generated.ICheckpointCodec";
+        const string Codec = CodecAlias;
         string present = shape.OptionalStatePresent;
         int knownOptions = shape.Options.Aggregate(0, (bits, option) => bits | option.Bit);
 
@@ -339,18 +345,16 @@ internal static class CheckpointEmitter
                 HyperParameter parameter = shape.HyperParameters[k];
                 string local = "v" + parameter.Name;
                 writer.Line($"float {local} = {Format}.ReadSingle(s, at + {Literals.Int(20 + 4 * k)});");
-                (string bad, string rule) = parameter.Validation switch
+                int rule = parameter.Validation switch
                 {
-                    Validation.Beta => ($"!({local} >= 0f && {local} < 1f)", "in [0, 1)"),
-                    Validation.NonNegative => ($"!({local} >= 0f) || float.IsInfinity({local})", "finite and zero or positive"),
-                    _ => ($"float.IsNaN({local}) || float.IsInfinity({local})", "finite"),
+                    Validation.Beta => 2,
+                    Validation.NonNegative => 1,
+                    _ => 0,
                 };
-                writer.Line($"if ({bad})");
-                using (writer.OpenBlock())
-                {
-                    writer.Line($"message = \"The checkpoint's {parameter.Name} is \" + {local}.ToString() + \"; it must be {rule}.\";");
-                    writer.Line($"return {Error}.InvalidValue;");
-                }
+
+                // One shared check (CheckpointFormat.CheckHyperParameter), not one written out here: device flash.
+                writer.Line($"message = {Format}.CheckHyperParameter({local}, {Literals.Int(rule)}, \"{parameter.Name}\");");
+                writer.Line($"if (message != null) {{ return {Error}.InvalidValue; }}");
             }
 
             foreach ((string condition, string text) in shape.Consistency)
@@ -445,29 +449,41 @@ internal static class CheckpointEmitter
     }
 
     // private static string DescribeCheckpointFloat(int index): "Parameters[17] (tensor W)" or "exp_avg_sq[5]".
+    // Names are chosen by conditional expressions and concatenated once: this code is written per
+    // optimizer, and a return with its own concatenation per tensor costs the device flash.
     private static void WriteDescribe(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, int trainable)
     {
         writer.Line();
         using (writer.OpenBlock("private static string DescribeCheckpointFloat(int index)"))
         {
-            foreach (TensorSpec tensor in layout.Tensors)
+            using (writer.OpenBlock("if (index < ParameterCount)"))
             {
-                writer.Line($"if (index < {Literals.Int(tensor.Offset + tensor.Length)}) {{ return \"Parameters[\" + index.ToString() + \"] (tensor {tensor.Name})\"; }}");
+                writer.Line($"string tensor = {Choose(layout.Tensors.Select(tensor => ($"index < {Literals.Int(tensor.Offset + tensor.Length)}", tensor.Name)).ToList())};");
+                writer.Line("return \"Parameters[\" + index.ToString() + \"] (tensor \" + tensor + \")\";");
             }
 
             writer.Line("index -= ParameterCount;");
-            for (int block = 0; block < shape.States.Count; block++)
+            if (shape.States.Count == 1)
             {
-                string name = shape.States[block].TorchName;
-                if (block < shape.States.Count - 1)
-                {
-                    writer.Line($"if (index < {Literals.Int((long)(block + 1) * trainable)}) {{ return \"{name}[\" + (index - {Literals.Int((long)block * trainable)}).ToString() + \"]\"; }}");
-                }
-                else
-                {
-                    writer.Line($"return \"{name}[\" + (index - {Literals.Int((long)block * trainable)}).ToString() + \"]\";");
-                }
+                writer.Line($"return \"{shape.States[0].TorchName}[\" + index.ToString() + \"]\";");
+                return;
             }
+
+            writer.Line("int block = index / TrainableParameterCount;");
+            writer.Line($"string state = {Choose(shape.States.Select((state, block) => ($"block == {Literals.Int(block)}", state.TorchName)).ToList())};");
+            writer.Line("return state + \"[\" + (index - (block * TrainableParameterCount)).ToString() + \"]\";");
         }
+    }
+
+    /// <summary><c>c0 ? "a" : c1 ? "b" : "c"</c>: the last name needs no condition.</summary>
+    private static string Choose(IReadOnlyList<(string Condition, string Name)> options)
+    {
+        string result = $"\"{options[options.Count - 1].Name}\"";
+        for (int k = options.Count - 2; k >= 0; k--)
+        {
+            result = $"{options[k].Condition} ? \"{options[k].Name}\" : {result}";
+        }
+
+        return result;
     }
 }

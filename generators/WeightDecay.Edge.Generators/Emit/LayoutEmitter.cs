@@ -82,6 +82,11 @@ internal static class LayoutEmitter
             writer.Line("#nullable enable");
         }
 
+        // The explicit checkpoint codec members are written through this alias, not "global::...":
+        // the compiler names an explicit implementation after the interface as written, so
+        // "global::" would end up in the method's metadata name, where nanoCLR (which finds
+        // interface implementations by name, not through the MethodImpl table) never finds it.
+        writer.Line($"using {CheckpointEmitter.CodecAlias} = global::WeightDecay.Edge.Generated.ICheckpointCodec;");
         writer.Line();
         CodeWriter.Block? namespaceBlock = layout.Namespace is null ? null : writer.OpenBlock("namespace " + layout.Namespace);
         var containing = layout.ContainingTypes.Select(type => writer.OpenBlock($"partial {type.Keyword} {type.Name}")).ToList();
@@ -133,6 +138,7 @@ internal static class LayoutEmitter
             ("OptimizerStateBytes", footprint.OptimizerStateBytes, "Bytes of optimizer state at most: the largest of the opted-in optimizers, with AMSGrad or momentum on (frozen tensors have none)."),
             ("ActivationBytes", footprint.ActivationBytes, "Bytes of dense-layer activation and delta buffers."),
             ("RamBytes", footprint.TotalBytes, "Bytes the layout and one optimizer allocate at most: the sum of the four parts above, what <c>RamBudgetBytes</c> is checked against."),
+            ("DeviceIlBytes", new FlashEstimate(layout).TotalBytes, "Estimated bytes of IL this layout's generated code takes on nanoFramework (the types shared by all layouts come once per assembly, on top), what <c>FlashBudgetBytes</c> is checked against. One nanoFramework .pe holds at most 64 KiB of bytecode, about 0.84 x the IL."),
         };
         foreach ((string name, long bytes, string summary) in constants)
         {

@@ -176,7 +176,7 @@ internal static class TrainingLoopEmitter
     //     if (_maxGradientNorm == 0f && !SkipNonFiniteSteps) { return true; }
     //     double norm = sqrt(SquaredGradientSum());  LastGradientNorm = norm;
     //     if (SkipNonFiniteSteps && !finite(norm)) { SkippedStepCount++; return false; }
-    //     if (_maxGradientNorm != 0f) { coefficient = max / (norm + 1e-6); if (!(coefficient >= 1.0)) ScaleGradients((float)coefficient); }
+    //     if (_maxGradientNorm != 0f) { coefficient = max / (norm + 1e-6); if (coefficient < 1.0 || HyperParameters.IsNaN(coefficient)) ScaleGradients((float)coefficient); }
     //     return true;
     // }
     private static void WritePrepareGradients(CodeWriter writer, ScalarMath math)
@@ -210,7 +210,9 @@ internal static class TrainingLoopEmitter
             using (writer.OpenBlock("if (_maxGradientNorm != 0f)"))
             {
                 writer.Line("double coefficient = _maxGradientNormValue / (norm + 1e-6);");
-                using (writer.OpenBlock("if (!(coefficient >= 1.0))"))
+                // A NaN coefficient (a NaN gradient) scales every gradient to NaN, as torch's clip_grad_norm_ does.
+                // Tested explicitly: nanoCLR evaluates "!(c >= 1.0)" wrongly with NaN (device/README.md).
+                using (writer.OpenBlock($"if (coefficient < 1.0 || {OptimizerEmitter.HyperParametersClass}.IsNaN(coefficient))"))
                 {
                     writer.Line("ScaleGradients((float)coefficient);");
                 }
@@ -224,15 +226,28 @@ internal static class TrainingLoopEmitter
     // private void ScaleGradients(float scale) { ... for (int i = 0; i < 6; i++) { g[i] *= scale; } ... }
     private static void WriteGradientLoops(CodeWriter writer, LayoutSpec layout)
     {
-        List<UpdateLoopEmitter.Run> runs = UpdateLoopEmitter.TrainableRuns(layout).ToList();
+        // Decay does not matter here: one loop per stretch of trainable tensors (frozen ones end it).
+        var runs = new List<(int Start, int End)>();
+        foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout))
+        {
+            if (runs.Count > 0 && runs[runs.Count - 1].End == run.Start)
+            {
+                runs[runs.Count - 1] = (runs[runs.Count - 1].Start, run.End);
+            }
+            else
+            {
+                runs.Add((run.Start, run.End));
+            }
+        }
+
         writer.Line();
         using (writer.OpenBlock("private double SquaredGradientSum()"))
         {
             writer.Line("double sum = 0.0;");
             writer.Line("float[] g = _model.Gradients;");
-            foreach (UpdateLoopEmitter.Run run in runs)
+            foreach ((int start, int end) in runs)
             {
-                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
                 {
                     writer.Line("double x = g[i];");
                     writer.Line("sum += x * x;");
@@ -246,9 +261,9 @@ internal static class TrainingLoopEmitter
         using (writer.OpenBlock("private void ScaleGradients(float scale)"))
         {
             writer.Line("float[] g = _model.Gradients;");
-            foreach (UpdateLoopEmitter.Run run in runs)
+            foreach ((int start, int end) in runs)
             {
-                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
                 {
                     writer.Line("g[i] *= scale;");
                 }

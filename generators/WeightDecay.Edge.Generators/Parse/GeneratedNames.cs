@@ -17,7 +17,7 @@ internal sealed class GeneratedNames
     {
         "ParameterCount", "Parameters", "Gradients", "ZeroGrad", "SgdOptimizer", "AdamOptimizer", "AdamWOptimizer",
         "CopyParametersFrom", "CopyParametersTo", "CopyGradientsFrom", "s_tensors",
-        "ParameterBytes", "GradientBytes", "OptimizerStateBytes", "ActivationBytes", "RamBytes",
+        "ParameterBytes", "GradientBytes", "OptimizerStateBytes", "ActivationBytes", "RamBytes", "DeviceIlBytes",
         "TrainableParameterCount", "FrozenParameterCount", "DecayedSquaredNorm", "Tensors",
         "ResetParameters", "InitSeed", "InitialParameters",
     };

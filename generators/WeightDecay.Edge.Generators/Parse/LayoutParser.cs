@@ -66,13 +66,14 @@ internal static class LayoutParser
         if (spec is not null)
         {
             CheckRamBudget(context, spec, diagnostics);
+            CheckFlashBudget(context, spec, diagnostics);
         }
 
         return new LayoutParseResult(spec, diagnostics.ToEquatableArray());
     }
 
     /// <summary>
-    /// A <c>record</c> (class) marked <c>[ModelLayout]</c>: WDE024, once, on the first marked part.
+    /// A <c>record</c> (class) marked <c>[ModelLayout]</c>: WDE026, once, on the first marked part.
     /// A <c>record struct</c> is left to the compiler, which already rejects the attribute (CS0592).
     /// </summary>
     private static LayoutParseResult ParseRecord(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
@@ -155,6 +156,41 @@ internal static class LayoutParser
                         footprint.GradientBytes.ToString("N0", invariant),
                         footprint.OptimizerStateBytes.ToString("N0", invariant),
                         footprint.ActivationBytes.ToString("N0", invariant),
+                        budget.ToString("N0", invariant)));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>[ModelLayout(FlashBudgetBytes = n)]</c>: an error with the estimated device IL by part when the
+    /// layout's generated code would take more (see <see cref="FlashEstimate"/>). The code is still generated.
+    /// </summary>
+    private static void CheckFlashBudget(GeneratorAttributeSyntaxContext context, LayoutSpec spec, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (AttributeData attribute in context.Attributes)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key != "FlashBudgetBytes" || argument.Value.Value is not long budget || budget <= 0)
+                {
+                    continue;
+                }
+
+                var estimate = new FlashEstimate(spec);
+                if (estimate.TotalBytes > budget)
+                {
+                    System.Globalization.CultureInfo invariant = System.Globalization.CultureInfo.InvariantCulture;
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.FlashBudgetExceeded,
+                        attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation(),
+                        spec.ClassName,
+                        estimate.TotalBytes.ToString("N0", invariant),
+                        estimate.LayoutBytes.ToString("N0", invariant),
+                        estimate.DenseBytes.ToString("N0", invariant),
+                        estimate.OptimizerBytes.ToString("N0", invariant),
+                        estimate.CheckpointBytes.ToString("N0", invariant),
+                        FlashEstimate.SharedBytes.ToString("N0", invariant),
                         budget.ToString("N0", invariant)));
                 }
             }

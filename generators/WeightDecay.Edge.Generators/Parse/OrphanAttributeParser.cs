@@ -24,7 +24,7 @@ internal static class OrphanAttributeParser
     };
 
     /// <summary>
-    /// One WDE023 per matching attribute on this declaration when the class (any of its parts)
+    /// One WDE025 per matching attribute on this declaration when the class (any of its parts)
     /// lacks <c>[ModelLayout]</c>; nothing otherwise. Returns values only, so the step caches.
     /// </summary>
     public static EquatableArray<DiagnosticInfo> Parse(GeneratorAttributeSyntaxContext context, string shortName, CancellationToken cancellationToken)

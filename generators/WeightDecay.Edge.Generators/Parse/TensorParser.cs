@@ -200,7 +200,7 @@ internal static class TensorParser
 
     /// <summary>
     /// <c>Init = TensorInit.Zeros | None | Uniform | Normal</c> with <c>InitBound</c> (uniform) or
-    /// <c>InitStd</c> (normal): WDE025 for an unknown kind or a scale that is not a positive finite
+    /// <c>InitStd</c> (normal): WDE027 for an unknown kind or a scale that is not a positive finite
     /// number, since U(-0, 0) or N(0, NaN) would be a silent mistake.
     /// </summary>
     private static bool TryReadInit(AttributeData attribute, string name, Location location, List<DiagnosticInfo> diagnostics, out TensorInitKind init, out float scale)

@@ -20,6 +20,15 @@ namespace WeightDecay.Edge
         public long RamBudgetBytes { get; set; }
 
         /// <summary>
+        /// An optional flash budget, in bytes of IL, for the code generated for this layout on
+        /// nanoFramework: its members, dense passes, optimizers and their checkpoint code, as the
+        /// generated <c>DeviceIlBytes</c> constant estimates it. One nanoFramework .pe holds at most
+        /// 64 KiB of bytecode (about 0.84 x the IL), shared with the firmware's own code. A layout over
+        /// budget fails the build with WDE023, which breaks the estimate down. 0 (the default) sets no budget.
+        /// </summary>
+        public long FlashBudgetBytes { get; set; }
+
+        /// <summary>
         /// The seed the constructor draws the initial parameters with (default 0), generated as the
         /// layout's <c>InitSeed</c> constant; <c>ResetParameters(seed)</c> re-draws from another.
         /// </summary>

@@ -5,6 +5,8 @@ namespace WeightDecay.Edge.Generated
     /// <summary>
     /// Square root, power, exponential, logarithm, tanh, sigmoid and cosine for targets whose mscorlib has
     /// no <c>System.Math</c> or <c>MathF</c> (nanoFramework). Generated code calls these only there.
+    /// Float comparisons are written with <c>&lt;</c>, <c>&lt;=</c> and <c>==</c> only, operands swapped where needed:
+    /// nanoCLR evaluates <c>&gt;</c> and <c>&gt;=</c> wrongly when an operand is NaN (device/README.md).
     /// </summary>
     public static class FloatMath
     {
@@ -21,7 +23,9 @@ namespace WeightDecay.Edge.Generated
         /// <summary>Square root in double, within one ulp; NaN for negative input, as <c>Math.Sqrt</c>.</summary>
         public static double SqrtDouble(double x)
         {
-            if (double.IsNaN(x) || x == 0.0 || double.IsPositiveInfinity(x))
+            // Not IsPositiveInfinity(x): nanoCLR compares +inf and -inf as equal, so an equality test
+            // against +inf would also take -inf (whose square root is NaN, below).
+            if (double.IsNaN(x) || x == 0.0 || (double.IsInfinity(x) && 0.0 < x))
             {
                 return x; // Keeps the sign of -0, as IEEE 754 requires.
             }
@@ -34,7 +38,7 @@ namespace WeightDecay.Edge.Generated
             // x = f * 4^k with f in [1, 4): sqrt(x) = sqrt(f) * 2^k. Scaling by powers of two is exact.
             double f = x;
             double scale = 1.0;
-            while (f >= 4294967296.0)
+            while (4294967296.0 <= f)
             {
                 f *= 2.3283064365386963E-10; // 2^-32
                 scale *= 65536.0;
@@ -46,7 +50,7 @@ namespace WeightDecay.Edge.Generated
                 scale *= 1.52587890625E-05; // 2^-16
             }
 
-            while (f >= 4.0)
+            while (4.0 <= f)
             {
                 f *= 0.25;
                 scale *= 2.0;
@@ -95,7 +99,7 @@ namespace WeightDecay.Edge.Generated
                 double a2 = a * a;
                 t = a * (1.0 - (a2 * (0.3333333333333333 - (a2 * 0.13333333333333333))));
             }
-            else if (a > 20.0)
+            else if (20.0 < a)
             {
                 t = 1.0; // tanh(20) is 1 - 8e-18: 1 in float, and e^40 is never formed.
             }
@@ -116,7 +120,7 @@ namespace WeightDecay.Edge.Generated
                 return x;
             }
 
-            if (x >= 0f)
+            if (0f <= x)
             {
                 return (float)(1.0 / (1.0 + ExpDouble(-(double)x)));
             }
@@ -138,7 +142,7 @@ namespace WeightDecay.Edge.Generated
                 return float.NegativeInfinity;
             }
 
-            if (x > float.MaxValue)
+            if (float.MaxValue < x)
             {
                 return x; // +infinity.
             }
@@ -146,7 +150,7 @@ namespace WeightDecay.Edge.Generated
             // x = m * 2^e with m in [sqrt(1/2), sqrt(2)); scaling by powers of two is exact.
             double m = x;
             int exponent = 0;
-            while (m >= 4294967296.0)
+            while (4294967296.0 <= m)
             {
                 m *= 2.3283064365386963E-10; // 2^-32
                 exponent += 32;
@@ -158,7 +162,7 @@ namespace WeightDecay.Edge.Generated
                 exponent -= 32;
             }
 
-            while (m >= 1.4142135623730951)
+            while (1.4142135623730951 <= m)
             {
                 m *= 0.5;
                 exponent++;
@@ -198,7 +202,7 @@ namespace WeightDecay.Edge.Generated
                 return x;
             }
 
-            if (x > 709.8)
+            if (709.8 < x)
             {
                 return double.PositiveInfinity;
             }

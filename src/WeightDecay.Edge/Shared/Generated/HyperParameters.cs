@@ -24,7 +24,7 @@ namespace WeightDecay.Edge.Generated
 
             double magnitude = value < 0f ? -(double)value : value;
             int exponent = 0; // magnitude lies in [10^exponent, 10^(exponent + 1)).
-            while (magnitude >= PowerOfTen(exponent + 1))
+            while (PowerOfTen(exponent + 1) <= magnitude)
             {
                 exponent++;
             }
@@ -71,7 +71,7 @@ namespace WeightDecay.Edge.Generated
         /// <summary>Throws unless <paramref name="value"/> is zero or positive (NaN is rejected).</summary>
         public static void RequireNonNegative(float value, string name)
         {
-            if (!(value >= 0f))
+            if (IsNaN(value) || value < 0f)
             {
                 throw new global::System.ArgumentOutOfRangeException(name, name + " must be zero or positive, but was " + value.ToString() + ".");
             }
@@ -80,7 +80,7 @@ namespace WeightDecay.Edge.Generated
         /// <summary>Throws unless 0 &lt;= <paramref name="value"/> &lt; 1, as torch.optim requires of betas.</summary>
         public static void RequireBeta(float value, string name)
         {
-            if (!(value >= 0f && value < 1f))
+            if (IsNaN(value) || value < 0f || 1f <= value)
             {
                 throw new global::System.ArgumentOutOfRangeException(name, name + " must be in [0, 1), but was " + value.ToString() + ".");
             }
@@ -102,7 +102,7 @@ namespace WeightDecay.Edge.Generated
         private static double RoundHalfUp(double value)
         {
             double whole = (double)(long)value;
-            return value - whole >= 0.5 ? whole + 1.0 : whole;
+            return 0.5 <= value - whole ? whole + 1.0 : whole;
         }
     }
 }
