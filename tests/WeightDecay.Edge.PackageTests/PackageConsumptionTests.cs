@@ -31,14 +31,7 @@ public sealed class PackageConsumptionTests : IDisposable
 
         string consumer = Path.Combine(_work, "consumer");
         Directory.CreateDirectory(consumer);
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        WriteNuGetConfig(consumer, feed);
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -145,14 +138,7 @@ public sealed class PackageConsumptionTests : IDisposable
         string solution = Path.Combine(_work, "solution");
         Directory.CreateDirectory(Path.Combine(solution, "Lib"));
         Directory.CreateDirectory(Path.Combine(solution, "App"));
-        File.WriteAllText(Path.Combine(solution, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        WriteNuGetConfig(solution, feed);
         string common = $"""
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
@@ -232,6 +218,17 @@ public sealed class PackageConsumptionTests : IDisposable
         string output = Run(Path.Combine(solution, "App"), "run", "-c", "Release", "--no-build");
         Assert.Contains("caught=BadMagic internals=6 app=4 rate=0.125", output);
     }
+
+    /// <summary>A nuget.config that makes <paramref name="feed"/> the only package source below <paramref name="folder"/>.</summary>
+    private static void WriteNuGetConfig(string folder, string feed) =>
+        File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
 
     private static string[] Analyzers(string json)
     {
