@@ -110,6 +110,45 @@ internal static class OptimizerEmitter
         }
     }
 
+    /// <summary>The field behind <c>Maximize</c>, in every optimizer's state list.</summary>
+    public const string MaximizeField = "private bool _maximize;";
+
+    /// <summary>
+    /// <c>Maximize</c>'s bit in the checkpoint option word, the same bit (16) in every optimizer. Checkpoints
+    /// written before it existed have the bit clear, so they load as minimizing, which is what they did.
+    /// </summary>
+    public static readonly CheckpointOption MaximizeOption = new(16, "_maximize", "_maximize = {0};");
+
+    /// <summary>Writes the <c>Maximize</c> property, torch.optim's <c>maximize</c> flag.</summary>
+    public static void WriteMaximizeProperty(CodeWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Whether to maximize the objective instead of minimizing it: each step uses the negated gradient, before weight");
+        writer.Line("/// decay and momentum, exactly as torch.optim's <c>maximize</c> (default false). <c>Gradients</c> are not changed.");
+        writer.Line("/// May be changed between steps; saved in checkpoints.");
+        writer.Line("/// </summary>");
+        using (writer.OpenBlock("public bool Maximize"))
+        {
+            writer.Line("get { return _maximize; }");
+            writer.Line("set { _maximize = value; }");
+        }
+    }
+
+    /// <summary>
+    /// Writes the per-step local <c>gradientSign</c>: -1 when maximizing, else 1. The update methods multiply each
+    /// gradient by it, which negates exactly (sign bit only) as torch's <c>-grad</c> does, and costs one multiply
+    /// per element instead of a branch or a second copy of every update method (flash is scarce on the device).
+    /// </summary>
+    public static void WriteGradientSign(CodeWriter writer)
+    {
+        writer.Line("float gradientSign = _maximize ? -1f : 1f; // torch: grad = -grad if maximize, before decay and momentum");
+    }
+
+    /// <summary>The gradient at <paramref name="index"/> times the per-step <c>gradientSign</c> (see <see cref="WriteGradientSign"/>).</summary>
+    public static string SignedGradient(KernelDialect kernel, string index) =>
+        $"{kernel.Load("g", index)} * {kernel.Scalar("gradientSign")}";
+
     /// <summary>Writes a validated float property that also records the decimal the user typed.</summary>
     public static void WriteProperty(CodeWriter writer, HyperParameter parameter)
     {
