@@ -9,7 +9,7 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// (torch.optim.AdamW, decoupled decay), both with AMSGrad. Per element at step t, following
 /// torch's single-tensor CPU path operation by operation:
 /// <code>
-/// g = maximize ? -g : g                         (exact: g times a per-step sign)
+/// g = maximize ? -g : g                         (exact; see OptimizerEmitter.FoldsGradientSign)
 /// Adam:  g = g + weight_decay * p                (decayed tensors only)
 /// AdamW: p = p * (1 - lr * weight_decay)         (decayed tensors only)
 /// m = beta1 * m + (1 - beta1) * g                (fused)
@@ -190,7 +190,12 @@ internal static class AdamEmitter
             {
                 writer.Line("float weightDecay = _weightDecay;");
             }
-            string arguments = $"gradientSign, {decay}, _beta1, oneMinusBeta1, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, invBiasCorrection2Sqrt, _epsilon";
+            // Folded (see OptimizerEmitter.FoldsGradientSign): the gradient meets the coupled decay and 1 - beta1 with its
+            // sign; the second moment squares it, so it needs no sign.
+            bool fold = OptimizerEmitter.FoldsGradientSign(math);
+            string decayArgument = fold && !decoupled ? "weightDecay * gradientSign" : decay;
+            string signArguments = fold ? $"{decayArgument}, _beta1, oneMinusBeta1 * gradientSign" : $"gradientSign, {decay}, _beta1, oneMinusBeta1";
+            string arguments = $"{signArguments}, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, invBiasCorrection2Sqrt, _epsilon";
             using (writer.OpenBlock("if (_amsgrad)"))
             {
                 UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateAmsgrad", arguments);
@@ -215,7 +220,12 @@ internal static class AdamEmitter
     private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, bool decoupled, bool amsgrad)
     {
         string decay = decoupled ? "decayFactor" : "weightDecay";
-        string[] parameters = { "gradientSign", decay, "beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "negStepSize", "biasCorrection2Sqrt", "invBiasCorrection2Sqrt", "epsilon" };
+        string[] parameters = { decay, "beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "negStepSize", "biasCorrection2Sqrt", "invBiasCorrection2Sqrt", "epsilon" };
+        if (!OptimizerEmitter.FoldsGradientSign(math))
+        {
+            parameters = new[] { "gradientSign" }.Concat(parameters).ToArray();
+        }
+
         var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients"), ("m", "_expAvg"), ("v", "_expAvgSq") };
         if (amsgrad)
         {
@@ -228,7 +238,7 @@ internal static class AdamEmitter
             bool applyDecoupled = decoupled && isDecayed;
             bool applyCoupled = !decoupled && isDecayed;
             w.Line($"{type} p{s} = {(applyDecoupled ? $"{k.Load("p", i)} * {k.Scalar("decayFactor")}" : k.Load("p", i))};");
-            string signed = OptimizerEmitter.SignedGradient(k, i);
+            string signed = OptimizerEmitter.SignedGradient(k, i, math);
             w.Line($"{type} g{s} = {(applyCoupled ? k.Fma($"p{s}", k.Scalar("weightDecay"), signed) : signed)};");
             w.Line($"{type} m{s} = {k.Fma($"g{s}", k.Scalar("oneMinusBeta1"), $"{k.Load("m", j)} * {k.Scalar("beta1")}")};");
             w.Line($"{type} v{s} = {k.Fma($"{k.Scalar("oneMinusBeta2")} * g{s}", $"g{s}", $"{k.Load("v", j)} * {k.Scalar("beta2")}")};");

@@ -136,18 +136,29 @@ internal static class OptimizerEmitter
     }
 
     /// <summary>
-    /// Writes the per-step local <c>gradientSign</c>: -1 when maximizing, else 1. The update methods multiply each
-    /// gradient by it, which negates exactly (sign bit only) as torch's <c>-grad</c> does, and costs one multiply
-    /// per element instead of a branch or a second copy of every update method (flash is scarce on the device).
+    /// Whether the update methods leave the gradient's sign to the per-step scalars instead of multiplying each
+    /// gradient by <c>gradientSign</c>. With a fused multiply-add (desktop) the multiply is kept: it is exactly
+    /// torch's <c>-grad</c> in every case, including the sign of an exactly cancelling zero, and costs one
+    /// vector multiply that the loads hide. Without one (the device, where each IL instruction is paid and the
+    /// results are not torch's bit for bit anyway, see DeviceMatchesDesktopTests) the sign is folded into the
+    /// coefficients the gradient meets (weight decay, 1 - beta1, the buffer's gradient scale, the step), which
+    /// negates every value that depends on the gradient exactly (rounding to nearest is symmetric) and costs
+    /// nothing per element.
     /// </summary>
+    public static bool FoldsGradientSign(ScalarMath math) => !math.HasFusedMultiplyAdd;
+
+    /// <summary>Writes the per-step local <c>gradientSign</c>: -1 when maximizing, else 1.</summary>
     public static void WriteGradientSign(CodeWriter writer)
     {
         writer.Line("float gradientSign = _maximize ? -1f : 1f; // torch: grad = -grad if maximize, before decay and momentum");
     }
 
-    /// <summary>The gradient at <paramref name="index"/> times the per-step <c>gradientSign</c> (see <see cref="WriteGradientSign"/>).</summary>
-    public static string SignedGradient(KernelDialect kernel, string index) =>
-        $"{kernel.Load("g", index)} * {kernel.Scalar("gradientSign")}";
+    /// <summary>
+    /// The gradient at <paramref name="index"/> as the update reads it: times the per-step <c>gradientSign</c>,
+    /// unless the sign is folded into the scalars (see <see cref="FoldsGradientSign"/>).
+    /// </summary>
+    public static string SignedGradient(KernelDialect kernel, string index, ScalarMath math) =>
+        FoldsGradientSign(math) ? kernel.Load("g", index) : $"{kernel.Load("g", index)} * {kernel.Scalar("gradientSign")}";
 
     /// <summary>Writes a validated float property that also records the decimal the user typed.</summary>
     public static void WriteProperty(CodeWriter writer, HyperParameter parameter)

@@ -7,7 +7,7 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// Emits <c>SgdOptimizer</c>: torch.optim.SGD with coupled L2 weight decay, momentum, dampening
 /// and Nesterov momentum. Per element, with every <c>add(alpha)</c> fused as torch's CPU kernel:
 /// <code>
-/// g = maximize ? -g : g                         (exact: g times a per-step sign)
+/// g = maximize ? -g : g                         (exact; see OptimizerEmitter.FoldsGradientSign)
 /// d = g + weight_decay * p                      (decayed tensors only)
 /// b = d on the first momentum step, else momentum * b + (1 - dampening) * d
 /// d = nesterov ? d + momentum * b : b            (with momentum)
@@ -74,7 +74,7 @@ internal static class SgdEmitter
         {
             WriteNesterovProperty(writer);
             OptimizerEmitter.WriteMaximizeProperty(writer);
-            WriteStep(writer, profile);
+            WriteStep(writer, profile, math);
             WriteUpdate(writer, layout, profile, math, Variant.Plain);
             WriteUpdate(writer, layout, profile, math, Variant.Momentum);
             WriteUpdate(writer, layout, profile, math, Variant.Nesterov);
@@ -112,7 +112,7 @@ internal static class SgdEmitter
         }
     }
 
-    private static void WriteStep(CodeWriter writer, TargetProfile profile)
+    private static void WriteStep(CodeWriter writer, TargetProfile profile, ScalarMath math)
     {
         writer.Line();
         writer.Line("/// <summary>");
@@ -125,9 +125,26 @@ internal static class SgdEmitter
             TrainingLoopEmitter.WriteStepPrologue(writer);
             writer.Line("float negLearningRate = (float)(-learningRate);");
             OptimizerEmitter.WriteGradientSign(writer);
+            bool fold = OptimizerEmitter.FoldsGradientSign(math);
+            if (fold)
+            {
+                writer.Line("// The sign is folded into the scalars the gradient meets (see the update methods): exact negations.");
+                writer.Line("float signedWeightDecay = _weightDecay * gradientSign;");
+                writer.Line("float signedNegLearningRate = negLearningRate * gradientSign;");
+            }
+
+            // Folded: d' = sign·d, so the buffer takes sign·(1 - dampening), the Nesterov term sign·momentum, and the step
+            // sign·(-lr) wherever it meets d' rather than the (true) buffer.
+            string plain = fold ? "signedNegLearningRate, signedWeightDecay" : "negLearningRate, gradientSign, _weightDecay";
+            string nesterov = fold
+                ? "signedNegLearningRate, signedWeightDecay, bufferScale, bufferGradientScale * gradientSign, _momentum * gradientSign"
+                : "negLearningRate, gradientSign, _weightDecay, bufferScale, bufferGradientScale, _momentum";
+            string momentum = fold
+                ? "negLearningRate, signedWeightDecay, bufferScale, bufferGradientScale * gradientSign"
+                : "negLearningRate, gradientSign, _weightDecay, bufferScale, bufferGradientScale";
             using (writer.OpenBlock("if (_momentum == 0f)"))
             {
-                UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdatePlain", "negLearningRate, gradientSign, _weightDecay");
+                UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdatePlain", plain);
             }
 
             using (writer.OpenBlock("else"))
@@ -137,12 +154,12 @@ internal static class SgdEmitter
                 writer.Line("float bufferGradientScale = _momentumBufferInitialized ? (float)(1.0 - _dampeningValue) : 1f;");
                 using (writer.OpenBlock("if (_nesterov)"))
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateNesterov", "negLearningRate, gradientSign, _weightDecay, bufferScale, bufferGradientScale, _momentum");
+                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateNesterov", nesterov);
                 }
 
                 using (writer.OpenBlock("else"))
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateMomentum", "negLearningRate, gradientSign, _weightDecay, bufferScale, bufferGradientScale");
+                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateMomentum", momentum);
                 }
 
                 writer.Line("_momentumBufferInitialized = true;");
@@ -160,7 +177,12 @@ internal static class SgdEmitter
     // ...and UpdateMomentumVector512, UpdateMomentumVector256, ... on desktop.
     private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, Variant variant)
     {
-        var parameters = new List<string> { "negLearningRate", "gradientSign", "weightDecay" };
+        var parameters = new List<string> { "negLearningRate", "weightDecay" };
+        if (!OptimizerEmitter.FoldsGradientSign(math))
+        {
+            parameters.Insert(1, "gradientSign");
+        }
+
         var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients") };
         if (variant != Variant.Plain)
         {
@@ -177,7 +199,7 @@ internal static class SgdEmitter
         {
             string type = k.Type;
             w.Line($"{type} p{s} = {k.Load("p", i)};");
-            string signed = OptimizerEmitter.SignedGradient(k, i);
+            string signed = OptimizerEmitter.SignedGradient(k, i, math);
             string gradient = decay ? k.Fma($"p{s}", k.Scalar("weightDecay"), signed) : signed;
             w.Line($"{type} d{s} = {gradient};");
             string direction = $"d{s}";
