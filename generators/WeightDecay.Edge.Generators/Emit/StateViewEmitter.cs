@@ -26,6 +26,7 @@ internal static class StateViewEmitter
     public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, IReadOnlyList<StateView> views)
     {
         WriteSlice(writer, layout);
+        WriteCopyState(writer);
         foreach (StateView view in views)
         {
             if (profile.HasSpan)
@@ -106,16 +107,23 @@ internal static class StateViewEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The tensor does not fit in <paramref name=\"destination\"/> from <paramref name=\"destinationIndex\"/>; nothing is copied.</exception>");
         using (writer.OpenBlock($"public int Copy{view.Member}(int tensorIndex, float[] destination, int destinationIndex)"))
         {
+            writer.Line($"return CopyState({view.Field}, {view.Present ?? "true"}, tensorIndex, \"{view.TorchName}\", destination, destinationIndex);");
+        }
+    }
+
+    // One body for every Copy* method of the optimizer: on the device each method costs flash, and this one is
+    // written once instead of once per state array.
+    private static void WriteCopyState(CodeWriter writer)
+    {
+        writer.Line();
+        using (writer.OpenBlock("private static int CopyState(float[] state, bool present, int tensorIndex, string key, float[] destination, int destinationIndex)"))
+        {
             writer.Line("int start;");
-            writer.Line($"int length = StateSlice(tensorIndex, \"{view.TorchName}\", out start);");
+            writer.Line("int length = StateSlice(tensorIndex, key, out start);");
             writer.Line("if (destination == null) { throw new global::System.ArgumentNullException(\"destination\"); }");
             writer.Line("if (destinationIndex < 0 || destinationIndex > destination.Length - length) { throw new global::System.ArgumentException(\"The tensor's \" + length.ToString() + \" values do not fit in destination from destinationIndex.\", \"destination\"); }");
-            if (view.Present is not null)
-            {
-                writer.Line($"if (!({view.Present})) {{ return 0; }}");
-            }
-
-            writer.Line($"global::System.Array.Copy({view.Field}, start, destination, destinationIndex, length);");
+            writer.Line("if (!present) { return 0; }");
+            writer.Line("global::System.Array.Copy(state, start, destination, destinationIndex, length);");
             writer.Line("return length;");
         }
     }
