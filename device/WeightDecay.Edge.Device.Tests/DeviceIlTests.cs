@@ -12,55 +12,66 @@ namespace WeightDecay.Edge.Device.Tests;
 /// </summary>
 public sealed class DeviceIlTests : IDisposable
 {
-    private readonly PEReader _device = new(File.OpenRead(DeviceAssembly.Path));
     private readonly PEReader _mscorlib = new(File.OpenRead(DeviceAssembly.NanoFrameworkMscorlibPath));
 
-    public void Dispose()
-    {
-        _device.Dispose();
-        _mscorlib.Dispose();
-    }
+    /// <summary>Every device assembly, by file name, for the theories below.</summary>
+    public static TheoryData<string> Assemblies() => new(DeviceAssembly.Paths.Select(Path.GetFileName)!);
 
-    [Fact]
-    public void References_only_mscorlib()
+    public void Dispose() => _mscorlib.Dispose();
+
+    private static PEReader Open(string name) =>
+        new(File.OpenRead(DeviceAssembly.Paths.Single(path => Path.GetFileName(path) == name)));
+
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void References_only_mscorlib(string assembly)
     {
-        MetadataReader reader = _device.GetMetadataReader();
+        using PEReader device = Open(assembly);
+        MetadataReader reader = device.GetMetadataReader();
         string[] references = reader.AssemblyReferences.Select(h => reader.GetString(reader.GetAssemblyReference(h).Name)).ToArray();
         Assert.Equal(["mscorlib"], references);
     }
 
-    [Fact]
-    public void Has_no_generic_definitions_or_instantiations()
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Has_no_generic_definitions_or_instantiations(string assembly)
     {
-        MetadataReader reader = _device.GetMetadataReader();
+        using PEReader device = Open(assembly);
+        MetadataReader reader = device.GetMetadataReader();
         Assert.Equal(0, reader.GetTableRowCount(TableIndex.GenericParam));
         Assert.Equal(0, reader.GetTableRowCount(TableIndex.MethodSpec));
         Assert.Equal(0, reader.GetTableRowCount(TableIndex.GenericParamConstraint));
         Assert.Empty(SignatureScan.Run(reader).GenericInstantiations);
     }
 
-    [Fact]
-    public void Has_no_multidimensional_arrays()
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Has_no_multidimensional_arrays(string assembly)
     {
-        SignatureScan scan = SignatureScan.Run(_device.GetMetadataReader());
+        using PEReader device = Open(assembly);
+        SignatureScan scan = SignatureScan.Run(device.GetMetadataReader());
         Assert.Empty(scan.MultiDimensionalArrays);
         Assert.NotEmpty(scan.SzArrays); // The scan does see arrays: the flat float[] buffers.
     }
 
-    [Fact]
-    public void Every_referenced_type_exists_in_nanoFramework_mscorlib()
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Every_referenced_type_exists_in_nanoFramework_mscorlib(string assembly)
     {
-        MetadataReader device = _device.GetMetadataReader();
+        using PEReader image = Open(assembly);
+        MetadataReader device = image.GetMetadataReader();
         HashSet<string> available = TypeNames(_mscorlib.GetMetadataReader());
         string[] used = device.TypeReferences.Select(h => FullName(device, device.GetTypeReference(h))).Distinct().ToArray();
         Assert.NotEmpty(used);
         Assert.All(used, name => Assert.Contains(name, available));
     }
 
-    [Fact]
-    public void Every_referenced_member_exists_in_nanoFramework_mscorlib()
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Every_referenced_member_exists_in_nanoFramework_mscorlib(string assembly)
     {
-        MetadataReader device = _device.GetMetadataReader();
+        using PEReader image = Open(assembly);
+        MetadataReader device = image.GetMetadataReader();
         MetadataReader mscorlib = _mscorlib.GetMetadataReader();
         var members = new HashSet<string>();
         foreach (TypeDefinitionHandle handle in mscorlib.TypeDefinitions)

@@ -86,7 +86,7 @@ public class TrainingLoopDeviceTests
     [Fact]
     public void Device_cosine_schedule_matches_Math_Cos()
     {
-        Type scheduleType = DeviceAssembly.Loaded.GetType("WeightDecay.Edge.LearningRateSchedule", throwOnError: true)!;
+        Type scheduleType = DeviceAssembly.AssemblyOf(TypeName).GetType("WeightDecay.Edge.LearningRateSchedule", throwOnError: true)!;
         object schedule = scheduleType.GetMethod("WarmupCosine")!.Invoke(null, new object[] { 4, 40, 0.1f })!;
         MethodInfo multiplier = scheduleType.GetMethod("Multiplier")!;
         for (long t = 0; t < 50; t++)
@@ -104,6 +104,10 @@ public class TrainingLoopDeviceTests
         private readonly object _optimizer;
         private readonly Type _optimizerType;
 
+        // The device build carries its own internal copy of each shared type; the desktop build uses the runtime library's.
+        private static Type SharedType(Type layoutType, string name) =>
+            layoutType.Assembly.GetType(name) ?? typeof(global::WeightDecay.Edge.IOptimizer).Assembly.GetType(name, throwOnError: true)!;
+
         public Driver(Type layoutType, string optimizerName, bool scheduleCoupled)
         {
             object model = Activator.CreateInstance(layoutType)!;
@@ -111,7 +115,7 @@ public class TrainingLoopDeviceTests
             Gradients = (float[])layoutType.GetField("Gradients")!.GetValue(model)!;
             _optimizerType = layoutType.GetNestedType(optimizerName)!;
             _optimizer = Activator.CreateInstance(_optimizerType, model)!;
-            Type scheduleType = layoutType.Assembly.GetType("WeightDecay.Edge.LearningRateSchedule", throwOnError: true)!;
+            Type scheduleType = SharedType(layoutType, "WeightDecay.Edge.LearningRateSchedule");
             Set("LearningRate", optimizerName == "SgdOptimizer" ? 0.05f : 0.01f);
             Set("WeightDecay", 0.02f);
             Set("MaxGradientNorm", 1f);
@@ -128,7 +132,7 @@ public class TrainingLoopDeviceTests
 
             if (scheduleCoupled)
             {
-                Type mode = layoutType.Assembly.GetType("WeightDecay.Edge.DecoupledDecay", throwOnError: true)!;
+                Type mode = SharedType(layoutType, "WeightDecay.Edge.DecoupledDecay");
                 Set("DecayMode", Enum.ToObject(mode, 1));
             }
         }

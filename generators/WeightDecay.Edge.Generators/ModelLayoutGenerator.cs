@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -5,6 +6,7 @@ using WeightDecay.Edge.Generators.Diagnostics;
 using WeightDecay.Edge.Generators.Emit;
 using WeightDecay.Edge.Generators.Model;
 using WeightDecay.Edge.Generators.Parse;
+using WeightDecay.Edge.Generators.Shared;
 
 namespace WeightDecay.Edge.Generators;
 
@@ -27,17 +29,15 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
     {
         context.RegisterPostInitializationOutput(static output =>
         {
-            output.AddSource(PostInitializationSources.AttributesHintName, PostInitializationSources.Attributes);
-            output.AddSource(PostInitializationSources.HyperParametersHintName, PostInitializationSources.HyperParameters);
-            output.AddSource(PostInitializationSources.FloatMathHintName, PostInitializationSources.FloatMath);
-            output.AddSource(PostInitializationSources.BuffersHintName, PostInitializationSources.Buffers);
-            output.AddSource(TrainingLoopSources.HintName, TrainingLoopSources.Source);
-            output.AddSource(CheckpointSources.HintName, CheckpointSources.Source);
+            foreach (SharedSource source in SharedSources.Attributes)
+            {
+                output.AddSource(source.HintName, source.Text);
+            }
         });
 
         IncrementalValuesProvider<LayoutParseResult> layouts = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                PostInitializationSources.ModelLayoutAttributeName,
+                AttributeNames.ModelLayout,
                 static (node, _) => node is ClassDeclarationSyntax,
                 static (syntaxContext, cancellationToken) => LayoutParser.Parse(syntaxContext, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
@@ -45,6 +45,23 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
         IncrementalValueProvider<TargetProfile> profile = context.CompilationProvider
             .Select(static (compilation, _) => ReadProfile(compilation))
             .WithTrackingName(TrackingNames.Profile);
+
+        // The shared types live in the runtime library when it is referenced; otherwise they are
+        // emitted internal into this compilation (the device profile always takes this branch).
+        context.RegisterSourceOutput(
+            profile.Select(static (p, _) => p.HasRuntimeLibrary).WithTrackingName(TrackingNames.SharedTypes),
+            static (output, hasRuntimeLibrary) =>
+            {
+                if (hasRuntimeLibrary)
+                {
+                    return;
+                }
+
+                foreach (SharedSource source in SharedSources.Types)
+                {
+                    output.AddSource(source.HintName, source.Text);
+                }
+            });
 
         context.RegisterSourceOutput(
             layouts.Select(static (result, _) => result.Diagnostics).WithTrackingName(TrackingNames.Diagnostics),
@@ -55,6 +72,30 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
                     output.ReportDiagnostic(diagnostic.ToDiagnostic());
                 }
             });
+
+        // A device compilation (no Span: nanoFramework) whose generated code nears the 64 KiB bytecode cap
+        // of one .pe gets a warning, before the metadata processor rejects the assembly outright.
+        IncrementalValueProvider<((long Bytes, int Layouts) Total, bool IsDevice)> deviceCode = layouts
+            .Select(static (result, _) => result.Spec is null ? 0L : new FlashEstimate(result.Spec).TotalBytes)
+            .Collect()
+            .Select(static (estimates, _) => (estimates.Sum(), estimates.Length))
+            .Combine(profile.Select(static (p, _) => !p.HasSpan))
+            .WithTrackingName(TrackingNames.DeviceFlash);
+        context.RegisterSourceOutput(deviceCode, static (output, pair) =>
+        {
+            long total = pair.Total.Bytes + FlashEstimate.SharedBytes;
+            if (pair.IsDevice && pair.Total.Layouts > 0 && total > FlashEstimate.WarningBytes)
+            {
+                System.Globalization.CultureInfo invariant = System.Globalization.CultureInfo.InvariantCulture;
+                output.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.DeviceCodeNearFlashCap,
+                    Location.None,
+                    total.ToString("N0", invariant),
+                    pair.Total.Layouts.ToString(invariant),
+                    pair.Total.Bytes.ToString("N0", invariant),
+                    FlashEstimate.SharedBytes.ToString("N0", invariant)));
+            }
+        });
 
         IncrementalValuesProvider<(LayoutSpec Spec, TargetProfile Profile)> toEmit = layouts
             .Select(static (result, _) => result.Spec)
@@ -81,7 +122,7 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
             HasSpan: compilation.GetTypeByMetadataName("System.Span`1") is not null,
             HasMathF: hasFma,
             HasSystemMath: compilation.GetTypeByMetadataName("System.Math") is not null,
-            HasRuntimeLibrary: compilation.GetTypeByMetadataName("WeightDecay.Edge.IOptimizer") is not null,
+            HasRuntimeLibrary: compilation.GetTypeByMetadataName("WeightDecay.Edge.IOptimizer") is { DeclaringSyntaxReferences.IsEmpty: true },
             SupportsNullable: supportsNullable,
             HasVector512Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.X86.Avx512F", "FusedMultiplyAdd"),
             HasVector256Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.X86.Fma", "MultiplyAdd"),

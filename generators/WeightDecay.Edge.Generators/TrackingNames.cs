@@ -7,4 +7,6 @@ internal static class TrackingNames
     public const string Profile = nameof(Profile);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Emit = nameof(Emit);
+    public const string SharedTypes = nameof(SharedTypes);
+    public const string DeviceFlash = nameof(DeviceFlash);
 }

@@ -15,7 +15,7 @@ public interface IModelLayout
     /// <summary>The gradient for each entry of <see cref="Parameters"/>, same layout.</summary>
     float[] Gradients { get; }
 
-    /// <summary>The tensors, in declaration order, with their places in the flat buffers.</summary>
+    /// <summary>The tensors, in declaration order, with their places in the flat buffers and their flags.</summary>
     IReadOnlyList<TensorInfo> Tensors { get; }
 
     /// <summary>Sets every gradient to zero.</summary>

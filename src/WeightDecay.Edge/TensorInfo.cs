@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace WeightDecay.Edge;
 
-/// <summary>One tensor of a generated layout: its name, shape, place in the flat buffers and decay flag.</summary>
+/// <summary>One tensor of a generated layout: its name, shape, place in the flat buffers, decay and trainable flags.</summary>
 public sealed class TensorInfo
 {
     private readonly int[] _shape;
@@ -14,9 +14,10 @@ public sealed class TensorInfo
     /// <param name="length">Number of scalars; the product of <paramref name="shape"/>.</param>
     /// <param name="shape">The dimensions, outermost first. Copied.</param>
     /// <param name="decay">Whether weight decay applies to it.</param>
+    /// <param name="trainable">Whether optimizers update it (false for a frozen tensor).</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="shape"/> is null.</exception>
     /// <exception cref="ArgumentException">The shape is empty, has a dimension below 1, or its product is not <paramref name="length"/>.</exception>
-    public TensorInfo(string name, int offset, int length, int[] shape, bool decay)
+    public TensorInfo(string name, int offset, int length, int[] shape, bool decay, bool trainable = true)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(shape);
@@ -41,6 +42,7 @@ public sealed class TensorInfo
         Offset = offset;
         Length = length;
         Decay = decay;
+        Trainable = trainable;
         _shape = (int[])shape.Clone();
     }
 
@@ -56,9 +58,15 @@ public sealed class TensorInfo
     /// <summary>Whether weight decay applies to this tensor.</summary>
     public bool Decay { get; }
 
+    /// <summary>
+    /// Whether optimizers update this tensor. A frozen tensor (false: <c>Trainable = false</c> on its attribute) has
+    /// no optimizer state, no gradient, and keeps its values (torch: <c>requires_grad_(False)</c>).
+    /// </summary>
+    public bool Trainable { get; }
+
     /// <summary>The dimensions, outermost first.</summary>
     public IReadOnlyList<int> Shape => _shape;
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name} ({string.Join("x", _shape)}){(Decay ? string.Empty : ", no decay")}";
+    public override string ToString() => $"{Name} ({string.Join("x", _shape)}){(Decay ? string.Empty : ", no decay")}{(Trainable ? string.Empty : ", frozen")}";
 }

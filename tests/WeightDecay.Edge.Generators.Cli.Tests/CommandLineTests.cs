@@ -111,7 +111,7 @@ public sealed class CommandLineTests
         string[] arguments = { "-r", TestPaths.NanoFrameworkMscorlib, "-o", output, "--clean", TestPaths.SampleLayouts };
 
         ProcessResult first = ProcessRunner.Tool(arguments);
-        string attributes = Path.Combine(output, "WeightDecay.Edge.Attributes.g.cs");
+        string attributes = Path.Combine(output, "WeightDecay.Edge.Shared.ModelLayoutAttribute.g.cs");
         DateTime written = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(attributes, written);
         ProcessResult second = ProcessRunner.Tool(arguments);

@@ -24,8 +24,15 @@ internal static class GeneratorHarness
         () => MetadataReference.CreateFromFile(typeof(global::WeightDecay.Edge.IModelLayout).Assembly.Location));
 
     /// <summary>Parse options for the inputs and (through the driver) for the generated trees.</summary>
-    public static CSharpParseOptions ParseOptions(LanguageVersion version = LanguageVersion.Latest) =>
-        new(version, DocumentationMode.Diagnose);
+    /// <remarks>
+    /// With the runtime library, the symbol the package's build targets define is set too, as in a
+    /// package consumer: the generator's attribute sources then switch themselves off.
+    /// </remarks>
+    public static CSharpParseOptions ParseOptions(LanguageVersion version = LanguageVersion.Latest, bool withRuntimeLibrary = false) =>
+        new(version, DocumentationMode.Diagnose, preprocessorSymbols: withRuntimeLibrary ? new[] { RuntimeSymbol } : null);
+
+    /// <summary>The symbol the package defines where the runtime library comes with the generator.</summary>
+    public const string RuntimeSymbol = "WEIGHTDECAY_EDGE_RUNTIME";
 
     /// <summary>The framework assemblies of the running runtime (net8.0 or net10.0), never the runtime library.</summary>
     public static ImmutableArray<MetadataReference> FrameworkReferences => s_frameworkReferences.Value;
@@ -38,7 +45,7 @@ internal static class GeneratorHarness
         bool withRuntimeLibrary = false,
         LanguageVersion version = LanguageVersion.Latest)
     {
-        CSharpParseOptions parseOptions = ParseOptions(version);
+        CSharpParseOptions parseOptions = ParseOptions(version, withRuntimeLibrary);
         IEnumerable<SyntaxTree> trees = sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, parseOptions, source.Path));
         IEnumerable<MetadataReference> references = withRuntimeLibrary
             ? FrameworkReferences.Add(RuntimeLibrary)
@@ -74,7 +81,7 @@ internal static class GeneratorHarness
         LanguageVersion version = LanguageVersion.Latest)
     {
         CSharpCompilation input = CreateCompilation(sources, withRuntimeLibrary, version);
-        return Run(CreateDriver(ParseOptions(version)), input);
+        return Run(CreateDriver(ParseOptions(version, withRuntimeLibrary)), input);
     }
 
     /// <summary>Runs an existing driver (keeping its cache) over a compilation.</summary>
@@ -117,22 +124,13 @@ internal sealed record GeneratorRun(
     GeneratorDriverRunResult Result,
     ImmutableArray<Diagnostic> GeneratorDiagnostics)
 {
-    private static readonly System.Lazy<ImmutableArray<string>> s_postInitializationHintNames = new(() =>
-        GeneratorHarness.CreateDriver()
-            .RunGenerators(GeneratorHarness.CreateCompilation(System.Array.Empty<(string, string)>()))
-            .GetRunResult().Results[0].GeneratedSources.Select(source => source.HintName).ToImmutableArray());
-
-    /// <summary>
-    /// Hint names of the sources every compilation gets, whatever its layouts: what the generator
-    /// emits for a compilation without layouts (so new helper files need no test change).
-    /// </summary>
-    public static ImmutableArray<string> PostInitializationHintNames => s_postInitializationHintNames.Value;
-
     public GeneratorRunResult Single => Assert.Single(Result.Results);
 
     /// <summary>The sources generated for layouts (everything but the attributes and helpers).</summary>
     public ImmutableArray<GeneratedSourceResult> LayoutSources =>
-        Single.GeneratedSources.Where(source => !PostInitializationHintNames.Contains(source.HintName)).ToImmutableArray();
+        Single.GeneratedSources
+            .Where(source => !source.HintName.StartsWith(global::WeightDecay.Edge.Generators.Shared.SharedSources.HintPrefix, StringComparison.Ordinal))
+            .ToImmutableArray();
 
     /// <summary>Diagnostics of the compilation with the generated sources added, warnings and errors only.</summary>
     public ImmutableArray<Diagnostic> OutputDiagnostics =>

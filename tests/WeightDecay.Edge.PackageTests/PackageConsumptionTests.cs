@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
+using System.Text.Json;
 
 namespace WeightDecay.Edge.PackageTests;
 
@@ -19,8 +20,7 @@ public sealed class PackageConsumptionTests : IDisposable
     public void One_package_reference_brings_the_runtime_and_the_generator()
     {
         string feed = Path.Combine(_work, "feed");
-        Run(RepositoryRoot, "pack", "src/WeightDecay.Edge", "--no-build", "-c", Configuration, "-o", feed, $"-p:Version={Version}");
-        string package = Path.Combine(feed, $"WeightDecay.Edge.{Version}.nupkg");
+        string package = Pack(feed);
         using (ZipArchive archive = ZipFile.OpenRead(package))
         {
             string[] entries = archive.Entries.Select(e => e.FullName).ToArray();
@@ -73,6 +73,75 @@ public sealed class PackageConsumptionTests : IDisposable
 
         // With zero gradient, one AdamW step only decays: 1 * (1 - 0.1 * 0.5).
         Assert.Contains($"count=8 w0={(float)(1 - (0.1 * 0.5)):R}", output);
+    }
+
+    /// <summary>
+    /// A packages.config project (a .nfproj) gets no analyzers from NuGet: the package's build targets
+    /// add the generator. Laid out as a packages.config restore leaves it (packages\&lt;id&gt;.&lt;version&gt;\
+    /// next to the project folder, the targets imported from its build\ folder), the project's Analyzer
+    /// items resolve to the generator inside the package; an SDK-style project gets none from the
+    /// targets (NuGet adds it) but gets the WEIGHTDECAY_EDGE_RUNTIME symbol.
+    /// </summary>
+    [Fact]
+    public void Packed_build_targets_add_the_analyzer_to_a_packages_config_project()
+    {
+        string package = Pack(Path.Combine(_work, "feed"));
+        string installed = Path.Combine(_work, "packages", $"WeightDecay.Edge.{Version}");
+        ZipFile.ExtractToDirectory(package, installed);
+        Assert.True(File.Exists(Path.Combine(installed, "build", "WeightDecay.Edge.targets")));
+        Assert.True(File.Exists(Path.Combine(installed, "buildTransitive", "WeightDecay.Edge.targets")));
+        string generator = Path.Combine(installed, "analyzers", "dotnet", "cs", "WeightDecay.Edge.Generators.dll");
+        Assert.True(File.Exists(generator));
+
+        // As NuGet writes the import into a packages.config project on install.
+        string targets = $@"..\packages\WeightDecay.Edge.{Version}\build\WeightDecay.Edge.targets";
+        string firmware = Path.Combine(_work, "Firmware");
+        Directory.CreateDirectory(firmware);
+        string project = Path.Combine(firmware, "Firmware.nfproj");
+        File.WriteAllText(project, $"""
+            <Project>
+              <PropertyGroup>
+                <DefineConstants>NANOFRAMEWORK_1_0</DefineConstants>
+              </PropertyGroup>
+              <Import Project="{targets}" Condition="Exists('{targets}')" />
+            </Project>
+            """);
+
+        Assert.Equal([Path.GetFullPath(generator)], Analyzers(Run(firmware, "msbuild", project, "-getItem:Analyzer", "-nologo")));
+        Assert.DoesNotContain("WEIGHTDECAY_EDGE_RUNTIME", Run(firmware, "msbuild", project, "-getProperty:DefineConstants", "-nologo"));
+
+        // The same file already added by hand (device/README.md's old step) is not added twice.
+        string twice = Path.Combine(firmware, "Twice.nfproj");
+        File.WriteAllText(twice, $"""
+            <Project>
+              <ItemGroup>
+                <Analyzer Include="..\packages\WeightDecay.Edge.{Version}\analyzers\dotnet\cs\WeightDecay.Edge.Generators.dll" />
+              </ItemGroup>
+              <Import Project="{targets}" Condition="Exists('{targets}')" />
+            </Project>
+            """);
+        Assert.Equal([Path.GetFullPath(generator)], Analyzers(Run(firmware, "msbuild", twice, "-getItem:Analyzer", "-nologo")));
+
+        // An SDK-style project: no Analyzer item from the targets, the runtime symbol instead.
+        Assert.Empty(Analyzers(Run(firmware, "msbuild", project, "-p:UsingMicrosoftNETSdk=true", "-getItem:Analyzer", "-nologo")));
+        Assert.Contains(
+            "NANOFRAMEWORK_1_0;WEIGHTDECAY_EDGE_RUNTIME",
+            Run(firmware, "msbuild", project, "-p:UsingMicrosoftNETSdk=true", "-getProperty:DefineConstants", "-nologo"));
+    }
+
+    /// <summary>The full paths of the Analyzer items in <c>msbuild -getItem:Analyzer</c>'s JSON.</summary>
+    private static string[] Analyzers(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("Items").TryGetProperty("Analyzer", out JsonElement items)
+            ? items.EnumerateArray().Select(item => Path.GetFullPath(item.GetProperty("FullPath").GetString()!)).ToArray()
+            : [];
+    }
+
+    private static string Pack(string feed)
+    {
+        Run(RepositoryRoot, "pack", "src/WeightDecay.Edge", "--no-build", "-c", Configuration, "-o", feed, $"-p:Version={Version}");
+        return Path.Combine(feed, $"WeightDecay.Edge.{Version}.nupkg");
     }
 
     private static string Metadata(string key) =>

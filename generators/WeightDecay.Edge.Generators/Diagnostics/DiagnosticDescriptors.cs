@@ -120,6 +120,16 @@ internal static class DiagnosticDescriptors
         "Model layout exceeds its RAM budget",
         "The model layout '{0}' needs {1} bytes of RAM (parameters {2}, gradients {3}, optimizer state {4}, activations {5}), over its budget of {6} bytes: shrink or freeze tensors, drop an optimizer, or raise RamBudgetBytes");
 
+    public static readonly DiagnosticDescriptor FlashBudgetExceeded = Error(
+        "WDE023",
+        "Model layout exceeds its flash budget",
+        "The model layout '{0}' generates an estimated {1} bytes of device IL (layout {2}, dense passes {3}, optimizers {4}, checkpoints {5}; the shared types add about {6} once per assembly), over its budget of {7} bytes: drop an optimizer, or raise FlashBudgetBytes");
+
+    public static readonly DiagnosticDescriptor DeviceCodeNearFlashCap = Warning(
+        "WDE024",
+        "Generated device code is near the 64 KiB cap of a nanoFramework assembly",
+        "The code generated for this nanoFramework assembly is an estimated {0} bytes of IL (its {1} layouts {2}, the shared types {3}), over 48 KiB: one .pe holds at most 64 KiB of bytecode (about 0.84 x the IL), shared with the firmware's own code, and the metadata processor rejects an assembly over it. Split the layouts across assemblies or drop optimizers");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

@@ -72,7 +72,7 @@ internal static class AdamEmitter
             OptimizerEmitter.WriteMaximizeProperty(writer);
             if (decoupled)
             {
-                WriteDecayModeProperty(writer);
+                WriteDecayModeProperty(writer, profile);
             }
 
             WriteStep(writer, profile, math, decoupled);
@@ -136,7 +136,7 @@ internal static class AdamEmitter
         }
     }
 
-    private static void WriteDecayModeProperty(CodeWriter writer)
+    private static void WriteDecayModeProperty(CodeWriter writer, TargetProfile profile)
     {
         writer.Line();
         writer.Line("/// <summary>");
@@ -144,10 +144,14 @@ internal static class AdamEmitter
         writer.Line("/// <see cref=\"global::WeightDecay.Edge.DecoupledDecay.LearningRateCoupled\"/> (default, torch.optim.AdamW):");
         writer.Line("/// <c>p *= 1 - LearningRate·η_t·λ</c>; <see cref=\"global::WeightDecay.Edge.DecoupledDecay.ScheduleCoupled\"/>");
         writer.Line("/// (Loshchilov and Hutter 2019, Algorithm 2): <c>p *= 1 - η_t·λ</c>, independent of the base learning rate.");
-        writer.Line("/// Internal, as the enum is emitted internal into every compilation.");
+        if (!profile.HasRuntimeLibrary)
+        {
+            writer.Line("/// Internal where the enum is emitted internal (no runtime library: the device).");
+        }
+
         writer.Line("/// </summary>");
         writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">Not a defined mode; the optimizer is left unchanged.</exception>");
-        using (writer.OpenBlock("internal global::WeightDecay.Edge.DecoupledDecay DecayMode"))
+        using (writer.OpenBlock(profile.SharedAccessibility + " global::WeightDecay.Edge.DecoupledDecay DecayMode"))
         {
             writer.Line("get { return _decayMode; }");
             using (writer.OpenBlock("set"))
@@ -253,7 +257,7 @@ internal static class AdamEmitter
             string quotient = k.DivideByStepConstant(w, k.Sqrt($"v{s}"), k.Scalar("biasCorrection2Sqrt"), k.Scalar("invBiasCorrection2Sqrt"), s);
             string denominator = $"{quotient} + {k.Scalar("epsilon")}";
             w.Line(k.Store("p", i, $"p{s} + ({k.Scalar("negStepSize")} * m{s} / ({denominator}))"));
-        });
+        }, decoupled ? ("decayFactor", "1f") : null);
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 }

@@ -38,7 +38,7 @@ internal sealed record CheckpointShape(
 /// <summary>
 /// Emits each optimizer's checkpoint members: sizes, the layout hash, Save/Load over caller buffers, the
 /// two-slot storage and (desktop) a Stream, and the explicit <c>ICheckpointCodec</c> implementation that
-/// writes, validates and commits the payload. The shared framing is in <see cref="CheckpointSources"/>;
+/// writes, validates and commits the payload. The shared framing is in src/WeightDecay.Edge/Shared/Generated/CheckpointFormat.cs;
 /// the format is specified in docs/checkpoints.md.
 /// </summary>
 internal static class CheckpointEmitter
@@ -179,7 +179,11 @@ internal static class CheckpointEmitter
         writer.Line("/// Saves with the two-slot protocol: reads and checks both slots of <paramref name=\"storage\"/>, then writes the checkpoint,");
         writer.Line("/// numbered one past the newest loadable one, into the other slot (slot 0 when neither is loadable). The newest loadable");
         writer.Line("/// checkpoint is never written over, so a power cut at any byte of the write leaves it loadable. Allocates nothing.");
-        writer.Line("/// Internal, as the storage interface is emitted internal into every compilation (as the device needs).");
+        if (!profile.HasRuntimeLibrary)
+        {
+            writer.Line("/// Internal where the storage interface is emitted internal (no runtime library: the device).");
+        }
+
         writer.Line("/// </summary>");
         writer.Line("/// <param name=\"storage\">The two slots, each at least <see cref=\"CheckpointBytes\"/> long.</param>");
         writer.Line("/// <param name=\"scratch\">A buffer of at least <see cref=\"CheckpointBytes\"/>, used to read the slots and build the checkpoint.</param>");
@@ -187,7 +191,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"storage\"/> or <paramref name=\"scratch\"/> is null.</exception>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The scratch buffer or a slot is smaller than <see cref=\"CheckpointBytes\"/>.</exception>");
         writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A value is NaN or infinite; nothing is written.</exception>");
-        using (writer.OpenBlock("internal ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
+        using (writer.OpenBlock(profile.SharedAccessibility + " ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
         {
             writer.Line($"return {Shared}.SaveToSlots(this, storage, scratch);");
         }
@@ -202,7 +206,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"storage\"/> or <paramref name=\"scratch\"/> is null.</exception>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The scratch buffer or a slot is smaller than <see cref=\"CheckpointBytes\"/>.</exception>");
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointNotFoundException\">Neither slot is loadable (the message says why, slot by slot); nothing changed.</exception>");
-        using (writer.OpenBlock("internal int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
+        using (writer.OpenBlock(profile.SharedAccessibility + " int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
         {
             writer.Line($"return {Shared}.LoadFromSlots(this, storage, scratch);");
         }
@@ -246,9 +250,15 @@ internal static class CheckpointEmitter
         }
     }
 
+    /// <summary>
+    /// The file-level alias of <c>WeightDecay.Edge.Generated.ICheckpointCodec</c> the explicit implementations are
+    /// written with, so their metadata names are "WeightDecay.Edge.Generated.ICheckpointCodec.X" (see LayoutEmitter).
+    /// </summary>
+    public const string CodecAlias = "WeightDecayEdgeCheckpointCodec";
+
     private static void WriteCodec(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, int trainable, bool nullable)
     {
-        const string Codec = "global::WeightDecay.Edge.Generated.ICheckpointCodec";
+        const string Codec = CodecAlias;
         string present = shape.OptionalStatePresent;
         int knownOptions = shape.Options.Aggregate(0, (bits, option) => bits | option.Bit);
 
@@ -335,18 +345,16 @@ internal static class CheckpointEmitter
                 HyperParameter parameter = shape.HyperParameters[k];
                 string local = "v" + parameter.Name;
                 writer.Line($"float {local} = {Format}.ReadSingle(s, at + {Literals.Int(20 + 4 * k)});");
-                (string bad, string rule) = parameter.Validation switch
+                int rule = parameter.Validation switch
                 {
-                    Validation.Beta => ($"!({local} >= 0f && {local} < 1f)", "in [0, 1)"),
-                    Validation.NonNegative => ($"!({local} >= 0f) || float.IsInfinity({local})", "finite and zero or positive"),
-                    _ => ($"float.IsNaN({local}) || float.IsInfinity({local})", "finite"),
+                    Validation.Beta => 2,
+                    Validation.NonNegative => 1,
+                    _ => 0,
                 };
-                writer.Line($"if ({bad})");
-                using (writer.OpenBlock())
-                {
-                    writer.Line($"message = \"The checkpoint's {parameter.Name} is \" + {local}.ToString() + \"; it must be {rule}.\";");
-                    writer.Line($"return {Error}.InvalidValue;");
-                }
+
+                // One shared check (CheckpointFormat.CheckHyperParameter), not one written out here: device flash.
+                writer.Line($"message = {Format}.CheckHyperParameter({local}, {Literals.Int(rule)}, \"{parameter.Name}\");");
+                writer.Line($"if (message != null) {{ return {Error}.InvalidValue; }}");
             }
 
             foreach ((string condition, string text) in shape.Consistency)
@@ -441,29 +449,41 @@ internal static class CheckpointEmitter
     }
 
     // private static string DescribeCheckpointFloat(int index): "Parameters[17] (tensor W)" or "exp_avg_sq[5]".
+    // Names are chosen by conditional expressions and concatenated once: this code is written per
+    // optimizer, and a return with its own concatenation per tensor costs the device flash.
     private static void WriteDescribe(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, int trainable)
     {
         writer.Line();
         using (writer.OpenBlock("private static string DescribeCheckpointFloat(int index)"))
         {
-            foreach (TensorSpec tensor in layout.Tensors)
+            using (writer.OpenBlock("if (index < ParameterCount)"))
             {
-                writer.Line($"if (index < {Literals.Int(tensor.Offset + tensor.Length)}) {{ return \"Parameters[\" + index.ToString() + \"] (tensor {tensor.Name})\"; }}");
+                writer.Line($"string tensor = {Choose(layout.Tensors.Select(tensor => ($"index < {Literals.Int(tensor.Offset + tensor.Length)}", tensor.Name)).ToList())};");
+                writer.Line("return \"Parameters[\" + index.ToString() + \"] (tensor \" + tensor + \")\";");
             }
 
             writer.Line("index -= ParameterCount;");
-            for (int block = 0; block < shape.States.Count; block++)
+            if (shape.States.Count == 1)
             {
-                string name = shape.States[block].TorchName;
-                if (block < shape.States.Count - 1)
-                {
-                    writer.Line($"if (index < {Literals.Int((long)(block + 1) * trainable)}) {{ return \"{name}[\" + (index - {Literals.Int((long)block * trainable)}).ToString() + \"]\"; }}");
-                }
-                else
-                {
-                    writer.Line($"return \"{name}[\" + (index - {Literals.Int((long)block * trainable)}).ToString() + \"]\";");
-                }
+                writer.Line($"return \"{shape.States[0].TorchName}[\" + index.ToString() + \"]\";");
+                return;
             }
+
+            writer.Line("int block = index / TrainableParameterCount;");
+            writer.Line($"string state = {Choose(shape.States.Select((state, block) => ($"block == {Literals.Int(block)}", state.TorchName)).ToList())};");
+            writer.Line("return state + \"[\" + (index - (block * TrainableParameterCount)).ToString() + \"]\";");
         }
+    }
+
+    /// <summary><c>c0 ? "a" : c1 ? "b" : "c"</c>: the last name needs no condition.</summary>
+    private static string Choose(IReadOnlyList<(string Condition, string Name)> options)
+    {
+        string result = $"\"{options[options.Count - 1].Name}\"";
+        for (int k = options.Count - 2; k >= 0; k--)
+        {
+            result = $"{options[k].Condition} ? \"{options[k].Name}\" : {result}";
+        }
+
+        return result;
     }
 }

@@ -100,7 +100,7 @@ internal static class DenseLayerEmitter
     //     Buffers.RequireSize(input, InputSize, "input");
     //     DenseForwardPass(input);
     //     int best = 0;
-    //     for (int o = 1; o < OutputSize; o++) { if (_OutputActivations[o] > _OutputActivations[best]) best = o; }
+    //     for (int o = 1; o < OutputSize; o++) { if (_OutputActivations[best] < _OutputActivations[o]) best = o; }
     //     return best;
     // }
     private static void WritePredict(CodeWriter writer, EquatableArray<DenseLayerSpec> layers, TargetProfile profile)
@@ -124,7 +124,8 @@ internal static class DenseLayerEmitter
                 writer.Line("int best = 0;");
                 using (writer.OpenBlock("for (int o = 1; o < OutputSize; o++)"))
                 {
-                    using (writer.OpenBlock($"if ({last}[o] > {last}[best])"))
+                    // "<" with the operands swapped, not ">": nanoCLR gets ">" wrong with NaN (device/README.md).
+                    using (writer.OpenBlock($"if ({last}[best] < {last}[o])"))
                     {
                         writer.Line("best = o;");
                     }

@@ -41,7 +41,7 @@ internal sealed class DenseMath
     /// </summary>
     public static string Derivative(DenseActivation activation, string upstream, string y) => activation switch
     {
-        DenseActivation.ReLU => $"{y} > 0f ? {upstream} : 0f",
+        DenseActivation.ReLU => $"0f < {y} ? {upstream} : 0f", // Not "y > 0f": nanoCLR gets ">" wrong with NaN.
         DenseActivation.Tanh => $"{upstream} * (1f - ({y} * {y}))",
         DenseActivation.Sigmoid => $"{upstream} * ({y} * (1f - {y}))",
         _ => upstream,

@@ -85,7 +85,8 @@ internal static class DensePassEmitter
             writer.Line("float max = logits[0];");
             using (writer.OpenBlock($"for (int o = 1; o < {size}; o++)"))
             {
-                using (writer.OpenBlock("if (logits[o] > max)"))
+                // "<", not ">": nanoCLR gets ">" wrong with NaN (device/README.md).
+                using (writer.OpenBlock("if (max < logits[o])"))
                 {
                     writer.Line("max = logits[o];");
                 }

@@ -85,7 +85,8 @@ internal abstract class KernelDialect
             }
 
             writer.Line($"float w{suffix} = {array}[{index}];");
-            writer.Line($"if (w{suffix} > {target}) {{ {target} = w{suffix}; }} else {{ {array}[{index}] = {target}; }}");
+            // "target < w", not "w > target" (the same on .NET, NaN included): nanoCLR evaluates ">" wrongly with NaN.
+            writer.Line($"if ({target} < w{suffix}) {{ {target} = w{suffix}; }} else {{ {array}[{index}] = {target}; }}");
         }
     }
 

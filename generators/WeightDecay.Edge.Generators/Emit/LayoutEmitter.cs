@@ -31,6 +31,11 @@ internal static class LayoutEmitter
             writer.Line("#nullable enable");
         }
 
+        // The explicit checkpoint codec members are written through this alias, not "global::...":
+        // the compiler names an explicit implementation after the interface as written, so
+        // "global::" would end up in the method's metadata name, where nanoCLR (which finds
+        // interface implementations by name, not through the MethodImpl table) never finds it.
+        writer.Line($"using {CheckpointEmitter.CodecAlias} = global::WeightDecay.Edge.Generated.ICheckpointCodec;");
         writer.Line();
         CodeWriter.Block? namespaceBlock = layout.Namespace is null ? null : writer.OpenBlock("namespace " + layout.Namespace);
         var containing = layout.ContainingTypes.Select(type => writer.OpenBlock($"partial {type.Keyword} {type.Name}")).ToList();
@@ -82,6 +87,7 @@ internal static class LayoutEmitter
             ("OptimizerStateBytes", footprint.OptimizerStateBytes, "Bytes of optimizer state at most: the largest of the opted-in optimizers, with AMSGrad or momentum on (frozen tensors have none)."),
             ("ActivationBytes", footprint.ActivationBytes, "Bytes of dense-layer activation and delta buffers."),
             ("RamBytes", footprint.TotalBytes, "Bytes the layout and one optimizer allocate at most: the sum of the four parts above, what <c>RamBudgetBytes</c> is checked against."),
+            ("DeviceIlBytes", new FlashEstimate(layout).TotalBytes, "Estimated bytes of IL this layout's generated code takes on nanoFramework (the types shared by all layouts come once per assembly, on top), what <c>FlashBudgetBytes</c> is checked against. One nanoFramework .pe holds at most 64 KiB of bytecode, about 0.84 x the IL."),
         };
         foreach ((string name, long bytes, string summary) in constants)
         {
@@ -205,7 +211,7 @@ internal static class LayoutEmitter
             foreach (TensorSpec tensor in layout.Tensors)
             {
                 string shape = string.Join(", ", tensor.Shape.Select(Literals.Int));
-                writer.Line($"new global::WeightDecay.Edge.TensorInfo(\"{tensor.Name}\", {tensor.Name}Offset, {tensor.Name}Length, new int[] {{ {shape} }}, {(tensor.Decay ? "true" : "false")}),");
+                writer.Line($"new global::WeightDecay.Edge.TensorInfo(\"{tensor.Name}\", {tensor.Name}Offset, {tensor.Name}Length, new int[] {{ {shape} }}, {(tensor.Decay ? "true" : "false")}, {(tensor.Trainable ? "true" : "false")}),");
             }
         }
 
@@ -214,6 +220,7 @@ internal static class LayoutEmitter
         writer.Line();
         writer.Line("float[] global::WeightDecay.Edge.IModelLayout.Gradients => Gradients;");
         writer.Line();
-        writer.Line("global::System.Collections.Generic.IReadOnlyList<global::WeightDecay.Edge.TensorInfo> global::WeightDecay.Edge.IModelLayout.Tensors => s_tensors;");
+        writer.Line("/// <summary>The tensors, in declaration order, with their places in the flat buffers and their decay and trainable flags.</summary>");
+        writer.Line("public global::System.Collections.Generic.IReadOnlyList<global::WeightDecay.Edge.TensorInfo> Tensors => s_tensors;");
     }
 }

@@ -75,6 +75,10 @@ internal static class OptimizerEmitter
         }
 
         TrainingLoopEmitter.WriteOptimizerMembers(writer, layout, profile, math);
+        if (profile.HasRuntimeLibrary)
+        {
+            WriteInterfaceOnlyMembers(writer, CheckpointEmitter.Fits(layout, stateFloatsPerParameter));
+        }
 
         return block;
     }
@@ -198,5 +202,28 @@ internal static class OptimizerEmitter
                 writer.Line($"{parameter.DecimalField} = {HyperParametersClass}.ToDecimal(value);");
             }
         }
+    }
+
+    // long global::WeightDecay.Edge.IOptimizer.StateBytes => StateBytes;
+    // and, for a layout too large for a checkpoint, the checkpoint members of IOptimizer throwing NotSupportedException.
+    private static void WriteInterfaceOnlyMembers(CodeWriter writer, bool checkpointsFit)
+    {
+        const string Interface = "global::WeightDecay.Edge.IOptimizer";
+        writer.Line();
+        writer.Line($"long {Interface}.StateBytes => StateBytes;");
+        if (checkpointsFit)
+        {
+            return;
+        }
+
+        const string Throw = " => throw new global::System.NotSupportedException(\"This layout is too large for a checkpoint (over 2 GiB).\");";
+        writer.Line();
+        writer.Line($"int {Interface}.CheckpointBytes{Throw}");
+        writer.Line($"int {Interface}.SaveCheckpoint(byte[] destination, int offset){Throw}");
+        writer.Line($"void {Interface}.LoadCheckpoint(byte[] source, int offset, int count){Throw}");
+        writer.Line($"void {Interface}.SaveCheckpoint(global::System.IO.Stream stream){Throw}");
+        writer.Line($"void {Interface}.LoadCheckpoint(global::System.IO.Stream stream){Throw}");
+        writer.Line($"ulong {Interface}.SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch){Throw}");
+        writer.Line($"int {Interface}.LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch){Throw}");
     }
 }

@@ -85,7 +85,7 @@ internal static class TrainingLoopEmitter
     // PrepareGradients() that Step() calls first (clipping and the non-finite guard).
     public static void WriteOptimizerMembers(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math)
     {
-        WriteScheduleProperty(writer);
+        WriteScheduleProperty(writer, profile);
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// Whether <see cref=\"Step\"/> skips the whole step when any trainable gradient is NaN or infinite: parameters,");
@@ -109,29 +109,43 @@ internal static class TrainingLoopEmitter
         WriteGradientLoops(writer, layout);
     }
 
-    /// <summary>The first lines of every <c>Step()</c>: the guard and clipping, then lr_t in double.</summary>
+    /// <summary>
+    /// The first lines of every <c>Step()</c>: the schedule's multiplier (checked first, since a user-defined
+    /// schedule can return anything, and before anything changes), the guard and clipping, then lr_t in double.
+    /// The check is written with IsNaN (an equality test) and &lt; only, which nanoCLR evaluates correctly for NaN.
+    /// </summary>
     public static void WriteStepPrologue(CodeWriter writer)
     {
+        writer.Line("double multiplier = _schedule.Multiplier(StepCount);");
+        using (writer.OpenBlock($"if ({OptimizerEmitter.HyperParametersClass}.IsNaN(multiplier) || multiplier < 0.0 || double.MaxValue < multiplier)"))
+        {
+            writer.Line("throw new global::System.InvalidOperationException(\"Schedule.Multiplier(\" + StepCount.ToString() + \") returned \" + multiplier.ToString() + \"; it must be finite and zero or positive. Nothing was changed.\");");
+        }
+
+        writer.Line();
         using (writer.OpenBlock("if (!PrepareGradients())"))
         {
             writer.Line("return;");
         }
 
         writer.Line();
-        writer.Line("double multiplier = _schedule.Multiplier(StepCount);");
         writer.Line("double learningRate = _learningRateValue * multiplier;");
     }
 
-    private static void WriteScheduleProperty(CodeWriter writer)
+    private static void WriteScheduleProperty(CodeWriter writer, TargetProfile profile)
     {
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// The learning-rate schedule: each step uses lr_t = LearningRate · Schedule.Multiplier(StepCount), computed in");
-        writer.Line("/// double. Default <see cref=\"global::WeightDecay.Edge.LearningRateSchedule.Constant\"/>. Internal, as the schedule");
-        writer.Line("/// type is emitted internal into every compilation.");
+        writer.Line("/// double. Default <see cref=\"global::WeightDecay.Edge.LearningRateSchedule.Constant\"/>.");
+        if (!profile.HasRuntimeLibrary)
+        {
+            writer.Line("/// Internal where the schedule type is emitted internal (no runtime library: the device).");
+        }
+
         writer.Line("/// </summary>");
         writer.Line("/// <exception cref=\"global::System.ArgumentNullException\">Set to null; the optimizer is left unchanged.</exception>");
-        using (writer.OpenBlock("internal global::WeightDecay.Edge.LearningRateSchedule Schedule"))
+        using (writer.OpenBlock(profile.SharedAccessibility + " global::WeightDecay.Edge.LearningRateSchedule Schedule"))
         {
             writer.Line("get { return _schedule; }");
             using (writer.OpenBlock("set"))
@@ -162,7 +176,7 @@ internal static class TrainingLoopEmitter
     //     if (_maxGradientNorm == 0f && !SkipNonFiniteSteps) { return true; }
     //     double norm = sqrt(SquaredGradientSum());  LastGradientNorm = norm;
     //     if (SkipNonFiniteSteps && !finite(norm)) { SkippedStepCount++; return false; }
-    //     if (_maxGradientNorm != 0f) { coefficient = max / (norm + 1e-6); if (!(coefficient >= 1.0)) ScaleGradients((float)coefficient); }
+    //     if (_maxGradientNorm != 0f) { coefficient = max / (norm + 1e-6); if (coefficient < 1.0 || HyperParameters.IsNaN(coefficient)) ScaleGradients((float)coefficient); }
     //     return true;
     // }
     private static void WritePrepareGradients(CodeWriter writer, ScalarMath math)
@@ -196,7 +210,9 @@ internal static class TrainingLoopEmitter
             using (writer.OpenBlock("if (_maxGradientNorm != 0f)"))
             {
                 writer.Line("double coefficient = _maxGradientNormValue / (norm + 1e-6);");
-                using (writer.OpenBlock("if (!(coefficient >= 1.0))"))
+                // A NaN coefficient (a NaN gradient) scales every gradient to NaN, as torch's clip_grad_norm_ does.
+                // Tested explicitly: nanoCLR evaluates "!(c >= 1.0)" wrongly with NaN (device/README.md).
+                using (writer.OpenBlock($"if (coefficient < 1.0 || {OptimizerEmitter.HyperParametersClass}.IsNaN(coefficient))"))
                 {
                     writer.Line("ScaleGradients((float)coefficient);");
                 }
@@ -210,15 +226,28 @@ internal static class TrainingLoopEmitter
     // private void ScaleGradients(float scale) { ... for (int i = 0; i < 6; i++) { g[i] *= scale; } ... }
     private static void WriteGradientLoops(CodeWriter writer, LayoutSpec layout)
     {
-        List<UpdateLoopEmitter.Run> runs = UpdateLoopEmitter.TrainableRuns(layout).ToList();
+        // Decay does not matter here: one loop per stretch of trainable tensors (frozen ones end it).
+        var runs = new List<(int Start, int End)>();
+        foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout))
+        {
+            if (runs.Count > 0 && runs[runs.Count - 1].End == run.Start)
+            {
+                runs[runs.Count - 1] = (runs[runs.Count - 1].Start, run.End);
+            }
+            else
+            {
+                runs.Add((run.Start, run.End));
+            }
+        }
+
         writer.Line();
         using (writer.OpenBlock("private double SquaredGradientSum()"))
         {
             writer.Line("double sum = 0.0;");
             writer.Line("float[] g = _model.Gradients;");
-            foreach (UpdateLoopEmitter.Run run in runs)
+            foreach ((int start, int end) in runs)
             {
-                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
                 {
                     writer.Line("double x = g[i];");
                     writer.Line("sum += x * x;");
@@ -232,9 +261,9 @@ internal static class TrainingLoopEmitter
         using (writer.OpenBlock("private void ScaleGradients(float scale)"))
         {
             writer.Line("float[] g = _model.Gradients;");
-            foreach (UpdateLoopEmitter.Run run in runs)
+            foreach ((int start, int end) in runs)
             {
-                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
                 {
                     writer.Line("g[i] *= scale;");
                 }

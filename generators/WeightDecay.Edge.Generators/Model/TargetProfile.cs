@@ -24,6 +24,9 @@ internal sealed record TargetProfile(
     bool HasVector128Fma = false,
     bool HasStream = false)
 {
-    /// <summary>True for the full desktop profile (JIT and Native AOT).</summary>
-    public bool IsDesktop => HasSpan && HasMathF && HasSystemMath;
+    /// <summary>
+    /// The accessibility of generated members whose signatures use shared types: public when the runtime
+    /// library declares them, internal when they are emitted internal into the compilation.
+    /// </summary>
+    public string SharedAccessibility => HasRuntimeLibrary ? "public" : "internal";
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using WeightDecay.Edge.Generators.Diagnostics;
-using WeightDecay.Edge.Generators.Emit;
 using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Parse;
@@ -43,7 +42,7 @@ internal static class DenseLayerParser
     }
 
     public static bool IsDense(AttributeData attribute) =>
-        attribute.AttributeClass?.ToDisplayString() == PostInitializationSources.DenseAttributeName;
+        attribute.AttributeClass?.ToDisplayString() == AttributeNames.Dense;
 
     public static bool TryRead(
         AttributeData attribute,

@@ -17,8 +17,8 @@ internal sealed class GeneratedNames
     {
         "ParameterCount", "Parameters", "Gradients", "ZeroGrad", "SgdOptimizer", "AdamOptimizer", "AdamWOptimizer",
         "CopyParametersFrom", "CopyParametersTo", "CopyGradientsFrom", "s_tensors",
-        "ParameterBytes", "GradientBytes", "OptimizerStateBytes", "ActivationBytes", "RamBytes",
-        "TrainableParameterCount", "FrozenParameterCount", "DecayedSquaredNorm",
+        "ParameterBytes", "GradientBytes", "OptimizerStateBytes", "ActivationBytes", "RamBytes", "DeviceIlBytes",
+        "TrainableParameterCount", "FrozenParameterCount", "DecayedSquaredNorm", "Tensors",
     };
 
     /// <summary>Members a layout gets when it declares at least one <c>[Dense]</c> layer.</summary>

@@ -6,7 +6,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using WeightDecay.Edge.Generators.Diagnostics;
-using WeightDecay.Edge.Generators.Emit;
 using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Parse;
@@ -60,6 +59,7 @@ internal static class LayoutParser
         if (spec is not null)
         {
             CheckRamBudget(context, spec, diagnostics);
+            CheckFlashBudget(context, spec, diagnostics);
         }
 
         return new LayoutParseResult(spec, diagnostics.ToEquatableArray());
@@ -93,6 +93,41 @@ internal static class LayoutParser
                         footprint.GradientBytes.ToString("N0", invariant),
                         footprint.OptimizerStateBytes.ToString("N0", invariant),
                         footprint.ActivationBytes.ToString("N0", invariant),
+                        budget.ToString("N0", invariant)));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>[ModelLayout(FlashBudgetBytes = n)]</c>: an error with the estimated device IL by part when the
+    /// layout's generated code would take more (see <see cref="FlashEstimate"/>). The code is still generated.
+    /// </summary>
+    private static void CheckFlashBudget(GeneratorAttributeSyntaxContext context, LayoutSpec spec, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (AttributeData attribute in context.Attributes)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key != "FlashBudgetBytes" || argument.Value.Value is not long budget || budget <= 0)
+                {
+                    continue;
+                }
+
+                var estimate = new FlashEstimate(spec);
+                if (estimate.TotalBytes > budget)
+                {
+                    System.Globalization.CultureInfo invariant = System.Globalization.CultureInfo.InvariantCulture;
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.FlashBudgetExceeded,
+                        attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation(),
+                        spec.ClassName,
+                        estimate.TotalBytes.ToString("N0", invariant),
+                        estimate.LayoutBytes.ToString("N0", invariant),
+                        estimate.DenseBytes.ToString("N0", invariant),
+                        estimate.OptimizerBytes.ToString("N0", invariant),
+                        estimate.CheckpointBytes.ToString("N0", invariant),
+                        FlashEstimate.SharedBytes.ToString("N0", invariant),
                         budget.ToString("N0", invariant)));
                 }
             }
@@ -149,7 +184,7 @@ internal static class LayoutParser
     {
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == PostInitializationSources.ModelLayoutAttributeName)
+            if (attribute.AttributeClass?.ToDisplayString() == AttributeNames.ModelLayout)
             {
                 SyntaxNode? applied = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
                 return applied is null || declaration.Span.Contains(applied.Span) && applied.SyntaxTree == declaration.SyntaxTree;
@@ -168,7 +203,7 @@ internal static class LayoutParser
         bool canEmit = true;
         for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
         {
-            if (baseType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == PostInitializationSources.ModelLayoutAttributeName))
+            if (baseType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.ModelLayout))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutDerivesFromLayout, location, type.Name, baseType.Name));
                 canEmit = false;
@@ -219,9 +254,9 @@ internal static class LayoutParser
         {
             kinds |= attribute.AttributeClass?.ToDisplayString() switch
             {
-                PostInitializationSources.SgdAttributeName => OptimizerKinds.Sgd,
-                PostInitializationSources.AdamAttributeName => OptimizerKinds.Adam,
-                PostInitializationSources.AdamWAttributeName => OptimizerKinds.AdamW,
+                AttributeNames.Sgd => OptimizerKinds.Sgd,
+                AttributeNames.Adam => OptimizerKinds.Adam,
+                AttributeNames.AdamW => OptimizerKinds.AdamW,
                 _ => OptimizerKinds.None,
             };
         }

@@ -5,7 +5,6 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using WeightDecay.Edge.Generators.Diagnostics;
-using WeightDecay.Edge.Generators.Emit;
 using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Parse;
@@ -37,7 +36,7 @@ internal static class TensorParser
         {
             cancellationToken.ThrowIfCancellationRequested();
             bool isDense = DenseLayerParser.IsDense(attribute);
-            if (!isDense && attribute.AttributeClass?.ToDisplayString() != PostInitializationSources.TensorAttributeName)
+            if (!isDense && attribute.AttributeClass?.ToDisplayString() != AttributeNames.Tensor)
             {
                 continue;
             }

@@ -174,6 +174,53 @@ public abstract class BaselineOptimizer : IOptimizer
 
     /// <inheritdoc/>
     public void ZeroGrad() => Array.Clear(Gradients);
+
+    // The training-loop and checkpoint members of IOptimizer: baselines are update rules only, timed
+    // through Step(); none of these is called by a benchmark.
+
+    /// <inheritdoc/>
+    public LearningRateSchedule Schedule { get => LearningRateSchedule.Constant(); set => throw NotABaselineFeature(); }
+
+    /// <inheritdoc/>
+    public float MaxGradientNorm { get => 0f; set => throw NotABaselineFeature(); }
+
+    /// <inheritdoc/>
+    public double LastGradientNorm => 0;
+
+    /// <inheritdoc/>
+    public bool SkipNonFiniteSteps { get => false; set => throw NotABaselineFeature(); }
+
+    /// <inheritdoc/>
+    public long SkippedStepCount => 0;
+
+    /// <inheritdoc/>
+    public long StateBytes => 4L * (First.Length + Second.Length);
+
+    /// <inheritdoc/>
+    public int CheckpointBytes => throw NotABaselineFeature();
+
+    /// <inheritdoc/>
+    public double L2Penalty() => throw NotABaselineFeature();
+
+    /// <inheritdoc/>
+    public int SaveCheckpoint(byte[] destination, int offset) => throw NotABaselineFeature();
+
+    /// <inheritdoc/>
+    public void LoadCheckpoint(byte[] source, int offset, int count) => throw NotABaselineFeature();
+
+    /// <inheritdoc/>
+    public void SaveCheckpoint(System.IO.Stream stream) => throw NotABaselineFeature();
+
+    /// <inheritdoc/>
+    public void LoadCheckpoint(System.IO.Stream stream) => throw NotABaselineFeature();
+
+    /// <inheritdoc/>
+    public ulong SaveCheckpoint(ICheckpointStorage storage, byte[] scratch) => throw NotABaselineFeature();
+
+    /// <inheritdoc/>
+    public int LoadCheckpoint(ICheckpointStorage storage, byte[] scratch) => throw NotABaselineFeature();
+
+    private static NotSupportedException NotABaselineFeature() => new("Baselines implement the update rule only.");
 }
 
 /// <summary>The baselines the suite compares the generated Step() with.</summary>

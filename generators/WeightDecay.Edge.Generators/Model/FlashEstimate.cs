@@ -1,0 +1,66 @@
+using System.Linq;
+using WeightDecay.Edge.Generators.Emit;
+
+namespace WeightDecay.Edge.Generators.Model;
+
+/// <summary>
+/// The method-body IL the device profile generates for one layout, estimated by part from its spec:
+/// what the <c>DeviceIlBytes</c> constant says and what <c>[ModelLayout(FlashBudgetBytes = ...)]</c>
+/// is checked against. An NFMRK1 .pe holds at most 64 KiB of nanoFramework bytecode, about
+/// 0.84 x the IL bytes, shared with the firmware's own code. The coefficients are fitted to the
+/// sample layouts' measured IL (device/WeightDecay.Edge.Device.Tests, IlSizeTests), which a test
+/// keeps within 15% of this estimate; refit them when the device emission changes.
+/// </summary>
+internal readonly struct FlashEstimate
+{
+    /// <summary>The types emitted once per device assembly (helpers, formats, schedules, math).</summary>
+    public const long SharedBytes = 6_400;
+
+    /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
+    public const long WarningBytes = 48 * 1024;
+
+    public FlashEstimate(LayoutSpec layout)
+    {
+        int tensors = layout.Tensors.Count;
+        int runs = UpdateLoopEmitter.TrainableRuns(layout).Count();
+        LayoutBytes = 200 + (20L * tensors);
+        DenseBytes = layout.DenseLayers.Count == 0 ? 0 : 250 + (295L * layout.DenseLayers.Count);
+        long optimizers = 0;
+        long checkpoints = 0;
+        if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
+        {
+            optimizers += 1_500 + (75L * runs);
+            checkpoints += 1_480 + (15L * tensors);
+        }
+
+        if ((layout.Optimizers & OptimizerKinds.Adam) != 0)
+        {
+            optimizers += 1_850 + (65L * runs);
+            checkpoints += 1_730 + (15L * tensors);
+        }
+
+        if ((layout.Optimizers & OptimizerKinds.AdamW) != 0)
+        {
+            optimizers += 1_640 + (65L * runs);
+            checkpoints += 1_760 + (15L * tensors);
+        }
+
+        OptimizerBytes = optimizers;
+        CheckpointBytes = checkpoints;
+    }
+
+    /// <summary>The layout's own members: constructor, copies, norms.</summary>
+    public long LayoutBytes { get; }
+
+    /// <summary>Forward and backward passes, losses and Predict of the [Dense] layers.</summary>
+    public long DenseBytes { get; }
+
+    /// <summary>The opted-in optimizers: construction, hyperparameters, step and update loops.</summary>
+    public long OptimizerBytes { get; }
+
+    /// <summary>The optimizers' checkpoint save, load and validation.</summary>
+    public long CheckpointBytes { get; }
+
+    /// <summary>The sum of the four parts (the shared types come once per assembly, on top).</summary>
+    public long TotalBytes => LayoutBytes + DenseBytes + OptimizerBytes + CheckpointBytes;
+}

@@ -1,0 +1,31 @@
+#nullable disable
+
+namespace WeightDecay.Edge
+{
+    /// <summary>
+    /// Marks a partial class as a fixed-size model layout. The WeightDecay.Edge generator adds
+    /// flat <c>Parameters</c> and <c>Gradients</c> buffers, per-tensor offsets and the optimizers
+    /// the class opts into with <see cref="SgdAttribute"/>, <see cref="AdamAttribute"/> and
+    /// <see cref="AdamWAttribute"/>.
+    /// </summary>
+    [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class ModelLayoutAttribute : global::System.Attribute
+    {
+        /// <summary>
+        /// An optional RAM budget, in bytes, for what the layout allocates: parameters, gradients,
+        /// the largest optimizer state it opts into (with AMSGrad or momentum on) and dense-layer
+        /// activations. A layout over budget fails the build with WDE022, which breaks the total
+        /// down. 0 (the default) sets no budget. The generated <c>RamBytes</c> constant is the total.
+        /// </summary>
+        public long RamBudgetBytes { get; set; }
+
+        /// <summary>
+        /// An optional flash budget, in bytes of IL, for the code generated for this layout on
+        /// nanoFramework: its members, dense passes, optimizers and their checkpoint code, as the
+        /// generated <c>DeviceIlBytes</c> constant estimates it. One nanoFramework .pe holds at most
+        /// 64 KiB of bytecode (about 0.84 x the IL), shared with the firmware's own code. A layout over
+        /// budget fails the build with WDE023, which breaks the estimate down. 0 (the default) sets no budget.
+        /// </summary>
+        public long FlashBudgetBytes { get; set; }
+    }
+}

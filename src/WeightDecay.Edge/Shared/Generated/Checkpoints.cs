@@ -1,0 +1,205 @@
+#nullable disable
+
+namespace WeightDecay.Edge.Generated
+{
+    /// <summary>
+    /// Saving and loading, shared by the generated optimizers: argument checks, refusing to save non-finite
+    /// state, validate-then-commit loading, and the two-slot (A/B) protocol.
+    /// </summary>
+    public static class Checkpoints
+    {
+        /// <summary>Writes a checkpoint into <paramref name="destination"/> at <paramref name="offset"/>; returns its length.</summary>
+        public static int Save(ICheckpointCodec codec, byte[] destination, int offset, ulong sequence)
+        {
+            if (destination == null)
+            {
+                throw new global::System.ArgumentNullException("destination");
+            }
+
+            int length = codec.CheckpointBytes;
+            if (offset < 0 || offset > destination.Length)
+            {
+                throw new global::System.ArgumentOutOfRangeException("offset", "offset must be within the destination array.");
+            }
+
+            if (destination.Length - offset < length)
+            {
+                throw new global::System.ArgumentException("The checkpoint needs " + length.ToString() + " bytes but the destination has "
+                    + (destination.Length - offset).ToString() + " from offset " + offset.ToString() + ".", "destination");
+            }
+
+            RequireFinite(codec);
+            codec.Write(destination, offset, sequence);
+            return length;
+        }
+
+        /// <summary>Validates a checkpoint completely, then commits it; throws a <see cref="CheckpointException"/> before any change otherwise.</summary>
+        public static void Load(ICheckpointCodec codec, byte[] source, int offset, int count)
+        {
+            if (source == null)
+            {
+                throw new global::System.ArgumentNullException("source");
+            }
+
+            if (offset < 0 || offset > source.Length)
+            {
+                throw new global::System.ArgumentOutOfRangeException("offset", "offset must be within the source array.");
+            }
+
+            if (count < 0 || count > source.Length - offset)
+            {
+                throw new global::System.ArgumentOutOfRangeException("count", "count must be within the source array from offset.");
+            }
+
+            ulong sequence;
+            string message;
+            CheckpointError error = codec.Validate(source, offset, count, out sequence, out message);
+            if (error != CheckpointError.None)
+            {
+                throw Exception(error, message);
+            }
+
+            codec.Commit(source, offset);
+        }
+
+        /// <summary>
+        /// The two-slot write: reads and fully validates both slots, writes the new checkpoint (numbered one past
+        /// the newest loadable one) into the other slot, or into slot 0 when neither is loadable. Never writes
+        /// over the newest loadable checkpoint. Returns the sequence number written.
+        /// </summary>
+        public static ulong SaveToSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch)
+        {
+            int length = RequireSlots(codec, storage, scratch);
+            RequireFinite(codec);
+            ulong sequence0;
+            ulong sequence1;
+            string message;
+            bool valid0 = ReadSlot(codec, storage, 0, scratch, length, out sequence0, out message);
+            bool valid1 = ReadSlot(codec, storage, 1, scratch, length, out sequence1, out message);
+            int target;
+            ulong sequence;
+            if (valid0 && valid1)
+            {
+                target = sequence0 > sequence1 ? 1 : 0;
+                sequence = (sequence0 > sequence1 ? sequence0 : sequence1) + 1;
+            }
+            else if (valid0)
+            {
+                target = 1;
+                sequence = sequence0 + 1;
+            }
+            else if (valid1)
+            {
+                target = 0;
+                sequence = sequence1 + 1;
+            }
+            else
+            {
+                target = 0;
+                sequence = 1;
+            }
+
+            codec.Write(scratch, 0, sequence);
+            storage.Write(target, 0, scratch, 0, length);
+            return sequence;
+        }
+
+        /// <summary>
+        /// The two-slot read: validates both slots and commits the loadable one with the higher sequence number.
+        /// Returns the slot loaded. Throws <see cref="CheckpointNotFoundException"/>, changing nothing, when neither is.
+        /// </summary>
+        public static int LoadFromSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch)
+        {
+            int length = RequireSlots(codec, storage, scratch);
+            ulong sequence0;
+            ulong sequence1;
+            string message0;
+            string message1;
+            bool valid0 = ReadSlot(codec, storage, 0, scratch, length, out sequence0, out message0);
+            bool valid1 = ReadSlot(codec, storage, 1, scratch, length, out sequence1, out message1);
+            if (!valid0 && !valid1)
+            {
+                throw new CheckpointNotFoundException("Neither slot holds a loadable checkpoint. Slot 0: " + message0 + " Slot 1: " + message1);
+            }
+
+            int chosen = valid0 && (!valid1 || sequence0 > sequence1) ? 0 : 1;
+            if (chosen == 0 && !ReadSlot(codec, storage, 0, scratch, length, out sequence0, out message0))
+            {
+                // The scratch buffer held slot 1; slot 0 read differently the second time (a failing medium).
+                // Fall back to slot 1 if it was loadable, reading and checking it again too.
+                if (!valid1 || !ReadSlot(codec, storage, 1, scratch, length, out sequence1, out message1))
+                {
+                    throw new CheckpointNotFoundException("Neither slot holds a loadable checkpoint on a second read. Slot 0: " + message0 + " Slot 1: " + message1);
+                }
+
+                chosen = 1;
+            }
+
+            codec.Commit(scratch, 0);
+            return chosen;
+        }
+
+        private static bool ReadSlot(ICheckpointCodec codec, ICheckpointStorage storage, int slot, byte[] scratch, int length, out ulong sequence, out string message)
+        {
+            storage.Read(slot, 0, scratch, 0, length);
+            return codec.Validate(scratch, 0, length, out sequence, out message) == CheckpointError.None;
+        }
+
+        private static int RequireSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch)
+        {
+            if (storage == null)
+            {
+                throw new global::System.ArgumentNullException("storage");
+            }
+
+            if (scratch == null)
+            {
+                throw new global::System.ArgumentNullException("scratch");
+            }
+
+            int length = codec.CheckpointBytes;
+            if (scratch.Length < length)
+            {
+                throw new global::System.ArgumentException("The scratch buffer needs " + length.ToString() + " bytes (CheckpointBytes) but has " + scratch.Length.ToString() + ".", "scratch");
+            }
+
+            if (storage.SlotBytes < length)
+            {
+                throw new global::System.ArgumentException("Each storage slot needs " + length.ToString() + " bytes (CheckpointBytes) but holds " + storage.SlotBytes.ToString() + ".", "storage");
+            }
+
+            return length;
+        }
+
+        private static void RequireFinite(ICheckpointCodec codec)
+        {
+            string what = codec.FindNonFinite();
+            if (what != null)
+            {
+                throw new global::System.InvalidOperationException("Refusing to save a checkpoint that could not be loaded: " + what + " is not finite. Nothing was written.");
+            }
+        }
+
+        /// <summary>The exception for <paramref name="error"/>.</summary>
+        public static CheckpointException Exception(CheckpointError error, string message)
+        {
+            switch (error)
+            {
+                case CheckpointError.BadMagic:
+                case CheckpointError.UnsupportedVersion:
+                    return new CheckpointFormatException(error, message);
+                case CheckpointError.Truncated:
+                    return new CheckpointTruncatedException(message);
+                case CheckpointError.Corrupt:
+                    return new CheckpointCorruptException(message);
+                case CheckpointError.OptimizerMismatch:
+                case CheckpointError.LayoutMismatch:
+                    return new CheckpointMismatchException(error, message);
+                case CheckpointError.InvalidValue:
+                    return new CheckpointValueException(message);
+                default:
+                    return new CheckpointNotFoundException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace WeightDecay.Edge.Generators.Tests;
+
+/// <summary>
+/// <c>[ModelLayout(FlashBudgetBytes = n)]</c>: WDE023 with the estimated device IL by part when the layout's
+/// generated code would take more. (The estimate is held to the measured IL by the device tests' IlSizeTests.)
+/// </summary>
+public class FlashBudgetTests
+{
+    // Two tensors, two runs (decayed, not decayed), AdamW: layout 240, optimizer 1,770, checkpoint 1,790.
+    private const string Tensors = "[Tensor(\"W\", 10, 10)]\n[Tensor(\"B\", 10, Decay = false)]\n[AdamW]";
+
+    [Fact]
+    public void WDE023_OverBudget_IsAnErrorWithTheBreakdown_AndTheCodeIsStillGenerated()
+    {
+        string source = DiagnosticAssert.Layout("[ModelLayout(FlashBudgetBytes = 3799)]\n" + Tensors);
+        GeneratorRun run = GeneratorHarness.Run(source);
+        run.AssertNoGeneratorCrash();
+        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        DiagnosticAssert.AssertDiagnostic(
+            run, diagnostic, source, "WDE023", DiagnosticSeverity.Error, "[", "ModelLayout(FlashBudgetBytes = 3799)", "raise FlashBudgetBytes");
+        string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(
+            "generates an estimated 3,800 bytes of device IL (layout 240, dense passes 0, optimizers 1,770, checkpoints 1,790; the shared types add about 6,400 once per assembly), over its budget of 3,799 bytes",
+            message,
+            System.StringComparison.Ordinal);
+        Assert.Single(run.LayoutSources);
+        Assert.DoesNotContain(run.OutputDiagnostics, d => d.Id != "WDE023" && d.Severity == DiagnosticSeverity.Error);
+    }
+
+    [Theory]
+    [InlineData("[ModelLayout(FlashBudgetBytes = 3800)]")]
+    [InlineData("[ModelLayout]")]
+    [InlineData("[ModelLayout(FlashBudgetBytes = 0, RamBudgetBytes = 0)]")]
+    public void Within_budget_or_without_one_there_is_no_diagnostic(string attribute)
+    {
+        GeneratorRun run = GeneratorHarness.Run(DiagnosticAssert.Layout(attribute + "\n" + Tensors));
+        run.AssertNoGeneratorCrash();
+        Assert.Empty(run.GeneratorDiagnostics);
+        string text = run.LayoutSources.Single().SourceText.ToString();
+        Assert.Contains("public const int DeviceIlBytes = 3800;", text, System.StringComparison.Ordinal);
+    }
+}
