@@ -7,8 +7,8 @@ namespace WeightDecay.Edge.Tests.TorchReference;
 /// Checks on lambda_lr.json, torch's <c>LambdaLR(optimizer, lambda step: 0.95 ** step * (1 if step &lt; 20 else 0.5))</c>
 /// (scheduler.step() after each optimizer.step()): the stepping convention the file records, that C# reproduces
 /// the lambda's doubles exactly, and that setting <c>LearningRate</c> to torch's lr before each step follows torch's
-/// trajectory. The last is only within float rounding: the property keeps the decimal of a float, not torch's double.
-/// A schedule object with <c>Multiplier(StepCount)</c> = the lambda gives torch's doubles themselves.
+/// trajectory within float rounding (the property keeps the decimal of a float, not torch's double), while a
+/// <see cref="LearningRateSchedule"/> subclass whose <c>Multiplier(step)</c> is the lambda matches it bit for bit.
 /// </summary>
 public class LambdaLrReferenceTests
 {
@@ -73,10 +73,44 @@ public class LambdaLrReferenceTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_schedule_subclass_with_the_lambda_matches_torch_LambdaLR_bit_for_bit(string name)
+    {
+        TorchCase reference = TorchReferenceData.Case(LambdaFile, name);
+        var model = new TorchReferenceLayout();
+        for (int i = 0; i < model.Parameters.Length; i++)
+        {
+            model.Parameters[i] = TorchReferenceData.InitialParameter(i);
+        }
+
+        IOptimizer optimizer = reference.Optimizer == "sgd"
+            ? new TorchReferenceLayout.SgdOptimizer(model) { Momentum = (float)reference.Number("momentum") }
+            : new TorchReferenceLayout.AdamWOptimizer(model);
+        optimizer.LearningRate = (float)reference.Number("lr");
+        optimizer.WeightDecay = (float)reference.Number("weight_decay");
+        optimizer.Schedule = new TorchLambda();
+        for (int t = 1; t <= reference.Steps; t++)
+        {
+            TorchReferenceData.SetGradients(model.Gradients, t);
+            optimizer.Step();
+            if (reference.Parameters.TryGetValue(t, out float[]? expected))
+            {
+                FloatAssert.BitEqual(expected, model.Parameters, $"{name}, parameters after step {t}");
+            }
+        }
+    }
+
     [Fact]
     public void Reference_was_written_by_torch_1_13()
     {
         Assert.StartsWith("1.13", TorchReferenceData.TorchVersion(LambdaFile), StringComparison.Ordinal);
         FloatAssert.BitEqual(TorchReferenceData.Initial("maximize.json"), TorchReferenceData.Initial(LambdaFile), "initial parameters");
+    }
+
+    /// <summary>torch's <c>LambdaLR</c> lambda as a schedule: Multiplier(StepCount) = lambda(last_epoch).</summary>
+    private sealed class TorchLambda : LearningRateSchedule
+    {
+        public override double Multiplier(long step) => LambdaLrReferenceTests.Lambda(step);
     }
 }
