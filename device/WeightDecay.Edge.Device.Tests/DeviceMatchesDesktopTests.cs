@@ -41,6 +41,12 @@ public class DeviceMatchesDesktopTests
         ["AdamOptimizer:amsgrad"] = new() { ["LearningRate"] = 0.01f, ["WeightDecay"] = 0.1f, ["Amsgrad"] = true },
         ["AdamWOptimizer:default"] = new(),
         ["AdamWOptimizer:amsgrad"] = new() { ["LearningRate"] = 0.01f, ["WeightDecay"] = 0.1f, ["Amsgrad"] = true, ["Beta1"] = 0.8f },
+        // Maximize: the device folds the gradient's sign into the per-step scalars, the desktop multiplies each gradient by it.
+        ["SgdOptimizer:plain+maximize"] = new() { ["LearningRate"] = 0.05f, ["WeightDecay"] = 0.01f, ["Maximize"] = true },
+        ["SgdOptimizer:momentum+maximize"] = new() { ["LearningRate"] = 0.02f, ["Momentum"] = 0.9f, ["Dampening"] = 0.1f, ["WeightDecay"] = 0.01f, ["Maximize"] = true },
+        ["SgdOptimizer:nesterov+maximize"] = new() { ["LearningRate"] = 0.02f, ["Momentum"] = 0.9f, ["Nesterov"] = true, ["WeightDecay"] = 0.05f, ["Maximize"] = true },
+        ["AdamOptimizer:amsgrad+maximize"] = new() { ["LearningRate"] = 0.01f, ["WeightDecay"] = 0.1f, ["Amsgrad"] = true, ["Maximize"] = true },
+        ["AdamWOptimizer:amsgrad+maximize"] = new() { ["LearningRate"] = 0.01f, ["WeightDecay"] = 0.1f, ["Amsgrad"] = true, ["Maximize"] = true },
     };
 
     [Theory]

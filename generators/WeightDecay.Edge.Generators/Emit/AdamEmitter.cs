@@ -9,6 +9,7 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// (torch.optim.AdamW, decoupled decay), both with AMSGrad. Per element at step t, following
 /// torch's single-tensor CPU path operation by operation:
 /// <code>
+/// g = maximize ? -g : g                         (exact; see OptimizerEmitter.FoldsGradientSign)
 /// Adam:  g = g + weight_decay * p                (decayed tensors only)
 /// AdamW: p = p * (1 - lr * weight_decay)         (decayed tensors only)
 /// m = beta1 * m + (1 - beta1) * g                (fused)
@@ -45,6 +46,7 @@ internal static class AdamEmitter
             "private readonly float[] _expAvgSq = new float[TrainableParameterCount];",
             "private float[] _maxExpAvgSq = NoState;",
             "private bool _amsgrad;",
+            OptimizerEmitter.MaximizeField,
         };
         if (decoupled)
         {
@@ -67,6 +69,7 @@ internal static class AdamEmitter
         using (OptimizerEmitter.OpenClass(writer, layout, profile, className, summary, state, parameters, math, 3, stateText))
         {
             WriteAmsgradProperty(writer);
+            OptimizerEmitter.WriteMaximizeProperty(writer);
             if (decoupled)
             {
                 WriteDecayModeProperty(writer, profile);
@@ -75,6 +78,12 @@ internal static class AdamEmitter
             WriteStep(writer, profile, math, decoupled);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: false);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: true);
+            StateViewEmitter.Emit(writer, layout, profile, new[]
+            {
+                new StateView("exp_avg", "ExpAvg", "_expAvg", null, "The running average of the gradient (first moment)"),
+                new StateView("exp_avg_sq", "ExpAvgSq", "_expAvgSq", null, "The running average of the squared gradient (second moment)"),
+                new StateView("max_exp_avg_sq", "MaxExpAvgSq", "_maxExpAvgSq", "_amsgrad", "The running maximum of the second moment (AMSGrad)"),
+            });
             if (CheckpointEmitter.Fits(layout, 3))
             {
                 CheckpointEmitter.Emit(writer, layout, profile, Checkpoint(className, decoupled, parameters));
@@ -84,7 +93,7 @@ internal static class AdamEmitter
 
     private static CheckpointShape Checkpoint(string className, bool decoupled, HyperParameter[] parameters)
     {
-        var options = new List<CheckpointOption> { new(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};") };
+        var options = new List<CheckpointOption> { new(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};"), OptimizerEmitter.MaximizeOption };
         if (decoupled)
         {
             const string Mode = "global::WeightDecay.Edge.DecoupledDecay";
@@ -174,6 +183,7 @@ internal static class AdamEmitter
             writer.Line("float invBiasCorrection2Sqrt = (float)(1.0 / biasCorrection2Sqrt); // correctly rounded: see DivideByStepConstant");
             writer.Line("float oneMinusBeta1 = (float)(1.0 - _beta1Value);");
             writer.Line("float oneMinusBeta2 = (float)(1.0 - _beta2Value);");
+            OptimizerEmitter.WriteGradientSign(writer);
             if (decoupled)
             {
                 writer.Line("// torch: p *= 1 - lr_t·λ; the paper (ScheduleCoupled): p *= 1 - η_t·λ.");
@@ -184,7 +194,12 @@ internal static class AdamEmitter
             {
                 writer.Line("float weightDecay = _weightDecay;");
             }
-            string arguments = $"{decay}, _beta1, oneMinusBeta1, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, invBiasCorrection2Sqrt, _epsilon";
+            // Folded (see OptimizerEmitter.FoldsGradientSign): the gradient meets the coupled decay and 1 - beta1 with its
+            // sign; the second moment squares it, so it needs no sign.
+            bool fold = OptimizerEmitter.FoldsGradientSign(math);
+            string decayArgument = fold && !decoupled ? "weightDecay * gradientSign" : decay;
+            string signArguments = fold ? $"{decayArgument}, _beta1, oneMinusBeta1 * gradientSign" : $"gradientSign, {decay}, _beta1, oneMinusBeta1";
+            string arguments = $"{signArguments}, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, invBiasCorrection2Sqrt, _epsilon";
             using (writer.OpenBlock("if (_amsgrad)"))
             {
                 UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateAmsgrad", arguments);
@@ -210,6 +225,11 @@ internal static class AdamEmitter
     {
         string decay = decoupled ? "decayFactor" : "weightDecay";
         string[] parameters = { decay, "beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "negStepSize", "biasCorrection2Sqrt", "invBiasCorrection2Sqrt", "epsilon" };
+        if (!OptimizerEmitter.FoldsGradientSign(math))
+        {
+            parameters = new[] { "gradientSign" }.Concat(parameters).ToArray();
+        }
+
         var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients"), ("m", "_expAvg"), ("v", "_expAvgSq") };
         if (amsgrad)
         {
@@ -222,7 +242,8 @@ internal static class AdamEmitter
             bool applyDecoupled = decoupled && isDecayed;
             bool applyCoupled = !decoupled && isDecayed;
             w.Line($"{type} p{s} = {(applyDecoupled ? $"{k.Load("p", i)} * {k.Scalar("decayFactor")}" : k.Load("p", i))};");
-            w.Line($"{type} g{s} = {(applyCoupled ? k.Fma($"p{s}", k.Scalar("weightDecay"), k.Load("g", i)) : k.Load("g", i))};");
+            string signed = OptimizerEmitter.SignedGradient(k, i, math);
+            w.Line($"{type} g{s} = {(applyCoupled ? k.Fma($"p{s}", k.Scalar("weightDecay"), signed) : signed)};");
             w.Line($"{type} m{s} = {k.Fma($"g{s}", k.Scalar("oneMinusBeta1"), $"{k.Load("m", j)} * {k.Scalar("beta1")}")};");
             w.Line($"{type} v{s} = {k.Fma($"{k.Scalar("oneMinusBeta2")} * g{s}", $"g{s}", $"{k.Load("v", j)} * {k.Scalar("beta2")}")};");
             w.Line(k.Store("m", j, $"m{s}"));

@@ -114,6 +114,56 @@ internal static class OptimizerEmitter
         }
     }
 
+    /// <summary>The field behind <c>Maximize</c>, in every optimizer's state list.</summary>
+    public const string MaximizeField = "private bool _maximize;";
+
+    /// <summary>
+    /// <c>Maximize</c>'s bit in the checkpoint option word, the same bit (16) in every optimizer. Checkpoints
+    /// written before it existed have the bit clear, so they load as minimizing, which is what they did.
+    /// </summary>
+    public static readonly CheckpointOption MaximizeOption = new(16, "_maximize", "_maximize = {0};");
+
+    /// <summary>Writes the <c>Maximize</c> property, torch.optim's <c>maximize</c> flag.</summary>
+    public static void WriteMaximizeProperty(CodeWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Whether to maximize the objective instead of minimizing it: each step uses the negated gradient, before weight");
+        writer.Line("/// decay and momentum, exactly as torch.optim's <c>maximize</c> (default false). <c>Gradients</c> are not changed.");
+        writer.Line("/// May be changed between steps; saved in checkpoints.");
+        writer.Line("/// </summary>");
+        using (writer.OpenBlock("public bool Maximize"))
+        {
+            writer.Line("get { return _maximize; }");
+            writer.Line("set { _maximize = value; }");
+        }
+    }
+
+    /// <summary>
+    /// Whether the update methods leave the gradient's sign to the per-step scalars instead of multiplying each
+    /// gradient by <c>gradientSign</c>. With a fused multiply-add (desktop) the multiply is kept: it is exactly
+    /// torch's <c>-grad</c> in every case, including the sign of an exactly cancelling zero, and costs one
+    /// vector multiply that the loads hide. Without one (the device, where each IL instruction is paid and the
+    /// results are not torch's bit for bit anyway, see DeviceMatchesDesktopTests) the sign is folded into the
+    /// coefficients the gradient meets (weight decay, 1 - beta1, the buffer's gradient scale, the step), which
+    /// negates every value that depends on the gradient exactly (rounding to nearest is symmetric) and costs
+    /// nothing per element.
+    /// </summary>
+    public static bool FoldsGradientSign(ScalarMath math) => !math.HasFusedMultiplyAdd;
+
+    /// <summary>Writes the per-step local <c>gradientSign</c>: -1 when maximizing, else 1.</summary>
+    public static void WriteGradientSign(CodeWriter writer)
+    {
+        writer.Line("float gradientSign = _maximize ? -1f : 1f; // torch: grad = -grad if maximize, before decay and momentum");
+    }
+
+    /// <summary>
+    /// The gradient at <paramref name="index"/> as the update reads it: times the per-step <c>gradientSign</c>,
+    /// unless the sign is folded into the scalars (see <see cref="FoldsGradientSign"/>).
+    /// </summary>
+    public static string SignedGradient(KernelDialect kernel, string index, ScalarMath math) =>
+        FoldsGradientSign(math) ? kernel.Load("g", index) : $"{kernel.Load("g", index)} * {kernel.Scalar("gradientSign")}";
+
     /// <summary>Writes a validated float property that also records the decimal the user typed.</summary>
     public static void WriteProperty(CodeWriter writer, HyperParameter parameter)
     {

@@ -7,6 +7,7 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// Emits <c>SgdOptimizer</c>: torch.optim.SGD with coupled L2 weight decay, momentum, dampening
 /// and Nesterov momentum. Per element, with every <c>add(alpha)</c> fused as torch's CPU kernel:
 /// <code>
+/// g = maximize ? -g : g                         (exact; see OptimizerEmitter.FoldsGradientSign)
 /// d = g + weight_decay * p                      (decayed tensors only)
 /// b = d on the first momentum step, else momentum * b + (1 - dampening) * d
 /// d = nesterov ? d + momentum * b : b            (with momentum)
@@ -43,6 +44,7 @@ internal static class SgdEmitter
             new CheckpointOption(1, "_nesterov", "_nesterov = {0};"),
             new CheckpointOption(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};"),
             new CheckpointOption(4, "_momentumBufferInitialized", "_momentumBufferInitialized = {0};"),
+            OptimizerEmitter.MaximizeOption,
         },
         Consistency: new[]
         {
@@ -65,15 +67,21 @@ internal static class SgdEmitter
             "private float[] _momentumBuffer = NoState;",
             "private bool _momentumBufferInitialized;",
             "private bool _nesterov;",
+            OptimizerEmitter.MaximizeField,
         };
         const string stateText = "the momentum buffer, one float per trainable scalar, allocated when Momentum is first set non-zero (none without momentum).";
         using (OptimizerEmitter.OpenClass(writer, layout, profile, "SgdOptimizer", summary, state, Parameters, math, 1, stateText))
         {
             WriteNesterovProperty(writer);
-            WriteStep(writer, profile);
+            OptimizerEmitter.WriteMaximizeProperty(writer);
+            WriteStep(writer, profile, math);
             WriteUpdate(writer, layout, profile, math, Variant.Plain);
             WriteUpdate(writer, layout, profile, math, Variant.Momentum);
             WriteUpdate(writer, layout, profile, math, Variant.Nesterov);
+            StateViewEmitter.Emit(writer, layout, profile, new[]
+            {
+                new StateView("momentum_buffer", "MomentumBuffer", "_momentumBuffer", "_momentumBufferInitialized && _momentumBuffer.Length != 0", "The momentum buffer"),
+            });
             if (CheckpointEmitter.Fits(layout, 1))
             {
                 CheckpointEmitter.Emit(writer, layout, profile, CheckpointShape);
@@ -104,7 +112,7 @@ internal static class SgdEmitter
         }
     }
 
-    private static void WriteStep(CodeWriter writer, TargetProfile profile)
+    private static void WriteStep(CodeWriter writer, TargetProfile profile, ScalarMath math)
     {
         writer.Line();
         writer.Line("/// <summary>");
@@ -116,9 +124,27 @@ internal static class SgdEmitter
         {
             TrainingLoopEmitter.WriteStepPrologue(writer);
             writer.Line("float negLearningRate = (float)(-learningRate);");
+            OptimizerEmitter.WriteGradientSign(writer);
+            bool fold = OptimizerEmitter.FoldsGradientSign(math);
+            if (fold)
+            {
+                writer.Line("// The sign is folded into the scalars the gradient meets (see the update methods): exact negations.");
+                writer.Line("float signedWeightDecay = _weightDecay * gradientSign;");
+                writer.Line("float signedNegLearningRate = negLearningRate * gradientSign;");
+            }
+
+            // Folded: d' = sign·d, so the buffer takes sign·(1 - dampening), the Nesterov term sign·momentum, and the step
+            // sign·(-lr) wherever it meets d' rather than the (true) buffer.
+            string plain = fold ? "signedNegLearningRate, signedWeightDecay" : "negLearningRate, gradientSign, _weightDecay";
+            string nesterov = fold
+                ? "signedNegLearningRate, signedWeightDecay, bufferScale, bufferGradientScale * gradientSign, _momentum * gradientSign"
+                : "negLearningRate, gradientSign, _weightDecay, bufferScale, bufferGradientScale, _momentum";
+            string momentum = fold
+                ? "negLearningRate, signedWeightDecay, bufferScale, bufferGradientScale * gradientSign"
+                : "negLearningRate, gradientSign, _weightDecay, bufferScale, bufferGradientScale";
             using (writer.OpenBlock("if (_momentum == 0f)"))
             {
-                UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdatePlain", "negLearningRate, _weightDecay");
+                UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdatePlain", plain);
             }
 
             using (writer.OpenBlock("else"))
@@ -128,12 +154,12 @@ internal static class SgdEmitter
                 writer.Line("float bufferGradientScale = _momentumBufferInitialized ? (float)(1.0 - _dampeningValue) : 1f;");
                 using (writer.OpenBlock("if (_nesterov)"))
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateNesterov", "negLearningRate, _weightDecay, bufferScale, bufferGradientScale, _momentum");
+                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateNesterov", nesterov);
                 }
 
                 using (writer.OpenBlock("else"))
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateMomentum", "negLearningRate, _weightDecay, bufferScale, bufferGradientScale");
+                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateMomentum", momentum);
                 }
 
                 writer.Line("_momentumBufferInitialized = true;");
@@ -152,6 +178,11 @@ internal static class SgdEmitter
     private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, Variant variant)
     {
         var parameters = new List<string> { "negLearningRate", "weightDecay" };
+        if (!OptimizerEmitter.FoldsGradientSign(math))
+        {
+            parameters.Insert(1, "gradientSign");
+        }
+
         var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients") };
         if (variant != Variant.Plain)
         {
@@ -168,7 +199,8 @@ internal static class SgdEmitter
         {
             string type = k.Type;
             w.Line($"{type} p{s} = {k.Load("p", i)};");
-            string gradient = decay ? k.Fma($"p{s}", k.Scalar("weightDecay"), k.Load("g", i)) : k.Load("g", i);
+            string signed = OptimizerEmitter.SignedGradient(k, i, math);
+            string gradient = decay ? k.Fma($"p{s}", k.Scalar("weightDecay"), signed) : signed;
             w.Line($"{type} d{s} = {gradient};");
             string direction = $"d{s}";
             if (variant != Variant.Plain)

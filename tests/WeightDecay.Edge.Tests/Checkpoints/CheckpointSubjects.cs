@@ -249,11 +249,14 @@ internal static class CheckpointVariants
     [
         new("plain", OptimizerKind.Sgd, false, 0, [("LearningRate", 0.05f), ("WeightDecay", 0.01f)]),
         new("momentum", OptimizerKind.Sgd, true, 4, [("LearningRate", 0.02f), ("Momentum", 0.9f), ("Dampening", 0.1f), ("WeightDecay", 0.001f)]),
+        new("momentum+maximize", OptimizerKind.Sgd, true, 4 | 16, [("LearningRate", 0.02f), ("Momentum", 0.9f), ("WeightDecay", 0.001f), ("Maximize", true)]),
         new("nesterov+clip", OptimizerKind.Sgd, true, 1 | 4, [("LearningRate", 0.02f), ("Momentum", 0.8f), ("Nesterov", true), ("MaxGradientNorm", 1.5f)]),
         new("momentum-then-zero+skip", OptimizerKind.Sgd, true, 2, [("Momentum", 0.9f), ("Momentum", 0f), ("LearningRate", 0.03f), ("SkipNonFiniteSteps", true)], SkipsAStep: true),
         new("default", OptimizerKind.Adam, false, 0, [("WeightDecay", 0.01f)]),
         new("amsgrad+skip", OptimizerKind.Adam, true, 2, [("Amsgrad", true), ("LearningRate", 0.01f), ("Beta1", 0.8f), ("Beta2", 0.99f), ("Epsilon", 1e-6f), ("SkipNonFiniteSteps", true)], SkipsAStep: true),
+        new("maximize", OptimizerKind.Adam, false, 16, [("Maximize", true), ("WeightDecay", 0.01f)]),
         new("default", OptimizerKind.AdamW, false, 0, []),
+        new("amsgrad+maximize", OptimizerKind.AdamW, true, 16, [("Amsgrad", true), ("Maximize", true)]),
         new("amsgrad+clip", OptimizerKind.AdamW, true, 0, [("Amsgrad", true), ("LearningRate", 0.01f), ("WeightDecay", 0.1f), ("MaxGradientNorm", 2f)]),
         new("schedule-coupled+skip", OptimizerKind.AdamW, false, 2 | 8, [("DecayMode", DecoupledDecay.ScheduleCoupled), ("LearningRate", 0.004f), ("SkipNonFiniteSteps", true)], SkipsAStep: true),
     ];
@@ -328,9 +331,9 @@ internal sealed class CheckpointSubject
     /// <summary>The boolean and enum options the optimizer has (all restored by a load).</summary>
     public static string[] OptionNames(OptimizerKind kind) => kind switch
     {
-        OptimizerKind.Sgd => ["Nesterov", "SkipNonFiniteSteps"],
-        OptimizerKind.Adam => ["Amsgrad", "SkipNonFiniteSteps"],
-        _ => ["Amsgrad", "SkipNonFiniteSteps", "DecayMode"],
+        OptimizerKind.Sgd => ["Nesterov", "SkipNonFiniteSteps", "Maximize"],
+        OptimizerKind.Adam => ["Amsgrad", "SkipNonFiniteSteps", "Maximize"],
+        _ => ["Amsgrad", "SkipNonFiniteSteps", "DecayMode", "Maximize"],
     };
 
     /// <summary>The state arrays in payload order, with their generated field names; the optional one last.</summary>

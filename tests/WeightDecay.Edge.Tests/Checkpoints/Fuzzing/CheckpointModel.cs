@@ -33,12 +33,12 @@ internal static class CheckpointModel
 
     private static readonly byte[] s_magic = { (byte)'W', (byte)'D', (byte)'E', (byte)'C' };
 
-    /// <summary>Option bits each optimizer knows: SGD Nesterov 1, skip 2, buffer started 4; Adam skip 2; AdamW also schedule-coupled 8.</summary>
+    /// <summary>Option bits each optimizer knows: SGD Nesterov 1, skip 2, buffer started 4; Adam skip 2; AdamW also schedule-coupled 8; all maximize 16.</summary>
     public static int KnownOptions(FuzzKind kind) => kind switch
     {
-        FuzzKind.Sgd => 1 | 2 | 4,
-        FuzzKind.Adam => 2,
-        _ => 2 | 8,
+        FuzzKind.Sgd => 1 | 2 | 4 | 16,
+        FuzzKind.Adam => 2 | 16,
+        _ => 2 | 8 | 16,
     };
 
     /// <summary>What loading <paramref name="input"/> into an optimizer of <paramref name="target"/> must answer.</summary>
