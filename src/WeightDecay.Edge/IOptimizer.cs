@@ -21,6 +21,12 @@ public interface IOptimizer
     float WeightDecay { get; set; }
 
     /// <summary>
+    /// When set, the step ascends instead: the gradient is negated before weight decay and momentum
+    /// (torch.optim: <c>maximize</c>). Default false.
+    /// </summary>
+    bool Maximize { get; set; }
+
+    /// <summary>
     /// The learning-rate schedule: each step uses <c>LearningRate · Schedule.Multiplier(StepCount)</c>.
     /// Default <see cref="LearningRateSchedule.Constant"/>.
     /// </summary>

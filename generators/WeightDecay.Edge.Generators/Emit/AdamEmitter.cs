@@ -60,7 +60,9 @@ internal static class AdamEmitter
             new("LearningRate", "lr", 1e-3f, Validation.NonNegative, "The learning rate."),
             new("Beta1", "betas[0]", 0.9f, Validation.Beta, "Decay rate of the running average of the gradient."),
             new("Beta2", "betas[1]", 0.999f, Validation.Beta, "Decay rate of the running average of the squared gradient."),
-            new("Epsilon", "eps", 1e-8f, Validation.NonNegative, "Added to the denominator for numerical stability."),
+            profile.HasMathF
+                ? new("Epsilon", "eps", 1e-8f, Validation.NonNegative, "Added to the denominator for numerical stability.")
+                : new("Epsilon", "eps", 1e-8f, Validation.Positive, "Added to the denominator for numerical stability; positive here (torch allows 0), because nanoFramework's interpreter throws on the division 0/0 that a zero epsilon would meet."),
             new("WeightDecay", "weight_decay", decoupled ? 1e-2f : 0f, Validation.NonNegative, decayText),
         };
 

@@ -349,6 +349,7 @@ internal static class CheckpointEmitter
                 {
                     Validation.Beta => 2,
                     Validation.NonNegative => 1,
+                    Validation.Positive => 3,
                     _ => 0,
                 };
 

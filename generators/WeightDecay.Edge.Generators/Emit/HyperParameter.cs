@@ -9,6 +9,12 @@ internal enum Validation
     /// <summary>In [0, 1), as torch.optim requires of each beta.</summary>
     Beta,
 
+    /// <summary>
+    /// Strictly positive: Adam's epsilon in the device profile, where nanoCLR throws on a float
+    /// division by zero (0/0 when a parameter's gradients have all been zero), mid-step.
+    /// </summary>
+    Positive,
+
     /// <summary>Any value (torch.optim does not check dampening).</summary>
     None,
 }

@@ -175,11 +175,17 @@ internal static class OptimizerEmitter
         {
             Validation.NonNegative => "RequireNonNegative",
             Validation.Beta => "RequireBeta",
+            Validation.Positive => "RequirePositive",
             _ => null,
         };
         if (rule is not null)
         {
-            string range = parameter.Validation == Validation.Beta ? "outside [0, 1)" : "negative or NaN";
+            string range = parameter.Validation switch
+            {
+                Validation.Beta => "outside [0, 1)",
+                Validation.Positive => "zero, negative or NaN",
+                _ => "negative or NaN",
+            };
             writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is {range}; the optimizer is left unchanged.</exception>");
         }
 

@@ -179,6 +179,9 @@ public abstract class BaselineOptimizer : IOptimizer
     // through Step(); none of these is called by a benchmark.
 
     /// <inheritdoc/>
+    public bool Maximize { get => false; set => throw NotABaselineFeature(); }
+
+    /// <inheritdoc/>
     public LearningRateSchedule Schedule { get => LearningRateSchedule.Constant(); set => throw NotABaselineFeature(); }
 
     /// <inheritdoc/>

@@ -344,19 +344,19 @@ namespace WeightDecay.Edge.Generated
         }
 
         /// <summary>
-        /// Checks a hyperparameter a checkpoint holds against its rule: 0 finite, 1 finite and zero or positive,
+        /// Checks a hyperparameter a checkpoint holds against its rule: 0 finite, 1 finite and zero or positive, 3 finite and positive,
         /// 2 in [0, 1) (the betas). Null when it passes, else the message the load is refused with. One shared
         /// check rather than one written out per hyperparameter of every optimizer: device flash is scarce.
         /// NaN has its own test, as nanoCLR evaluates "!(v &gt;= 0f)" wrongly for NaN (device/README.md).
         /// </summary>
         public static string CheckHyperParameter(float value, int rule, string name)
         {
-            if (!HyperParameters.IsNaN(value) && !float.IsInfinity(value) && (rule == 0 || 0f <= value) && (rule != 2 || value < 1f))
+            if (!HyperParameters.IsNaN(value) && !float.IsInfinity(value) && (rule == 0 || 0f <= value) && (rule != 2 || value < 1f) && (rule != 3 || 0f < value))
             {
                 return null;
             }
 
-            string range = rule == 2 ? "in [0, 1)" : rule == 1 ? "finite and zero or positive" : "finite";
+            string range = rule == 2 ? "in [0, 1)" : rule == 1 ? "finite and zero or positive" : rule == 3 ? "finite and positive" : "finite";
             return "The checkpoint's " + name + " is " + value.ToString() + "; it must be " + range + ".";
         }
 

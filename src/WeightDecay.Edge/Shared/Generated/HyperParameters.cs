@@ -77,6 +77,18 @@ namespace WeightDecay.Edge.Generated
             }
         }
 
+        /// <summary>
+        /// Throws unless <paramref name="value"/> is positive: the device profile's rule for Adam's epsilon, since
+        /// nanoFramework's interpreter throws on a float division by zero (torch allows epsilon 0 and gets NaN).
+        /// </summary>
+        public static void RequirePositive(float value, string name)
+        {
+            if (IsNaN(value) || value <= 0f)
+            {
+                throw new global::System.ArgumentOutOfRangeException(name, name + " must be positive on nanoFramework, whose interpreter throws on the division by zero a zero " + name + " meets, but was " + value.ToString() + ".");
+            }
+        }
+
         /// <summary>Throws unless 0 &lt;= <paramref name="value"/> &lt; 1, as torch.optim requires of betas.</summary>
         public static void RequireBeta(float value, string name)
         {
