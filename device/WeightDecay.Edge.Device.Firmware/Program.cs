@@ -42,8 +42,32 @@ namespace WeightDecay.Edge.Device.Firmware
         {
             Console.WriteLine("WeightDecay.Edge: fine-tuning SensorHead (3 -> 2, " + SensorHead.ParameterCount.ToString() + " parameters) with AdamW");
             float loss = Train(Steps, ReportEvery);
-            Console.WriteLine("Done: loss " + loss.ToString("F6") + " after " + Steps.ToString() + " steps");
+            Console.WriteLine("Done: loss " + FormatLoss(loss) + " after " + Steps.ToString() + " steps");
             Thread.Sleep(Timeout.Infinite);
+        }
+
+        /// <summary>
+        /// The loss with six decimals, worked out in integers, and its exact float bits: nanoCLR's float
+        /// formatting keeps only six significant digits, so "0.000123" could not tell two runs apart, while
+        /// "0.000123 (0x39010a3b)" reads the same on the board, in the emulator and on .NET and compares
+        /// bit for bit.
+        /// </summary>
+        public static string FormatLoss(float loss)
+        {
+            if (float.IsNaN(loss) || float.IsInfinity(loss) || loss < 0f || 1e12f < loss)
+            {
+                return loss.ToString();
+            }
+
+            long micro = (long)((loss * 1000000.0) + 0.5);
+            string fraction = (micro % 1000000).ToString();
+            while (fraction.Length < 6)
+            {
+                fraction = "0" + fraction;
+            }
+
+            uint bits = (uint)BitConverter.ToInt32(BitConverter.GetBytes(loss), 0);
+            return (micro / 1000000).ToString() + "." + fraction + " (0x" + bits.ToString("x8") + ")";
         }
 
         /// <summary>
@@ -76,7 +100,7 @@ namespace WeightDecay.Edge.Device.Firmware
                 optimizer.Step();
                 if (step == 1 || step % reportEvery == 0)
                 {
-                    Console.WriteLine("step " + step.ToString() + "  loss " + loss.ToString("F6"));
+                    Console.WriteLine("step " + step.ToString() + "  loss " + FormatLoss(loss));
                 }
             }
 

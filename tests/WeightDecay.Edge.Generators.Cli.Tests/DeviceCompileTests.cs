@@ -86,6 +86,21 @@ public sealed class DeviceCompileTests
         Assert.True(trained < initial / 100f, $"loss after 400 steps {trained} (initial {initial})");
     }
 
+    [Theory]
+    [InlineData(0.0123456f)]
+    [InlineData(0.000123f)]
+    [InlineData(2.5f)]
+    [InlineData(0f)]
+    public void Firmware_prints_the_loss_with_six_decimals_and_its_bits(float loss)
+    {
+        Assembly firmware = Assembly.Load(NanoCompilation.Emit(CompileFirmware()));
+        MethodInfo format = firmware.GetType("WeightDecay.Edge.Device.Firmware.Program", throwOnError: true)!.GetMethod("FormatLoss")!;
+
+        string expected = Math.Round((decimal)(double)loss, 6, MidpointRounding.AwayFromZero).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture)
+            + " (0x" + BitConverter.SingleToUInt32Bits(loss).ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ")";
+        Assert.Equal(expected, format.Invoke(null, new object[] { loss }));
+    }
+
     private static CSharpCompilation CompileFirmware()
     {
         string output = Generate(TestPaths.FirmwareProgram);
