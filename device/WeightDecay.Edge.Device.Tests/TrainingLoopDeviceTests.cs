@@ -96,6 +96,52 @@ public class TrainingLoopDeviceTests
         }
     }
 
+    [Fact]
+    public void A_user_defined_schedule_runs_on_the_device_build_as_on_the_desktop_build()
+    {
+        float[] device = TrainWithHalvingSchedule(DeviceAssembly.GetType(TypeName));
+        float[] desktop = TrainWithHalvingSchedule(typeof(WeightDecay.Edge.Device.Samples.FrozenFeatureHead));
+        for (int i = 0; i < desktop.Length; i++)
+        {
+            Assert.True(Math.Abs(device[i] - desktop[i]) <= 2e-6f, $"parameter {i}: device {device[i]:R}, desktop {desktop[i]:R}");
+        }
+
+        // The schedule was used: without it the same steps end elsewhere.
+        float[] constant = TrainWithHalvingSchedule(typeof(WeightDecay.Edge.Device.Samples.FrozenFeatureHead), useSchedule: false);
+        Assert.Contains(Enumerable.Range(0, desktop.Length), i => Math.Abs(constant[i] - desktop[i]) > 1e-4f);
+    }
+
+    // 40 AdamW steps on the same synthetic gradients, with the HalvingSchedule of the layout's own build.
+    private static float[] TrainWithHalvingSchedule(Type layoutType, bool useSchedule = true)
+    {
+        object model = Activator.CreateInstance(layoutType)!;
+        float[] parameters = (float[])layoutType.GetField("Parameters")!.GetValue(model)!;
+        float[] gradients = (float[])layoutType.GetField("Gradients")!.GetValue(model)!;
+        Array.Clear(parameters);
+        Type optimizerType = layoutType.GetNestedType("AdamWOptimizer")!;
+        object optimizer = Activator.CreateInstance(optimizerType, model)!;
+        optimizerType.GetProperty("LearningRate")!.SetValue(optimizer, 0.05f);
+        if (useSchedule)
+        {
+            Type schedule = layoutType.Assembly.GetType("WeightDecay.Edge.Device.Samples.HalvingSchedule", throwOnError: true)!;
+            PropertyInfo property = optimizerType.GetProperty("Schedule", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!;
+            property.SetValue(optimizer, Activator.CreateInstance(schedule, nonPublic: true));
+        }
+
+        MethodInfo step = optimizerType.GetMethod("Step")!;
+        for (int t = 0; t < 40; t++)
+        {
+            for (int i = 0; i < gradients.Length; i++)
+            {
+                gradients[i] = (float)Math.Sin((0.37 * i) + (0.11 * t));
+            }
+
+            step.Invoke(optimizer, null);
+        }
+
+        return (float[])parameters.Clone();
+    }
+
     private static int Constant(Type type, string name) => (int)type.GetField(name)!.GetRawConstantValue()!;
 
     /// <summary>One layout and optimizer of either build, configured through reflection (Schedule and DecayMode are internal).</summary>
