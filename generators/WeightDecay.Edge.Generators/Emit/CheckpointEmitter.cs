@@ -265,7 +265,7 @@ internal static class CheckpointEmitter
         string key = Key + (profile.SupportsNullable ? "?" : string.Empty);
         const string KeyParam = "/// <param name=\"key\">Seals the checkpoint with HMAC-SHA256 (format version 2); null writes an unsealed one (version 1).</param>";
         const string RequireParam = "/// <param name=\"key\">Requires a checkpoint sealed with this key and refuses any other; null requires an unsealed one.</param>";
-        const string MinimumParam = "/// <param name=\"minimumSequence\">The oldest sequence number accepted (wrap-around order): an older checkpoint is refused as rolled back. Keep the last sequence saved or loaded in a monotonic counter and pass it here.</param>";
+        const string MinimumParam = "/// <param name=\"minimumSequence\">The oldest sequence number accepted (wrap-around order): an older checkpoint is refused as rolled back. Keep the number the last two-slot save returned in a monotonic counter and pass it here; 0 accepts any sequence number below 2^63.</param>";
         const string AuthException = "/// <exception cref=\"global::WeightDecay.Edge.CheckpointAuthenticationException\">Not sealed (with a key), sealed (without), sealed with another key, or altered after sealing.</exception>";
         const string RollbackException = "/// <exception cref=\"global::WeightDecay.Edge.CheckpointRollbackException\">The sequence number is before <paramref name=\"minimumSequence\"/>.</exception>";
         const string ClearedException = "/// <exception cref=\"global::System.InvalidOperationException\">The key was cleared, or (saves) a value is NaN or infinite; nothing is written.</exception>";
@@ -305,7 +305,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <summary>");
         writer.Line("/// The two-slot save of <see cref=\"SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage, byte[])\"/>, sealing with");
         writer.Line("/// <paramref name=\"key\"/>: a slot counts as loadable only if it is sealed with this key and numbered at or after");
-        writer.Line("/// <paramref name=\"minimumSequence\"/>, and the checkpoint written is numbered at least <paramref name=\"minimumSequence\"/>.");
+        writer.Line("/// <paramref name=\"minimumSequence\"/>, and the checkpoint written is numbered after <paramref name=\"minimumSequence\"/>.");
         writer.Line("/// The scratch buffer and the slots need <see cref=\"CheckpointBytes\"/> + 32 bytes when sealing. Allocates nothing.");
         writer.Line("/// </summary>");
         writer.Line(KeyParam);

@@ -81,8 +81,9 @@ namespace WeightDecay.Edge.Generated
         /// <summary>
         /// The two-slot write: reads and fully validates both slots (a slot that fails is read and checked once more, so
         /// that a transient read fault cannot make the newest checkpoint look damaged), then writes the new checkpoint,
-        /// numbered one past the newest loadable one, into the other slot, or into slot 0 when neither is loadable.
-        /// Never writes over the newest loadable checkpoint. Returns the sequence number written.
+        /// numbered one past the newest loadable one (and, when <paramref name="checkSequence"/>, after <paramref name="minimumSequence"/>),
+        /// into the other slot, or into slot 0 when neither is loadable. Never writes over the newest loadable checkpoint.
+        /// Returns the sequence number written.
         /// </summary>
         public static ulong SaveToSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch, CheckpointKey key, bool checkSequence, ulong minimumSequence)
         {
@@ -117,9 +118,10 @@ namespace WeightDecay.Edge.Generated
                 sequence = 1;
             }
 
-            if (checkSequence && CheckpointFormat.IsAfter(minimumSequence, sequence))
+            // Numbered after the minimum: a new checkpoint never reuses a number a loader may have accepted before.
+            if (checkSequence && !CheckpointFormat.IsAfter(sequence, minimumSequence))
             {
-                sequence = minimumSequence;
+                sequence = unchecked(minimumSequence + 1);
             }
 
             codec.Write(scratch, 0, sequence, key);
