@@ -512,7 +512,8 @@ internal static partial class FuzzStrategies
         switch (field.Op)
         {
             case FieldOp.Version:
-                return CheckpointError.UnsupportedVersion;
+                // Version 2 is the sealed format: a loader without a key refuses it as not authentic.
+                return BinaryPrimitives.ReadUInt16LittleEndian(mutated.AsSpan(M.VersionOffset)) == 2 ? CheckpointError.NotAuthentic : CheckpointError.UnsupportedVersion;
             case FieldOp.Kind:
             case FieldOp.Flags:
                 return CheckpointError.OptimizerMismatch;
