@@ -240,7 +240,8 @@ internal static partial class FuzzStrategies
             case RawOp.SetByte:
             {
                 int at = FirstDifference(original, mutated);
-                return at < 4 ? CheckpointError.BadMagic : at < 6 ? CheckpointError.UnsupportedVersion : CheckpointError.Corrupt;
+                bool sealedVersion = mutated.Length >= 6 && mutated[M.VersionOffset] == 2 && mutated[M.VersionOffset + 1] == 0;
+                return at < 4 ? CheckpointError.BadMagic : at < 6 && !sealedVersion ? CheckpointError.UnsupportedVersion : CheckpointError.Corrupt;
             }
 
             case RawOp.Truncate:
@@ -395,7 +396,9 @@ internal static partial class FuzzStrategies
 
         if (mutated[M.VersionOffset] != original[M.VersionOffset] || mutated[M.VersionOffset + 1] != original[M.VersionOffset + 1])
         {
-            return CheckpointError.UnsupportedVersion;
+            // Version 2 (sealed) passes the version check; the header's CRC, then the missing key, decide.
+            bool sealedVersion = mutated[M.VersionOffset] == 2 && mutated[M.VersionOffset + 1] == 0;
+            return !sealedVersion ? CheckpointError.UnsupportedVersion : headerSealed ? CheckpointError.NotAuthentic : CheckpointError.Corrupt;
         }
 
         if (!headerChanged)
