@@ -276,6 +276,8 @@ internal static class CheckpointEmitter
         writer.Line("/// <see cref=\"SaveCheckpoint(byte[], int)\"/>, which writes an unsealed one numbered 0). A sealed checkpoint takes");
         writer.Line("/// <see cref=\"CheckpointBytes\"/> + 32 bytes. Allocates nothing.");
         writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"destination\">The array to write into.</param>");
+        writer.Line("/// <param name=\"offset\">Where the checkpoint starts.</param>");
         writer.Line(KeyParam);
         writer.Line("/// <param name=\"sequence\">The sequence number to write, for a loader that requires a minimum.</param>");
         writer.Line("/// <returns>The bytes written.</returns>");
@@ -291,6 +293,9 @@ internal static class CheckpointEmitter
         writer.Line("/// <paramref name=\"key\"/> (checked after the CRCs, before any value) and numbered at or after <paramref name=\"minimumSequence\"/>.");
         writer.Line("/// On any exception the model and this optimizer are exactly as they were. Allocates nothing unless it throws.");
         writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"source\">The bytes to load.</param>");
+        writer.Line("/// <param name=\"offset\">Where the checkpoint starts.</param>");
+        writer.Line("/// <param name=\"count\">Bytes available from offset.</param>");
         writer.Line(RequireParam);
         writer.Line(MinimumParam);
         writer.Line(AuthException);
@@ -308,6 +313,8 @@ internal static class CheckpointEmitter
         writer.Line("/// <paramref name=\"minimumSequence\"/>, and the checkpoint written is numbered after <paramref name=\"minimumSequence\"/>.");
         writer.Line("/// The scratch buffer and the slots need <see cref=\"CheckpointBytes\"/> + 32 bytes when sealing. Allocates nothing.");
         writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"storage\">The two slots.</param>");
+        writer.Line("/// <param name=\"scratch\">A buffer of at least the sealed length.</param>");
         writer.Line(KeyParam);
         writer.Line(MinimumParam);
         writer.Line("/// <returns>The sequence number written.</returns>");
@@ -323,6 +330,8 @@ internal static class CheckpointEmitter
         writer.Line("/// slots sealed with <paramref name=\"key\"/> and numbered at or after <paramref name=\"minimumSequence\"/>. Allocates nothing");
         writer.Line("/// unless a slot is refused or it throws.");
         writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"storage\">The two slots.</param>");
+        writer.Line("/// <param name=\"scratch\">A buffer of at least the sealed length.</param>");
         writer.Line(RequireParam);
         writer.Line(MinimumParam);
         writer.Line("/// <returns>The slot loaded, 0 or 1.</returns>");
@@ -339,6 +348,7 @@ internal static class CheckpointEmitter
 
         writer.Line();
         writer.Line("/// <summary>Writes a checkpoint to <paramref name=\"stream\"/> as <see cref=\"SaveCheckpoint(byte[], int, " + Key + ", ulong)\"/> does. Allocates one buffer of its length.</summary>");
+        writer.Line("/// <param name=\"stream\">The stream to write to.</param>");
         writer.Line(KeyParam);
         writer.Line("/// <param name=\"sequence\">The sequence number to write.</param>");
         using (writer.OpenBlock(profile.SharedAccessibility + $" void SaveCheckpoint(global::System.IO.Stream stream, {key} key, ulong sequence)"))
@@ -351,6 +361,7 @@ internal static class CheckpointEmitter
 
         writer.Line();
         writer.Line("/// <summary>Reads a checkpoint from <paramref name=\"stream\"/> and loads it as <see cref=\"LoadCheckpoint(byte[], int, int, " + Key + ", ulong)\"/> does. Allocates one buffer of its length.</summary>");
+        writer.Line("/// <param name=\"stream\">The stream to read from.</param>");
         writer.Line(RequireParam);
         writer.Line(MinimumParam);
         using (writer.OpenBlock(profile.SharedAccessibility + $" void LoadCheckpoint(global::System.IO.Stream stream, {key} key, ulong minimumSequence)"))
