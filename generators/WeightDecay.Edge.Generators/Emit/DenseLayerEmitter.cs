@@ -104,7 +104,7 @@ internal static class DenseLayerEmitter
                 writer.Line($"{Buffers}.RequireSize(input.Length, InputSize, \"input\");");
                 writer.Line($"{Buffers}.RequireSize(output.Length, OutputSize, \"output\");");
                 writer.Line(calls.Forward);
-                writer.Line($"new global::System.ReadOnlySpan<float>({last}).CopyTo(output);");
+                writer.Line($"new global::System.ReadOnlySpan<float>({last}, 0, OutputSize).CopyTo(output);");
             }
         }
     }
