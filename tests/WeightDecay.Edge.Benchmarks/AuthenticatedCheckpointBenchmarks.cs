@@ -1,5 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 
 namespace WeightDecay.Edge.Benchmarks;
 
@@ -9,6 +10,8 @@ namespace WeightDecay.Edge.Benchmarks;
 /// (version 2: the tag over header and payload, checked before any value is read).
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class AuthenticatedCheckpointBenchmarks
 {
     private readonly Digits2410.AdamWOptimizer _optimizer = new(new Digits2410());
@@ -16,6 +19,9 @@ public class AuthenticatedCheckpointBenchmarks
     private byte[] _unsealed = [];
     private byte[] _sealed = [];
     private int _sealedCount;
+    private readonly byte[] _keyBytes = KeyBytes();
+    private readonly byte[] _tag = new byte[32];
+    private WeightDecay.Edge.Generated.HmacSha256 _hmac = null!;
 
     /// <summary>A trained-looking optimizer and one checkpoint of each kind.</summary>
     [GlobalSetup]
@@ -34,23 +40,40 @@ public class AuthenticatedCheckpointBenchmarks
         _sealed = new byte[Digits2410.AdamWOptimizer.MaxSealedCheckpointBytes];
         _optimizer.SaveCheckpoint(_unsealed, 0);
         _sealedCount = _optimizer.SaveCheckpoint(_sealed, 0, _key, 1);
+        _hmac = new WeightDecay.Edge.Generated.HmacSha256(_keyBytes, 0, _keyBytes.Length);
     }
 
     /// <summary>SaveCheckpoint(byte[], int): header, payload, two CRC-32s.</summary>
-    [Benchmark(Baseline = true)]
+    [Benchmark(Baseline = true), BenchmarkCategory("Save")]
     public int SaveUnsealed() => _optimizer.SaveCheckpoint(_unsealed, 0);
 
     /// <summary>SaveCheckpoint(byte[], int, key, sequence): the same, plus HMAC-SHA256 over header and payload.</summary>
-    [Benchmark]
+    [Benchmark, BenchmarkCategory("Save")]
     public int SaveSealed() => _optimizer.SaveCheckpoint(_sealed, 0, _key, 1);
 
     /// <summary>LoadCheckpoint(byte[], int, int): every check, then the commit.</summary>
-    [Benchmark]
+    [Benchmark(Baseline = true), BenchmarkCategory("Load")]
     public void LoadUnsealed() => _optimizer.LoadCheckpoint(_unsealed, 0, _unsealed.Length);
 
     /// <summary>LoadCheckpoint(byte[], int, int, key, minimumSequence): the tag first, then every check, then the commit.</summary>
-    [Benchmark]
+    [Benchmark, BenchmarkCategory("Load")]
     public void LoadSealed() => _optimizer.LoadCheckpoint(_sealed, 0, _sealedCount, _key, 0);
+
+    /// <summary>The tag alone over the unsealed checkpoint's bytes, with the shared C# 7.3 SHA-256 every target runs.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("Tag")]
+    public byte TagShared()
+    {
+        _hmac.Compute(_unsealed, 0, _unsealed.Length, _tag, 0);
+        return _tag[0];
+    }
+
+    /// <summary>The same tag from System.Security.Cryptography (OpenSSL on Linux, SHA extensions where the CPU has them), for scale.</summary>
+    [Benchmark, BenchmarkCategory("Tag")]
+    public byte TagPlatform()
+    {
+        System.Security.Cryptography.HMACSHA256.HashData(_keyBytes, _unsealed, _tag);
+        return _tag[0];
+    }
 
     private static byte[] KeyBytes()
     {
