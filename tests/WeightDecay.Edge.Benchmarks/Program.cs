@@ -46,8 +46,9 @@ public static class Program
 
     /// <summary>
     /// BenchmarkDotNet's defaults plus the per-parameter columns; with <paramref name="shortRun"/>, the
-    /// quick job; with <paramref name="aot"/>, each job twice: on the JIT and as a Native AOT build for
-    /// x86-64-v3 (AVX2 + FMA), the instruction set the repository's AOT console is published for.
+    /// quick job; with <paramref name="aot"/>, each job on the JIT and as a Native AOT build for
+    /// x86-64-v3 (AVX2 + FMA), the instruction set the repository's AOT console is published for, and where the
+    /// machine has AVX-512, for x86-64-v4 too.
     /// </summary>
     public static IConfig CreateConfig(bool shortRun, bool aot = false)
     {
@@ -63,13 +64,13 @@ public static class Program
             : Job.Default;
         if (aot)
         {
-            var nativeAot = BenchmarkDotNet.Toolchains.NativeAot.NativeAotToolchain.CreateBuilder()
-                .UseNuGet()
-                .IlcInstructionSet("x86-64-v3")
-                .TargetFrameworkMoniker("net10.0")
-                .ToToolchain();
             config.AddJob(job.WithId("JIT"));
-            config.AddJob(job.WithToolchain(nativeAot).WithId("NativeAOT-x86-64-v3"));
+            config.AddJob(job.WithToolchain(NativeAot("x86-64-v3")).WithId("NativeAOT-x86-64-v3"));
+            if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // Where the machine has AVX-512, also the x86-64-v4 build, which the JIT's Vector512 path matches.
+                config.AddJob(job.WithToolchain(NativeAot("x86-64-v4")).WithId("NativeAOT-x86-64-v4"));
+            }
         }
         else if (shortRun)
         {
@@ -78,4 +79,11 @@ public static class Program
 
         return config;
     }
+
+    private static BenchmarkDotNet.Toolchains.IToolchain NativeAot(string instructionSet) =>
+        BenchmarkDotNet.Toolchains.NativeAot.NativeAotToolchain.CreateBuilder()
+            .UseNuGet()
+            .IlcInstructionSet(instructionSet)
+            .TargetFrameworkMoniker("net10.0")
+            .ToToolchain();
 }
