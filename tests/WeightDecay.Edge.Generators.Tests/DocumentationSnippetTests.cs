@@ -76,6 +76,24 @@ public class DocumentationSnippetTests
     }
 
     [Fact]
+    public void The_readme_mini_batch_snippet_trains()
+    {
+        Snippet snippet = Snippets().Single(s => s.File == "README.md" && s.Code.Contains("MaxBatchSize = 32", StringComparison.Ordinal));
+        (Compilation output, bool isProgram) = Compile(snippet.Code);
+        Assert.True(isProgram);
+        string printed = Run(output);
+        _output.WriteLine(printed);
+
+        // Random inputs with fixed labels to memorise: the batch's mean cross-entropy starts near ln 10 and falls.
+        MatchCollection losses = Regex.Matches(printed, @"step (\d+): loss ([0-9.]+)");
+        Assert.True(losses.Count >= 2, "The snippet printed: " + printed);
+        double first = double.Parse(losses[0].Groups[2].Value, CultureInfo.InvariantCulture);
+        double last = double.Parse(losses[losses.Count - 1].Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(first, 2.0, 2.6);
+        Assert.True(last < 0.5 * first, $"The loss fell only from {first} to {last}:\n{printed}");
+    }
+
+    [Fact]
     public void Every_listed_fragment_is_still_in_the_documents()
     {
         foreach ((string file, string firstLine, _) in s_fragments)
