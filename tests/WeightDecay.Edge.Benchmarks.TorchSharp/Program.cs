@@ -34,8 +34,8 @@ public static class TorchSharpProgram
 
         Job job = shortRun
             ? Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3)
-                .WithIterationTime(TimeInterval.FromMilliseconds(100)).WithId("Short")
-            : Job.Default.WithId("Default");
+                .WithIterationTime(TimeInterval.FromMilliseconds(100))
+            : Job.Default;
         var environment = new List<EnvironmentVariable>();
         Forward("WDE_TORCH_LD_LIBRARY_PATH", "LD_LIBRARY_PATH", environment);
         Forward("WDE_TORCH_LD_PRELOAD", "LD_PRELOAD", environment);
@@ -44,7 +44,10 @@ public static class TorchSharpProgram
             job = job.WithEnvironmentVariables([.. environment]);
         }
 
-        IConfig config = ManualConfig.Create(DefaultConfig.Instance).AddJob(job);
+        // The id last: BenchmarkDotNet names the job (and its build folder) after its last change otherwise.
+        IConfig config = ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(job.WithId(shortRun ? "Short" : "Default"))
+            .WithBuildTimeout(TimeSpan.FromMinutes(15));
         IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(TorchSharpProgram).Assembly).Run([.. arguments], config);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }

@@ -53,7 +53,8 @@ public static class Program
     public static IConfig CreateConfig(bool shortRun, bool aot = false)
     {
         ManualConfig config = ManualConfig.Create(DefaultConfig.Instance)
-            .AddColumn(PerParameterColumn.NanosecondsPerParameter, PerParameterColumn.Bandwidth);
+            .AddColumn(PerParameterColumn.NanosecondsPerParameter, PerParameterColumn.Bandwidth)
+            .WithBuildTimeout(TimeSpan.FromMinutes(15)); // BenchmarkDotNet's 2 minutes are not enough on a loaded 2-core machine.
         Job job = shortRun
             ? Job.Default
                 .WithLaunchCount(1)
