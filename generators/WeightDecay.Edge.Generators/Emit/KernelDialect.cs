@@ -100,8 +100,18 @@ internal abstract class KernelDialect
     internal sealed class VectorDialect : KernelDialect
     {
         private readonly VectorPath _path;
+        private readonly string? _mask;
 
-        public VectorDialect(VectorPath path) => _path = path;
+        public VectorDialect(VectorPath path)
+            : this(path, null)
+        {
+        }
+
+        private VectorDialect(VectorPath path, string? mask)
+        {
+            _path = path;
+            _mask = mask;
+        }
 
         /// <summary>Floats per vector.</summary>
         public int Width => _path.Width;
@@ -112,7 +122,32 @@ internal abstract class KernelDialect
 
         public override string Load(string array, string index) => $"{_path.StaticClass}.LoadUnsafe(ref {array}Ref, {index})";
 
-        public override string Store(string array, string index, string value) => $"{_path.StaticClass}.StoreUnsafe({value}, ref {array}Ref, {index});";
+        public override string Store(string array, string index, string value) => _mask is null
+            ? $"{_path.StaticClass}.StoreUnsafe({value}, ref {array}Ref, {index});"
+            : $"{_path.StaticClass}.StoreUnsafe({_path.StaticClass}.ConditionalSelect({_mask}, {value}, {Load(array, index)}), ref {array}Ref, {index});";
+
+        /// <summary>
+        /// The same dialect for a tail window: every store keeps the lanes where the vector <paramref name="mask"/>
+        /// is zero as they are in memory, re-read just before the store. Each buffer is stored at most once per
+        /// element update, after all of its loads, so the re-read is the value the window found: lanes outside the
+        /// mask are written back bit for bit, and an element is never updated twice.
+        /// </summary>
+        public VectorDialect Masked(string mask) => new(_path, mask);
+
+        /// <summary>
+        /// The statement declaring <paramref name="name"/> as a lane mask (all bits set) for lanes
+        /// [<paramref name="from"/>, <paramref name="to"/>) of a vector, zero elsewhere: a constant the JIT loads once.
+        /// </summary>
+        public string MaskDeclaration(string name, int from, int to)
+        {
+            var lanes = new string[Width];
+            for (int lane = 0; lane < Width; lane++)
+            {
+                lanes[lane] = lane >= from && lane < to ? "-1" : "0";
+            }
+
+            return $"{Type} {name} = {_path.StaticClass}.AsSingle({_path.StaticClass}.Create({string.Join(", ", lanes)}));";
+        }
 
         /// <summary>The broadcast copy of a per-step scalar, made once per step: <c>beta1</c> becomes <c>beta1Lanes</c>.</summary>
         public override string Scalar(string name) => name + "Lanes";

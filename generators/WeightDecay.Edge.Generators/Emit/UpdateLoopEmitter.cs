@@ -19,7 +19,9 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// with each run's bounds, because flash, not the interpreter's loop overhead, is what runs out
 /// there (see <c>WriteDeviceMethods</c>).</item>
 /// <item>Vector methods (desktop): each run is a loop of whole vectors with a constant bound,
-/// then the remainder (fewer than one vector) written out as scalar code at constant indices.</item>
+/// then the remainder (fewer than one vector) as one more vector over a window that ends at the
+/// run's end, whose stores keep every lane outside the remainder as it was (see
+/// <c>WriteTailWindow</c>): no element is updated by scalar code, nor twice.</item>
 /// </list>
 /// On desktop, no run-time sizes and no run-time remainder loops anywhere.
 /// </summary>
@@ -293,7 +295,12 @@ internal static class UpdateLoopEmitter
                 : WriteScalarLoop(writer, run, kernel, element);
 
             int end = run.Start + run.Length;
-            if (straightFrom < end)
+            if (straightFrom < end && kernel is KernelDialect.VectorDialect vectorKernel
+                && TailWindow(layout, run, straightFrom, width) is int window)
+            {
+                WriteTailWindow(writer, run, vectorKernel, straightFrom, window, element);
+            }
+            else if (straightFrom < end)
             {
                 using (writer.OpenBlock())
                 {
@@ -303,6 +310,39 @@ internal static class UpdateLoopEmitter
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Where the one vector that finishes a run starts, or null when no vector fits. The window covers the
+    /// run's remainder [<paramref name="from"/>, End) and lies inside both the parameter buffers
+    /// (<c>ParameterCount</c>) and the state buffers (<c>TrainableParameterCount</c>, shifted by the frozen
+    /// parameters before the run). It ends at the run's end when the state buffers allow, so that it overlaps
+    /// elements updated just before (same cache lines); otherwise it starts at the run's first state element
+    /// and reaches over the runs after it. Only a layout with fewer trainable parameters than one vector has
+    /// no window (its remainder stays scalar).
+    /// </summary>
+    internal static int? TailWindow(LayoutSpec layout, Run run, int from, int width)
+    {
+        int lowest = System.Math.Max(run.End - width, run.StateShift);
+        int highest = System.Math.Min(from, System.Math.Min(layout.ParameterCount - width, layout.TrainableParameterCount + run.StateShift - width));
+        return lowest <= highest ? lowest : null;
+    }
+
+    // The remainder of a run, [48, 50) with 16-float vectors and the window at 34:
+    //     {
+    //         Vector512<float> tail = <lanes 14 and 15 set>;
+    //         <vector element 34, each store blended: ConditionalSelect(tail, new, <re-read of memory>)>
+    //     }
+    // Lanes outside the mask belong to elements updated already (or to other runs, or frozen ones): they are
+    // computed and thrown away, and memory keeps their bits. An in-place update cannot simply be run twice
+    // on the overlap (Adam's moments would advance twice), hence the blend rather than an overlapping store.
+    private static void WriteTailWindow(CodeWriter writer, Run run, KernelDialect.VectorDialect kernel, int from, int window, ElementWriter element)
+    {
+        using (writer.OpenBlock())
+        {
+            writer.Line(kernel.MaskDeclaration("tail", from - window, run.End - window));
+            element(writer, kernel.Masked("tail"), Literals.Int(window), Literals.Int(window - run.StateShift), "0", run.Decay);
         }
     }
 
