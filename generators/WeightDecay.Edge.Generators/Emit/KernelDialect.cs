@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace WeightDecay.Edge.Generators.Emit;
 
 /// <summary>
@@ -100,21 +102,29 @@ internal abstract class KernelDialect
     internal sealed class VectorDialect : KernelDialect
     {
         private readonly VectorPath _path;
-        private readonly string? _mask;
+        private readonly List<(string Array, string Index)>? _deferredStores;
+        private readonly string _lanes;
+        private readonly string _windowName;
 
-        public VectorDialect(VectorPath path)
-            : this(path, null)
+        /// <summary>A dialect for <paramref name="path"/>; per-step scalars are broadcast as <c>{name}{lanes}</c>.</summary>
+        public VectorDialect(VectorPath path, string lanes = "Lanes")
+            : this(path, lanes, null)
         {
         }
 
-        private VectorDialect(VectorPath path, string? mask)
+        private VectorDialect(VectorPath path, string lanes, List<(string Array, string Index)>? deferredStores, string windowName = "")
         {
             _path = path;
-            _mask = mask;
+            _lanes = lanes;
+            _deferredStores = deferredStores;
+            _windowName = windowName;
         }
 
         /// <summary>Floats per vector.</summary>
         public int Width => _path.Width;
+
+        /// <summary>The SIMD path this dialect writes.</summary>
+        public VectorPath Path => _path;
 
         public override string Type => _path.VectorType;
 
@@ -122,17 +132,34 @@ internal abstract class KernelDialect
 
         public override string Load(string array, string index) => $"{_path.StaticClass}.LoadUnsafe(ref {array}Ref, {index})";
 
-        public override string Store(string array, string index, string value) => _mask is null
-            ? $"{_path.StaticClass}.StoreUnsafe({value}, ref {array}Ref, {index});"
-            : $"{_path.StaticClass}.StoreUnsafe({_path.StaticClass}.ConditionalSelect({_mask}, {value}, {Load(array, index)}), ref {array}Ref, {index});";
+        public override string Store(string array, string index, string value)
+        {
+            if (_deferredStores is null)
+            {
+                return $"{_path.StaticClass}.StoreUnsafe({value}, ref {array}Ref, {index});";
+            }
+
+            _deferredStores.Add((array, index));
+            return $"{Type} {array}Window{_windowName} = {value};";
+        }
 
         /// <summary>
-        /// The same dialect for a tail window: every store keeps the lanes where the vector <paramref name="mask"/>
-        /// is zero as they are in memory, re-read just before the store. Each buffer is stored at most once per
-        /// element update, after all of its loads, so the re-read is the value the window found: lanes outside the
-        /// mask are written back bit for bit, and an element is never updated twice.
+        /// The same dialect for a tail window whose stores are held back: each store becomes a local
+        /// (<c>pWindow</c>, ...), recorded in <paramref name="deferredStores"/>, for <see cref="BlendedStore"/> to
+        /// write later. So a window's loads and arithmetic can be issued before the vector loop that updates the
+        /// lanes it overlaps, and only its final stores wait for that loop's stores to reach memory. Locals are
+        /// named with <paramref name="name"/> appended when several windows share a scope.
         /// </summary>
-        public VectorDialect Masked(string mask) => new(_path, mask);
+        public VectorDialect Deferred(List<(string Array, string Index)> deferredStores, string name = "") =>
+            new(_path, _lanes, deferredStores, name);
+
+        /// <summary>
+        /// The held-back store of <paramref name="array"/>'s window at <paramref name="index"/>: the lanes where
+        /// <paramref name="mask"/> is set take the window's value, the others are re-read from memory and written
+        /// back as they are, so they keep every bit the vector loop (or another run) gave them.
+        /// </summary>
+        public string BlendedStore(string array, string index, string mask, string name = "") =>
+            $"{_path.StaticClass}.StoreUnsafe({_path.StaticClass}.ConditionalSelect({mask}, {array}Window{name}, {Load(array, index)}), ref {array}Ref, {index});";
 
         /// <summary>
         /// The statement declaring <paramref name="name"/> as a lane mask (all bits set) for lanes
@@ -150,7 +177,7 @@ internal abstract class KernelDialect
         }
 
         /// <summary>The broadcast copy of a per-step scalar, made once per step: <c>beta1</c> becomes <c>beta1Lanes</c>.</summary>
-        public override string Scalar(string name) => name + "Lanes";
+        public override string Scalar(string name) => name + _lanes;
 
         public override string Fma(string a, string b, string c) => string.Format(_path.FusedMultiplyAdd, a, b, c);
 
