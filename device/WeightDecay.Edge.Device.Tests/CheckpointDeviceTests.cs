@@ -92,6 +92,69 @@ public class CheckpointDeviceTests
     }
 
     /// <summary>
+    /// Sealed checkpoints (HMAC-SHA256, computed by the generated C# 7.3 SHA-256 on the device build): for the same state and
+    /// key both builds write the same bytes, each loads the other's with the key, and the device build refuses a checkpoint
+    /// sealed with another key with its CheckpointAuthenticationException, the model unchanged.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Device_and_desktop_seal_the_same_bytes_and_verify_each_others(string layout, string optimizer, bool optionalState)
+    {
+        byte[] keyBytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes("device key " + layout));
+        var random = new Random(layout.Length * 17 + optimizer.Length);
+        Subject desktop = Subject.Desktop(layout, optimizer, optionalState);
+        Subject device = Subject.Device(layout, optimizer, optionalState);
+        State.Random(desktop, random).ApplyTo(desktop);
+        State.Random(desktop, new Random(layout.Length * 17 + optimizer.Length)).ApplyTo(device);
+
+        byte[] fromDesktop = desktop.SaveSealed(keyBytes, 9);
+        byte[] fromDevice = device.SaveSealed(keyBytes, 9);
+        Assert.Equal(fromDesktop, fromDevice);
+        Assert.Equal(desktop.CheckpointBytes + 32, fromDevice.Length);
+        byte[] tag = System.Security.Cryptography.HMACSHA256.HashData(keyBytes, fromDevice.AsSpan(0, fromDevice.Length - 36));
+        Assert.Equal(tag, fromDevice.AsSpan(fromDevice.Length - 36, 32).ToArray());
+
+        Subject deviceLoaded = Subject.Device(layout, optimizer, optionalState);
+        deviceLoaded.LoadSealed(fromDesktop, keyBytes, 9);
+        Assert.Equal(desktop.Save(), deviceLoaded.Save());
+
+        byte[] otherKey = (byte[])keyBytes.Clone();
+        otherKey[0] ^= 1;
+        Subject refusing = Subject.Device(layout, optimizer, optionalState);
+        byte[] before = refusing.Save();
+        var error = Assert.Throws<TargetInvocationException>(() => refusing.LoadSealed(fromDesktop, otherKey, 0));
+        Assert.Equal("CheckpointAuthenticationException", error.InnerException!.GetType().Name);
+        Assert.Equal(before, refusing.Save());
+    }
+
+    /// <summary>The device build's SHA-256 and HMAC-SHA256 (the IL nanoFramework runs) against System.Security.Cryptography.</summary>
+    [Fact]
+    public void Device_sha256_and_hmac_match_System_Security_Cryptography()
+    {
+        Type shaType = DeviceAssembly.GetType("WeightDecay.Edge.Generated.Sha256");
+        Type hmacType = DeviceAssembly.GetType("WeightDecay.Edge.Generated.HmacSha256");
+        Assert.NotSame(typeof(WeightDecay.Edge.Generated.Sha256).Assembly, shaType.Assembly);
+        object sha = Activator.CreateInstance(shaType)!;
+        var random = new Random(256);
+        var hash = new byte[32];
+        for (int length = 0; length <= 200; length++)
+        {
+            byte[] data = new byte[length];
+            random.NextBytes(data);
+            shaType.GetMethod("Reset")!.Invoke(sha, null);
+            shaType.GetMethod("Update")!.Invoke(sha, [data, 0, length]);
+            shaType.GetMethod("Final")!.Invoke(sha, [hash, 0]);
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(data), hash);
+
+            byte[] key = new byte[random.Next(0, 100)];
+            random.NextBytes(key);
+            object hmac = Activator.CreateInstance(hmacType, Members | BindingFlags.CreateInstance, null, [key, 0, key.Length], null)!;
+            hmacType.GetMethod("Compute")!.Invoke(hmac, [data, 0, length, hash, 0]);
+            Assert.Equal(System.Security.Cryptography.HMACSHA256.HashData(key, data), hash);
+        }
+    }
+
+    /// <summary>
     /// Subnormals, -0, the extremes and the smallest normal in parameters, state and hyperparameters:
     /// the device build writes each one's exact IEEE bits and reads them back, on its own and across builds.
     /// </summary>
@@ -397,6 +460,29 @@ public class CheckpointDeviceTests
         public void Set(string property, object value) => OptimizerType.GetProperty(property, Members)!.SetValue(Optimizer, value);
 
         public T Field<T>(string field) => (T)OptimizerType.GetField(field, Members)!.GetValue(Optimizer)!;
+
+        /// <summary>SaveCheckpoint(byte[], int, CheckpointKey, ulong) with this build's own CheckpointKey type.</summary>
+        public byte[] SaveSealed(byte[] keyBytes, ulong sequence)
+        {
+            (Type keyType, object key) = Key(keyBytes);
+            var bytes = new byte[CheckpointBytes + 32];
+            OptimizerType.GetMethod("SaveCheckpoint", Members, [typeof(byte[]), typeof(int), keyType, typeof(ulong)])!.Invoke(Optimizer, [bytes, 0, key, sequence]);
+            return bytes;
+        }
+
+        /// <summary>LoadCheckpoint(byte[], int, int, CheckpointKey, ulong) with this build's own CheckpointKey type.</summary>
+        public void LoadSealed(byte[] bytes, byte[] keyBytes, ulong minimum)
+        {
+            (Type keyType, object key) = Key(keyBytes);
+            OptimizerType.GetMethod("LoadCheckpoint", Members, [typeof(byte[]), typeof(int), typeof(int), keyType, typeof(ulong)])!.Invoke(Optimizer, [bytes, 0, bytes.Length, key, minimum]);
+        }
+
+        private (Type, object) Key(byte[] keyBytes)
+        {
+            Type keyType = OptimizerType.Assembly.GetType("WeightDecay.Edge.CheckpointKey")
+                ?? typeof(WeightDecay.Edge.CheckpointKey);
+            return (keyType, Activator.CreateInstance(keyType, Members | BindingFlags.CreateInstance, null, [keyBytes], null)!);
+        }
 
         public byte[] Save()
         {

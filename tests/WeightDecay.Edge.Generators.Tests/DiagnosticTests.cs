@@ -130,6 +130,14 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void WDE006_TensorNamedLikeThePrivateTensorTable()
+    {
+        // The layout's private table of tensors is a member too; with the runtime library it backs Tensors.
+        string source = Layout("[ModelLayout]\n[Tensor(\"s_tensors\", 2)]\n[Sgd]");
+        Single(source, "WDE006", Error, AttributeOpen, "Tensor(\"s_tensors\", 2)", "rename the tensor");
+    }
+
+    [Fact]
     public void WDE006_TensorMemberIsTheClassName()
     {
         // "Head" + "Length" is the class's own name: a member may not be named like its type (CS0542).

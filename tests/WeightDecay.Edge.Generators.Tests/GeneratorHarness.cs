@@ -16,12 +16,19 @@ namespace WeightDecay.Edge.Generators.Tests;
 /// </summary>
 internal static class GeneratorHarness
 {
+
     /// <summary>The usual first line of a layout file.</summary>
     public const string Using = "using WeightDecay.Edge;\n";
-
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_frameworkReferences = new(LoadFrameworkReferences);
     private static readonly Lazy<MetadataReference> s_runtimeLibrary = new(
         () => MetadataReference.CreateFromFile(typeof(global::WeightDecay.Edge.IModelLayout).Assembly.Location));
+    private static readonly Lazy<ImmutableArray<MetadataReference>> s_net8References = new(
+        () => Directory.GetFiles(BuildPath("Net8ReferenceDirectory"), "*.dll")
+            .OrderBy(path => path, StringComparer.Ordinal)
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToImmutableArray());
+    private static readonly Lazy<MetadataReference> s_net8RuntimeLibrary = new(
+        () => MetadataReference.CreateFromFile(BuildPath("Net8RuntimeLibrary")));
 
     /// <summary>Parse options for the inputs and (through the driver) for the generated trees.</summary>
     /// <remarks>
@@ -40,16 +47,24 @@ internal static class GeneratorHarness
     /// <summary>The WeightDecay.Edge runtime library (IModelLayout, IOptimizer, TensorInfo).</summary>
     public static MetadataReference RuntimeLibrary => s_runtimeLibrary.Value;
 
+    /// <summary>The framework's references, and the runtime library built for it.</summary>
+    public static (ImmutableArray<MetadataReference> Framework, MetadataReference RuntimeLibrary) References(ReferenceFramework framework) =>
+        framework == ReferenceFramework.Net8
+            ? (s_net8References.Value, s_net8RuntimeLibrary.Value)
+            : (FrameworkReferences, RuntimeLibrary);
+
     public static CSharpCompilation CreateCompilation(
         IEnumerable<(string Path, string Text)> sources,
         bool withRuntimeLibrary = false,
-        LanguageVersion version = LanguageVersion.Latest)
+        LanguageVersion version = LanguageVersion.Latest,
+        ReferenceFramework framework = ReferenceFramework.Net10)
     {
         CSharpParseOptions parseOptions = ParseOptions(version, withRuntimeLibrary);
         IEnumerable<SyntaxTree> trees = sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, parseOptions, source.Path));
+        (ImmutableArray<MetadataReference> frameworkReferences, MetadataReference runtimeLibrary) = References(framework);
         IEnumerable<MetadataReference> references = withRuntimeLibrary
-            ? FrameworkReferences.Add(RuntimeLibrary)
-            : FrameworkReferences;
+            ? frameworkReferences.Add(runtimeLibrary)
+            : frameworkReferences;
         return CSharpCompilation.Create(
             "LayoutUnderTest",
             trees,
@@ -78,9 +93,10 @@ internal static class GeneratorHarness
     public static GeneratorRun Run(
         IEnumerable<(string Path, string Text)> sources,
         bool withRuntimeLibrary = false,
-        LanguageVersion version = LanguageVersion.Latest)
+        LanguageVersion version = LanguageVersion.Latest,
+        ReferenceFramework framework = ReferenceFramework.Net10)
     {
-        CSharpCompilation input = CreateCompilation(sources, withRuntimeLibrary, version);
+        CSharpCompilation input = CreateCompilation(sources, withRuntimeLibrary, version, framework);
         return Run(CreateDriver(ParseOptions(version, withRuntimeLibrary)), input);
     }
 
@@ -94,6 +110,13 @@ internal static class GeneratorHarness
 
     public static IEnumerable<(string Path, string Text)> Named(IEnumerable<string> sources) =>
         sources.Select((text, i) => ($"/src/File{i}.cs", text));
+
+    /// <summary>A path the build recorded in the test assembly's metadata (see the project file).</summary>
+    private static string BuildPath(string key) =>
+        typeof(GeneratorHarness).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>()
+            .SingleOrDefault(attribute => attribute.Key == key)?.Value
+        ?? throw new InvalidOperationException($"The test assembly records no '{key}'.");
 
     /// <summary>
     /// Framework assemblies only: the trusted platform assemblies also list the test's own

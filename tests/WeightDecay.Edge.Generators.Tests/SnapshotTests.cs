@@ -26,23 +26,27 @@ public class SnapshotTests
     /// </summary>
     private static readonly string[] Frameworks = { "net8", "net10" };
 
-    private static string Framework => "net" + System.Environment.Version.Major.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    [Fact]
-    public void SmallLayout_WithoutRuntimeLibrary()
+    [Theory]
+    [InlineData(ReferenceFramework.Net8)]
+    [InlineData(ReferenceFramework.Net10)]
+    public void SmallLayout_WithoutRuntimeLibrary(ReferenceFramework framework)
     {
-        GeneratorRun run = GeneratorHarness.Run(SmallLayout);
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.Named(new[] { SmallLayout }), framework: framework);
         run.AssertNoGeneratorCrash();
-        Snapshot.Match($"SmallLayout.{Framework}.g.cs.txt", run.Source("Demo.Head.g.cs"));
+        Snapshot.Match($"SmallLayout.{Name(framework)}.g.cs.txt", run.Source("Demo.Head.g.cs"));
     }
 
-    [Fact]
-    public void SmallLayout_WithRuntimeLibrary()
+    [Theory]
+    [InlineData(ReferenceFramework.Net8)]
+    [InlineData(ReferenceFramework.Net10)]
+    public void SmallLayout_WithRuntimeLibrary(ReferenceFramework framework)
     {
-        GeneratorRun run = GeneratorHarness.RunWithRuntimeLibrary(SmallLayout);
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.Named(new[] { SmallLayout }), withRuntimeLibrary: true, framework: framework);
         run.AssertNoGeneratorCrash();
-        Snapshot.Match($"SmallLayout.Runtime.{Framework}.g.cs.txt", run.Source("Demo.Head.g.cs"));
+        Snapshot.Match($"SmallLayout.Runtime.{Name(framework)}.g.cs.txt", run.Source("Demo.Head.g.cs"));
     }
+
+    private static string Name(ReferenceFramework framework) => framework == ReferenceFramework.Net8 ? "net8" : "net10";
 
     [Fact]
     public void EveryBaselineIsUsed()

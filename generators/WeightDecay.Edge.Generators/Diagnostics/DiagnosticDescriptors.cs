@@ -145,6 +145,11 @@ internal static class DiagnosticDescriptors
         "Tensor initialisation is out of range",
         "The tensor '{0}' sets {1} = {2}, but Init must be a TensorInit member and InitBound (Uniform) or InitStd (Normal) a positive finite number: e.g. [Tensor(\"{0}\", 64, Init = TensorInit.Uniform, InitBound = 0.1f)]");
 
+    public static readonly DiagnosticDescriptor InvalidMaxBatchSize = Error(
+        "WDE028",
+        "MaxBatchSize is out of range",
+        "The model layout '{0}' sets MaxBatchSize = {1}, but {2}: use 0 (no mini-batch methods) or a positive size on a layout with [Dense] layers, e.g. [ModelLayout(MaxBatchSize = 32)]");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

@@ -46,6 +46,7 @@ internal static class CheckpointEmitter
     private const string Format = "global::WeightDecay.Edge.Generated.CheckpointFormat";
     private const string Shared = "global::WeightDecay.Edge.Generated.Checkpoints";
     private const string Error = "global::WeightDecay.Edge.CheckpointError";
+    private const string Key = "global::WeightDecay.Edge.CheckpointKey";
 
     /// <summary>Bytes before the parameters: header, step count, skipped-step count, option word, hyperparameters.</summary>
     private static int FloatsOffset(CheckpointShape shape) => 40 + 8 + 8 + 4 + 4 * shape.HyperParameters.Count;
@@ -120,6 +121,10 @@ internal static class CheckpointEmitter
         writer.Line("public const int MaxCheckpointBytes = CheckpointBytesWith;");
 
         writer.Line();
+        writer.Line("/// <summary>Bytes of a sealed checkpoint with " + optionalName + ": <see cref=\"MaxCheckpointBytes\"/> plus the 32-byte HMAC-SHA256 tag.</summary>");
+        writer.Line($"public const int MaxSealedCheckpointBytes = CheckpointBytesWith + {Format}.TagBytes;");
+
+        writer.Line();
         writer.Line("/// <summary>");
         writer.Line($"/// Bytes of a checkpoint of this optimizer as configured now: {Literals.Int(Bytes(layout, shape, false))} without {optionalName},");
         writer.Line($"/// {Literals.Int(Bytes(layout, shape, true))} with it (<see cref=\"MaxCheckpointBytes\"/>).");
@@ -135,6 +140,7 @@ internal static class CheckpointEmitter
         writer.Line($"public ulong CheckpointLayoutHash {{ get {{ return {present} ? CheckpointHashWith : CheckpointHashWithout; }} }}");
 
         WritePublicMethods(writer, profile, optionalName);
+        WriteKeyedMethods(writer, profile);
         WriteCodec(writer, layout, shape, trainable, profile.SupportsNullable);
     }
 
@@ -153,7 +159,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A parameter, state value or hyperparameter is NaN or infinite: such a checkpoint could not be loaded, so nothing is written.</exception>");
         using (writer.OpenBlock("public int SaveCheckpoint(byte[] destination, int offset)"))
         {
-            writer.Line($"return {Shared}.Save(this, destination, offset, 0UL);");
+            writer.Line($"return {Shared}.Save(this, destination, offset, 0UL, null);");
         }
 
         writer.Line();
@@ -171,7 +177,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointValueException\">A NaN or infinite value, or a hyperparameter out of its range.</exception>");
         using (writer.OpenBlock("public void LoadCheckpoint(byte[] source, int offset, int count)"))
         {
-            writer.Line($"{Shared}.Load(this, source, offset, count);");
+            writer.Line($"{Shared}.Load(this, source, offset, count, null, false, 0UL);");
         }
 
         writer.Line();
@@ -193,7 +199,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A value is NaN or infinite; nothing is written.</exception>");
         using (writer.OpenBlock(profile.SharedAccessibility + " ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
         {
-            writer.Line($"return {Shared}.SaveToSlots(this, storage, scratch);");
+            writer.Line($"return {Shared}.SaveToSlots(this, storage, scratch, null, false, 0UL);");
         }
 
         writer.Line();
@@ -208,7 +214,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointNotFoundException\">Neither slot is loadable (the message says why, slot by slot); nothing changed.</exception>");
         using (writer.OpenBlock(profile.SharedAccessibility + " int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
         {
-            writer.Line($"return {Shared}.LoadFromSlots(this, storage, scratch);");
+            writer.Line($"return {Shared}.LoadFromSlots(this, storage, scratch, null, false, 0UL);");
         }
 
         if (!profile.HasStream)
@@ -247,6 +253,129 @@ internal static class CheckpointEmitter
             }
 
             writer.Line("LoadCheckpoint(buffer, 0, count);");
+        }
+    }
+
+    // The overloads with a CheckpointKey (sealing, authentication) and a sequence number (rollback protection):
+    //   public int SaveCheckpoint(byte[] destination, int offset, CheckpointKey key, ulong sequence) => Checkpoints.Save(...);
+    //   public void LoadCheckpoint(byte[] source, int offset, int count, CheckpointKey key, ulong minimumSequence) => Checkpoints.Load(...);
+    //   the two-slot pair with (key, minimumSequence), and on desktop the Stream pair.
+    private static void WriteKeyedMethods(CodeWriter writer, TargetProfile profile)
+    {
+        string key = Key + (profile.SupportsNullable ? "?" : string.Empty);
+        const string KeyParam = "/// <param name=\"key\">Seals the checkpoint with HMAC-SHA256 (format version 2); null writes an unsealed one (version 1).</param>";
+        const string RequireParam = "/// <param name=\"key\">Requires a checkpoint sealed with this key and refuses any other; null requires an unsealed one.</param>";
+        const string MinimumParam = "/// <param name=\"minimumSequence\">The oldest sequence number accepted (wrap-around order): an older checkpoint is refused as rolled back. Keep the number the last two-slot save returned in a monotonic counter and pass it here; 0 accepts any sequence number below 2^63.</param>";
+        const string AuthException = "/// <exception cref=\"global::WeightDecay.Edge.CheckpointAuthenticationException\">Not sealed (with a key), sealed (without), sealed with another key, or altered after sealing.</exception>";
+        const string RollbackException = "/// <exception cref=\"global::WeightDecay.Edge.CheckpointRollbackException\">The sequence number is before <paramref name=\"minimumSequence\"/>.</exception>";
+        const string ClearedException = "/// <exception cref=\"global::System.InvalidOperationException\">The key was cleared, or (saves) a value is NaN or infinite; nothing is written.</exception>";
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Writes a checkpoint numbered <paramref name=\"sequence\"/>, sealed with <paramref name=\"key\"/> (see");
+        writer.Line("/// <see cref=\"SaveCheckpoint(byte[], int)\"/>, which writes an unsealed one numbered 0). A sealed checkpoint takes");
+        writer.Line("/// <see cref=\"CheckpointBytes\"/> + 32 bytes. Allocates nothing.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"destination\">The array to write into.</param>");
+        writer.Line("/// <param name=\"offset\">Where the checkpoint starts.</param>");
+        writer.Line(KeyParam);
+        writer.Line("/// <param name=\"sequence\">The sequence number to write, for a loader that requires a minimum.</param>");
+        writer.Line("/// <returns>The bytes written.</returns>");
+        writer.Line(ClearedException);
+        using (writer.OpenBlock(profile.SharedAccessibility + $" int SaveCheckpoint(byte[] destination, int offset, {key} key, ulong sequence)"))
+        {
+            writer.Line($"return {Shared}.Save(this, destination, offset, sequence, key);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Loads a checkpoint as <see cref=\"LoadCheckpoint(byte[], int, int)\"/> does, and also requires it to be sealed with");
+        writer.Line("/// <paramref name=\"key\"/> (checked after the CRCs, before any value) and numbered at or after <paramref name=\"minimumSequence\"/>.");
+        writer.Line("/// On any exception the model and this optimizer are exactly as they were. Allocates nothing unless it throws.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"source\">The bytes to load.</param>");
+        writer.Line("/// <param name=\"offset\">Where the checkpoint starts.</param>");
+        writer.Line("/// <param name=\"count\">Bytes available from offset.</param>");
+        writer.Line(RequireParam);
+        writer.Line(MinimumParam);
+        writer.Line(AuthException);
+        writer.Line(RollbackException);
+        writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointException\">Any other refusal of <see cref=\"LoadCheckpoint(byte[], int, int)\"/>.</exception>");
+        using (writer.OpenBlock(profile.SharedAccessibility + $" void LoadCheckpoint(byte[] source, int offset, int count, {key} key, ulong minimumSequence)"))
+        {
+            writer.Line($"{Shared}.Load(this, source, offset, count, key, true, minimumSequence);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The two-slot save of <see cref=\"SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage, byte[])\"/>, sealing with");
+        writer.Line("/// <paramref name=\"key\"/>: a slot counts as loadable only if it is sealed with this key and numbered at or after");
+        writer.Line("/// <paramref name=\"minimumSequence\"/>, and the checkpoint written is numbered after <paramref name=\"minimumSequence\"/>.");
+        writer.Line("/// The scratch buffer and the slots need <see cref=\"CheckpointBytes\"/> + 32 bytes when sealing. Allocates nothing.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"storage\">The two slots.</param>");
+        writer.Line("/// <param name=\"scratch\">A buffer of at least the sealed length.</param>");
+        writer.Line(KeyParam);
+        writer.Line(MinimumParam);
+        writer.Line("/// <returns>The sequence number written.</returns>");
+        writer.Line(ClearedException);
+        using (writer.OpenBlock(profile.SharedAccessibility + $" ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch, {key} key, ulong minimumSequence)"))
+        {
+            writer.Line($"return {Shared}.SaveToSlots(this, storage, scratch, key, true, minimumSequence);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The two-slot load of <see cref=\"LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage, byte[])\"/>, considering only");
+        writer.Line("/// slots sealed with <paramref name=\"key\"/> and numbered at or after <paramref name=\"minimumSequence\"/>. Allocates nothing");
+        writer.Line("/// unless a slot is refused or it throws.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"storage\">The two slots.</param>");
+        writer.Line("/// <param name=\"scratch\">A buffer of at least the sealed length.</param>");
+        writer.Line(RequireParam);
+        writer.Line(MinimumParam);
+        writer.Line("/// <returns>The slot loaded, 0 or 1.</returns>");
+        writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointNotFoundException\">Neither slot is loadable (the message says why, slot by slot); nothing changed.</exception>");
+        using (writer.OpenBlock(profile.SharedAccessibility + $" int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch, {key} key, ulong minimumSequence)"))
+        {
+            writer.Line($"return {Shared}.LoadFromSlots(this, storage, scratch, key, true, minimumSequence);");
+        }
+
+        if (!profile.HasStream)
+        {
+            return;
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>Writes a checkpoint to <paramref name=\"stream\"/> as <see cref=\"SaveCheckpoint(byte[], int, " + Key + ", ulong)\"/> does. Allocates one buffer of its length.</summary>");
+        writer.Line("/// <param name=\"stream\">The stream to write to.</param>");
+        writer.Line(KeyParam);
+        writer.Line("/// <param name=\"sequence\">The sequence number to write.</param>");
+        using (writer.OpenBlock(profile.SharedAccessibility + $" void SaveCheckpoint(global::System.IO.Stream stream, {key} key, ulong sequence)"))
+        {
+            writer.Line("if (stream == null) { throw new global::System.ArgumentNullException(\"stream\"); }");
+            writer.Line($"byte[] buffer = new byte[{Shared}.Length(this, key)];");
+            writer.Line("SaveCheckpoint(buffer, 0, key, sequence);");
+            writer.Line("stream.Write(buffer, 0, buffer.Length);");
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>Reads a checkpoint from <paramref name=\"stream\"/> and loads it as <see cref=\"LoadCheckpoint(byte[], int, int, " + Key + ", ulong)\"/> does. Allocates one buffer of its length.</summary>");
+        writer.Line("/// <param name=\"stream\">The stream to read from.</param>");
+        writer.Line(RequireParam);
+        writer.Line(MinimumParam);
+        using (writer.OpenBlock(profile.SharedAccessibility + $" void LoadCheckpoint(global::System.IO.Stream stream, {key} key, ulong minimumSequence)"))
+        {
+            writer.Line("if (stream == null) { throw new global::System.ArgumentNullException(\"stream\"); }");
+            writer.Line($"byte[] buffer = new byte[{Shared}.Length(this, key)];");
+            writer.Line("int count = 0;");
+            writer.Line("int read;");
+            using (writer.OpenBlock("while (count < buffer.Length && (read = stream.Read(buffer, count, buffer.Length - count)) > 0)"))
+            {
+                writer.Line("count += read;");
+            }
+
+            writer.Line("LoadCheckpoint(buffer, 0, count, key, minimumSequence);");
         }
     }
 
@@ -290,11 +419,12 @@ internal static class CheckpointEmitter
 
         // Write.
         writer.Line();
-        using (writer.OpenBlock($"void {Codec}.Write(byte[] d, int o, ulong sequence)"))
+        string keyType = Key + (nullable ? "?" : string.Empty);
+        using (writer.OpenBlock($"void {Codec}.Write(byte[] d, int o, ulong sequence, {keyType} key)"))
         {
             writer.Line($"bool withState = {present};");
-            writer.Line("int length = withState ? CheckpointBytesWith : CheckpointBytesWithout;");
-            writer.Line($"{Format}.WriteHeader(d, o, CheckpointKind, withState ? 1 : 0, withState ? CheckpointHashWith : CheckpointHashWithout, sequence, length, ParameterCount, TrainableParameterCount);");
+            writer.Line($"int length = (withState ? CheckpointBytesWith : CheckpointBytesWithout) + (key == null ? 0 : {Format}.TagBytes);");
+            writer.Line($"{Format}.WriteHeader(d, o, key, CheckpointKind, withState ? 1 : 0, withState ? CheckpointHashWith : CheckpointHashWithout, sequence, length, ParameterCount, TrainableParameterCount);");
             writer.Line($"int at = o + {Format}.HeaderBytes;");
             writer.Line($"{Format}.WriteUInt64(d, at, (ulong)StepCount);");
             writer.Line($"{Format}.WriteUInt64(d, at + 8, (ulong)SkippedStepCount);");
@@ -312,17 +442,17 @@ internal static class CheckpointEmitter
 
             WriteFloatBlocks(writer, shape, "WriteSingles", "d");
 
-            writer.Line($"{Format}.Seal(d, o, length);");
+            writer.Line($"{Format}.Seal(d, o, length, key);");
         }
 
         // Validate.
         writer.Line();
-        using (writer.OpenBlock($"{Error} {Codec}.Validate(byte[] s, int o, int count, out ulong sequence, out string message)"))
+        using (writer.OpenBlock($"{Error} {Codec}.Validate(byte[] s, int o, int count, {keyType} key, bool checkSequence, ulong minimumSequence, out ulong sequence, out string message)"))
         {
             writer.Line($"bool withState = {present};");
             writer.Line($"{Error} error = {Format}.ValidateFrame(s, o, count, \"{shape.ClassName}\", CheckpointKind, withState ? 1 : 0,");
             writer.Line("    withState ? CheckpointHashWith : CheckpointHashWithout, withState ? CheckpointBytesWith : CheckpointBytesWithout,");
-            writer.Line("    ParameterCount, TrainableParameterCount, out sequence, out message);");
+            writer.Line("    ParameterCount, TrainableParameterCount, key, checkSequence, minimumSequence, out sequence, out message);");
             writer.Line($"if (error != {Error}.None) {{ return error; }}");
             writer.Line($"int at = o + {Format}.HeaderBytes;");
             writer.Line($"if ((long){Format}.ReadUInt64(s, at) < 0 || (long){Format}.ReadUInt64(s, at + 8) < 0)");

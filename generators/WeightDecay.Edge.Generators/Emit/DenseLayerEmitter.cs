@@ -16,12 +16,18 @@ internal static class DenseLayerEmitter
     {
         EquatableArray<DenseLayerSpec> layers = layout.DenseLayers;
         var math = new DenseMath(profile);
-        WriteSizesAndBuffers(writer, layers);
-        WriteForward(writer, layers, profile);
-        WritePredict(writer, layers, profile);
-        WriteCrossEntropy(writer, profile);
-        WriteMeanSquaredError(writer, profile);
-        DensePassEmitter.Emit(writer, layers, math);
+        var calls = new PassCalls(profile, layout);
+        WriteSizesAndBuffers(writer, layout);
+        WriteForward(writer, layers, profile, calls);
+        WritePredict(writer, layers, profile, calls);
+        WriteCrossEntropy(writer, profile, calls);
+        WriteMeanSquaredError(writer, profile, calls);
+        if (layout.MaxBatchSize > 0)
+        {
+            DenseBatchEmitter.Emit(writer, layout, profile);
+        }
+
+        DensePassEmitter.Emit(writer, layout, profile, math);
     }
 
     /// <summary>The private buffer holding a layer's activations (its outputs).</summary>
@@ -32,11 +38,13 @@ internal static class DenseLayerEmitter
 
     // public const int InputSize = 64;
     // public const int OutputSize = 10;
-    // private readonly float[] _HiddenActivations = new float[32];
+    // public const int MaxBatchSize = 0;
+    // private readonly float[] _HiddenActivations = new float[32];       // 32 * MaxBatchSize with MaxBatchSize set
     // private readonly float[] _HiddenDeltas = new float[32];
     // ...one pair per layer.
-    private static void WriteSizesAndBuffers(CodeWriter writer, EquatableArray<DenseLayerSpec> layers)
+    private static void WriteSizesAndBuffers(CodeWriter writer, LayoutSpec layout)
     {
+        EquatableArray<DenseLayerSpec> layers = layout.DenseLayers;
         DenseLayerSpec first = layers[0];
         DenseLayerSpec last = layers[layers.Count - 1];
         writer.Line();
@@ -45,11 +53,17 @@ internal static class DenseLayerEmitter
         writer.Line();
         writer.Line($"/// <summary>Number of outputs of the last dense layer, '{last.Name}': {Literals.Int(last.Outputs)}.</summary>");
         writer.Line($"public const int OutputSize = {Literals.Int(last.Outputs)};");
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The most samples one mini-batch pass holds (<c>[ModelLayout(MaxBatchSize = n)]</c>): each layer's buffers hold that");
+        writer.Line("/// many rows, and longer mini-batches are processed in passes of this many samples. 0: no mini-batch methods.");
+        writer.Line("/// </summary>");
+        writer.Line($"public const int MaxBatchSize = {Literals.Int(layout.MaxBatchSize)};");
         foreach (DenseLayerSpec layer in layers)
         {
-            string size = Literals.Int(layer.Outputs);
+            string size = Literals.Int((long)layer.Outputs * layout.BatchRows);
             writer.Line();
-            writer.Line($"// {layer.Name}: {Literals.Int(layer.Inputs)} -> {size}, {layer.Activation}. Outputs of the last forward pass, and their deltas in a backward pass.");
+            writer.Line($"// {layer.Name}: {Literals.Int(layer.Inputs)} -> {Literals.Int(layer.Outputs)}, {layer.Activation}. Outputs of the last forward pass, and their deltas in a backward pass, one row per sample.");
             writer.Line($"private readonly float[] {Activations(layer)} = new float[{size}];");
             writer.Line($"private readonly float[] {Deltas(layer)} = new float[{size}];");
         }
@@ -63,7 +77,7 @@ internal static class DenseLayerEmitter
     //     global::System.Array.Copy(_OutputActivations, output, OutputSize);
     // }
     // ...and, where the target has Span<T>, Forward(ReadOnlySpan<float> input, Span<float> output).
-    private static void WriteForward(CodeWriter writer, EquatableArray<DenseLayerSpec> layers, TargetProfile profile)
+    private static void WriteForward(CodeWriter writer, EquatableArray<DenseLayerSpec> layers, TargetProfile profile, PassCalls calls)
     {
         string last = Activations(layers[layers.Count - 1]);
         writer.Line();
@@ -76,7 +90,7 @@ internal static class DenseLayerEmitter
         {
             writer.Line($"{Buffers}.RequireSize(input, InputSize, \"input\");");
             writer.Line($"{Buffers}.RequireSize(output, OutputSize, \"output\");");
-            writer.Line("DenseForwardPass(input);");
+            writer.Line(calls.Forward);
             writer.Line($"global::System.Array.Copy({last}, output, OutputSize);");
         }
 
@@ -89,8 +103,8 @@ internal static class DenseLayerEmitter
             {
                 writer.Line($"{Buffers}.RequireSize(input.Length, InputSize, \"input\");");
                 writer.Line($"{Buffers}.RequireSize(output.Length, OutputSize, \"output\");");
-                writer.Line("DenseForwardPass(input);");
-                writer.Line($"new global::System.ReadOnlySpan<float>({last}).CopyTo(output);");
+                writer.Line(calls.Forward);
+                writer.Line($"new global::System.ReadOnlySpan<float>({last}, 0, OutputSize).CopyTo(output);");
             }
         }
     }
@@ -103,7 +117,7 @@ internal static class DenseLayerEmitter
     //     for (int o = 1; o < OutputSize; o++) { if (_OutputActivations[best] < _OutputActivations[o]) best = o; }
     //     return best;
     // }
-    private static void WritePredict(CodeWriter writer, EquatableArray<DenseLayerSpec> layers, TargetProfile profile)
+    private static void WritePredict(CodeWriter writer, EquatableArray<DenseLayerSpec> layers, TargetProfile profile, PassCalls calls)
     {
         string last = Activations(layers[layers.Count - 1]);
         foreach (bool span in profile.HasSpan ? new[] { false, true } : new[] { false })
@@ -120,7 +134,7 @@ internal static class DenseLayerEmitter
             using (writer.OpenBlock(span ? "public int Predict(global::System.ReadOnlySpan<float> input)" : "public int Predict(float[] input)"))
             {
                 writer.Line(span ? $"{Buffers}.RequireSize(input.Length, InputSize, \"input\");" : $"{Buffers}.RequireSize(input, InputSize, \"input\");");
-                writer.Line("DenseForwardPass(input);");
+                writer.Line(calls.Forward);
                 writer.Line("int best = 0;");
                 using (writer.OpenBlock("for (int o = 1; o < OutputSize; o++)"))
                 {
@@ -146,7 +160,7 @@ internal static class DenseLayerEmitter
     //     DenseBackwardPass(input, weight);
     //     return loss;
     // }
-    private static void WriteCrossEntropy(CodeWriter writer, TargetProfile profile)
+    private static void WriteCrossEntropy(CodeWriter writer, TargetProfile profile, PassCalls calls)
     {
         foreach (bool span in profile.HasSpan ? new[] { false, true } : new[] { false })
         {
@@ -173,9 +187,9 @@ internal static class DenseLayerEmitter
             {
                 writer.Line(span ? $"{Buffers}.RequireSize(input.Length, InputSize, \"input\");" : $"{Buffers}.RequireSize(input, InputSize, \"input\");");
                 writer.Line($"{Buffers}.RequireLabel(label, OutputSize, \"label\");");
-                writer.Line("DenseForwardPass(input);");
-                writer.Line("float loss = DenseCrossEntropyOutputDeltas(label);");
-                writer.Line("DenseBackwardPass(input, weight);");
+                writer.Line(calls.Forward);
+                writer.Line(calls.CrossEntropy);
+                writer.Line(calls.Backward);
                 writer.Line("return loss;");
             }
         }
@@ -190,7 +204,7 @@ internal static class DenseLayerEmitter
     //     DenseBackwardPass(input, weight);
     //     return loss;
     // }
-    private static void WriteMeanSquaredError(CodeWriter writer, TargetProfile profile)
+    private static void WriteMeanSquaredError(CodeWriter writer, TargetProfile profile, PassCalls calls)
     {
         foreach (bool span in profile.HasSpan ? new[] { false, true } : new[] { false })
         {
@@ -218,11 +232,33 @@ internal static class DenseLayerEmitter
             {
                 writer.Line(span ? $"{Buffers}.RequireSize(input.Length, InputSize, \"input\");" : $"{Buffers}.RequireSize(input, InputSize, \"input\");");
                 writer.Line(span ? $"{Buffers}.RequireSize(target.Length, OutputSize, \"target\");" : $"{Buffers}.RequireSize(target, OutputSize, \"target\");");
-                writer.Line("DenseForwardPass(input);");
-                writer.Line("float loss = DenseSquaredErrorOutputDeltas(target);");
-                writer.Line("DenseBackwardPass(input, weight);");
+                writer.Line(calls.Forward);
+                writer.Line(calls.SquaredError);
+                writer.Line(calls.Backward);
                 writer.Line("return loss;");
             }
         }
+    }
+
+    /// <summary>How the per-sample methods call the private passes: as a mini-batch of one where the passes take a count.</summary>
+    private sealed class PassCalls
+    {
+        public PassCalls(TargetProfile profile, LayoutSpec layout)
+        {
+            bool batched = profile.HasSpan || layout.MaxBatchSize > 0;
+            string input = profile.HasSpan ? "input, 1" : batched ? "input, 0, 1" : "input";
+            Forward = $"DenseForwardPass({input});";
+            Backward = $"DenseBackwardPass({input}, weight);";
+            CrossEntropy = batched ? "float loss = DenseCrossEntropyOutputDeltas(0, label);" : "float loss = DenseCrossEntropyOutputDeltas(label);";
+            SquaredError = batched ? "float loss = DenseSquaredErrorOutputDeltas(target, 0, 0);" : "float loss = DenseSquaredErrorOutputDeltas(target);";
+        }
+
+        public string Forward { get; }
+
+        public string Backward { get; }
+
+        public string CrossEntropy { get; }
+
+        public string SquaredError { get; }
     }
 }

@@ -14,7 +14,7 @@ namespace WeightDecay.Edge.Generators.Model;
 internal readonly struct FlashEstimate
 {
     /// <summary>The types emitted once per device assembly (helpers, formats, schedules, math).</summary>
-    public const long SharedBytes = 6_400;
+    public const long SharedBytes = 9_400;
 
     /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
     public const long WarningBytes = 48 * 1024;

@@ -27,6 +27,15 @@ internal sealed record LayoutSpec(
     /// <summary>The seed the constructor initialises the parameters with: <c>[ModelLayout(Seed = n)]</c>, 0 by default.</summary>
     public ulong InitSeed { get; init; }
 
+    /// <summary>
+    /// <c>[ModelLayout(MaxBatchSize = n)]</c>: the samples one mini-batch pass holds, 0 (the default) when the
+    /// layout has no mini-batch methods. Validated by the parser (WDE028): 0, or positive on a dense layout.
+    /// </summary>
+    public int MaxBatchSize { get; init; }
+
+    /// <summary>Samples each dense buffer holds: <see cref="MaxBatchSize"/>, at least one (the per-sample calls).</summary>
+    public int BatchRows => MaxBatchSize < 1 ? 1 : MaxBatchSize;
+
     /// <summary>Total number of scalars over all tensors.</summary>
     public int ParameterCount => Tensors.Count == 0 ? 0 : Tensors[Tensors.Count - 1].Offset + Tensors[Tensors.Count - 1].Length;
 

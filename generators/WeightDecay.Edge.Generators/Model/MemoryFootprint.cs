@@ -4,7 +4,8 @@ namespace WeightDecay.Edge.Generators.Model;
 /// The bytes a layout allocates, by part, computed from its spec: what the generated size
 /// constants say and what <c>[ModelLayout(RamBudgetBytes = ...)]</c> is checked against. Optimizer
 /// state is the worst case of the optimizers the layout opts into: Adam and AdamW keep three
-/// floats per trainable parameter with AMSGrad on, SGD one (its momentum buffer).
+/// floats per trainable parameter with AMSGrad on, SGD one (its momentum buffer). Dense buffers hold
+/// <c>MaxBatchSize</c> samples (at least one).
 /// </summary>
 internal readonly struct MemoryFootprint
 {
@@ -21,7 +22,7 @@ internal readonly struct MemoryFootprint
         long activations = 0;
         foreach (DenseLayerSpec layer in layout.DenseLayers)
         {
-            activations += 2L * layer.Outputs; // each layer's activations and deltas
+            activations += 2L * layer.Outputs * layout.BatchRows; // each layer's activations and deltas, per sample of a pass
         }
 
         ActivationBytes = FloatBytes * activations;

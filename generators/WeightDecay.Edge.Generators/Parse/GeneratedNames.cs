@@ -27,6 +27,9 @@ internal sealed class GeneratedNames
     {
         "InputSize", "OutputSize", "Forward", "Predict", "AccumulateCrossEntropyGradient", "AccumulateMeanSquaredErrorGradient",
         "DenseForwardPass", "DenseBackwardPass", "DenseCrossEntropyOutputDeltas", "DenseSquaredErrorOutputDeltas",
+        "MaxBatchSize", "DenseForwardKernel", "DenseBackwardKernel",
+        "DenseForwardKernelVector512", "DenseForwardKernelVector256", "DenseForwardKernelVector128",
+        "DenseBackwardKernelVector512", "DenseBackwardKernelVector256", "DenseBackwardKernelVector128",
     };
 
     /// <summary>The tensors each dense layer adds, as suffixes of its name.</summary>

@@ -44,6 +44,7 @@ internal static class LayoutParser
         cancellationToken.ThrowIfCancellationRequested();
         var denseLayers = new List<DenseLayerSpec>();
         List<TensorSpec> tensors = TensorParser.Parse(type, location, diagnostics, denseLayers, ref canEmit, cancellationToken);
+        int maxBatchSize = ReadMaxBatchSize(context, type.Name, denseLayers, diagnostics, ref canEmit);
         OptimizerKinds optimizers = ParseOptimizers(type);
         if (optimizers == OptimizerKinds.None)
         {
@@ -61,6 +62,7 @@ internal static class LayoutParser
                 DenseLayers = denseLayers.ToEquatableArray(),
                 MetadataName = MetadataName(type),
                 InitSeed = ReadSeed(context),
+                MaxBatchSize = maxBatchSize,
             }
             : null;
         if (spec is not null)
@@ -101,6 +103,50 @@ internal static class LayoutParser
                 {
                     return seed;
                 }
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>[ModelLayout(MaxBatchSize = n)]</c>, or 0. WDE028 (and nothing generated) when it is negative, set on a
+    /// layout without [Dense] layers, or so large that a layer's buffer (or the input rows) would pass int.MaxValue floats.
+    /// </summary>
+    private static int ReadMaxBatchSize(
+        GeneratorAttributeSyntaxContext context, string className, List<DenseLayerSpec> layers, List<DiagnosticInfo> diagnostics, ref bool canEmit)
+    {
+        foreach (AttributeData attribute in context.Attributes)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key != "MaxBatchSize" || argument.Value.Value is not int size || size == 0)
+                {
+                    continue;
+                }
+
+                long widest = 0;
+                foreach (DenseLayerSpec layer in layers)
+                {
+                    widest = System.Math.Max(widest, System.Math.Max(layer.Inputs, layer.Outputs));
+                }
+
+                string? problem = size < 0 ? "it is negative"
+                    : layers.Count == 0 ? "the layout declares no [Dense] layers, which are what it sizes"
+                    : size * widest > int.MaxValue ? "MaxBatchSize times the widest layer (" + widest.ToString(System.Globalization.CultureInfo.InvariantCulture) + ") is over int.MaxValue floats"
+                    : null;
+                if (problem is null)
+                {
+                    return size;
+                }
+
+                canEmit = false;
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.InvalidMaxBatchSize,
+                    attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation(),
+                    className,
+                    size.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    problem));
             }
         }
 

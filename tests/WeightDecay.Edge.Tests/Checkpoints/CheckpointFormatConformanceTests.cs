@@ -222,6 +222,47 @@ public sealed class CheckpointFormatConformanceTests
         Assert.All(c.StateNamed("momentum_buffer"), b => Assert.Equal(0.5f, b));
     }
 
+    /// <summary>
+    /// The sealed worked example (docs/checkpoints.md, "Worked example, sealed"): the same state saved with the
+    /// key 00 01 ... 1F and sequence number 7 is these 180 bytes, which sealed_worked_example.py (next to this
+    /// file) computed from the format's text with Python's hmac, hashlib and zlib; and it loads under that key.
+    /// </summary>
+    [Fact]
+    public void Sealed_worked_example_of_the_document()
+    {
+        var model = new CheckpointExampleHead();
+        var optimizer = new CheckpointExampleHead.SgdOptimizer(model) { LearningRate = 0.1f, Momentum = 0.9f };
+        float[] start = [1f, 2f, 3f, 4f, 5f, 6f, 0.5f, -0.5f];
+        start.CopyTo(model.Parameters, 0);
+        Array.Fill(model.Gradients, 0.5f);
+        optimizer.Step();
+        byte[] keyBytes = new byte[32];
+        for (int i = 0; i < keyBytes.Length; i++)
+        {
+            keyBytes[i] = (byte)i;
+        }
+
+        var key = new CheckpointKey(keyBytes);
+        var bytes = new byte[CheckpointExampleHead.SgdOptimizer.MaxSealedCheckpointBytes];
+        int written = optimizer.SaveCheckpoint(bytes, 0, key, 7);
+
+        Assert.Equal(180, written);
+        Assert.Equal(SealedExampleHex, Convert.ToHexString(bytes, 0, written));
+
+        var fresh = new CheckpointExampleHead.SgdOptimizer(new CheckpointExampleHead()) { Momentum = 0.9f };
+        fresh.LoadCheckpoint(bytes, 0, written, key, 7);
+        Assert.Equal([0.95f, 1.95f, 2.95f, 3.95f, 4.95f, 5.95f, 0.45f, -0.55f], fresh.Model.Parameters);
+    }
+
+    /// <summary>The 180 bytes shown in docs/checkpoints.md, "Worked example, sealed" (output of sealed_worked_example.py).</summary>
+    private const string SealedExampleHex =
+        "5744454302000101953F7CF04BCD4BCB0700000000000000B4000000080000000800000063426C7A"
+        + "0100000000000000000000000000000004000000CDCCCC3D6666663F000000000000000000000000"
+        + "3333733F9A99F93FCDCC3C40CDCC7C4066669E406666BE406666E63ECDCC0CBF"
+        + "0000003F0000003F0000003F0000003F0000003F0000003F0000003F0000003F"
+        + "7EAC830FBEA68256A4B9E274DA55C6ECE84AD4D8E7CE4E1D7BD98CB8E0E26BF7"
+        + "C2CA964D";
+
     /// <summary>The 148 bytes shown in docs/checkpoints.md, "Worked example".</summary>
     private const string ExampleHex =
         "5744454301000101953F7CF04BCD4BCB0000000000000000940000000800000008000000B737064A"

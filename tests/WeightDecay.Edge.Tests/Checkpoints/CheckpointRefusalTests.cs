@@ -66,10 +66,12 @@ public sealed class CheckpointRefusalTests
         yield return new("magic", b => b[0] ^= 0x20, format, CheckpointError.BadMagic, "does not start with the magic number \"WDEC\"");
         yield return new("magic, last byte", b => b[3] = (byte)'D', format, CheckpointError.BadMagic, "magic number");
         yield return new("magic, 2 bytes given", b => b[1] = 0, format, CheckpointError.BadMagic, "magic number", Count: 2);
-        yield return new("version 2", b => { b[Offsets.Version] = 2; CheckpointReader.Reseal(b); }, format, CheckpointError.UnsupportedVersion,
-            "Checkpoint format version 2 is not supported; this build reads version 1.");
+        yield return new("version 3", b => { b[Offsets.Version] = 3; CheckpointReader.Reseal(b); }, format, CheckpointError.UnsupportedVersion,
+            "Checkpoint format version 3 is not supported; this build reads versions 1 and 2.");
         yield return new("version 257", b => { b[Offsets.Version + 1] = 1; CheckpointReader.Reseal(b); }, format, CheckpointError.UnsupportedVersion, "version 257 is not supported");
-        yield return new("version 2, truncated header", b => b[Offsets.Version] = 2, format, CheckpointError.UnsupportedVersion, "version 2", Count: 12);
+        yield return new("version 3, truncated header", b => b[Offsets.Version] = 3, format, CheckpointError.UnsupportedVersion, "version 3", Count: 12);
+        yield return new("version 2 (sealed) without a key", b => { b[Offsets.Version] = 2; CheckpointReader.Reseal(b); }, typeof(CheckpointAuthenticationException), CheckpointError.NotAuthentic,
+            "The checkpoint is sealed with HMAC-SHA256 (format version 2); load it with its CheckpointKey.");
         yield return new("header CRC", b => b[Offsets.HeaderCrc + 2] ^= 0x01, corrupt, CheckpointError.Corrupt, "the header's CRC-32 does not match");
         yield return new("header byte", b => b[Offsets.Sequence] ^= 0x80, corrupt, CheckpointError.Corrupt, "the header's CRC-32 does not match");
         yield return new("payload byte", b => b[length / 2] ^= 0x10, corrupt, CheckpointError.Corrupt, "The checkpoint is corrupt: its CRC-32 does not match its bytes.");

@@ -33,5 +33,15 @@ namespace WeightDecay.Edge
         /// layout's <c>InitSeed</c> constant; <c>ResetParameters(seed)</c> re-draws from another.
         /// </summary>
         public ulong Seed { get; set; }
+
+        /// <summary>
+        /// The most samples one mini-batch pass of the <c>[Dense]</c> layers holds (default 0: no mini-batch
+        /// methods). From 1 up, the layout gets <c>AccumulateCrossEntropyGradient</c> and
+        /// <c>AccumulateMeanSquaredErrorGradient</c> overloads over a whole mini-batch, and each layer's
+        /// activation and delta buffers hold this many samples (counted in <c>ActivationBytes</c> and
+        /// <c>RamBytes</c>). A longer mini-batch is processed in passes of this many samples. Out of range,
+        /// or set on a layout without <c>[Dense]</c> layers, it fails the build with WDE028.
+        /// </summary>
+        public int MaxBatchSize { get; set; }
     }
 }

@@ -31,5 +31,14 @@ namespace WeightDecay.Edge
 
         /// <summary>Neither slot of a two-slot storage holds a loadable checkpoint.</summary>
         NoValidCheckpoint = 8,
+
+        /// <summary>
+        /// A load with a <see cref="CheckpointKey"/> met a checkpoint that is not sealed, sealed with another key, or
+        /// altered after sealing (its HMAC-SHA256 tag does not match); or a load without a key met a sealed checkpoint.
+        /// </summary>
+        NotAuthentic = 9,
+
+        /// <summary>The checkpoint's sequence number is before the minimum the caller requires: an older checkpoint replayed.</summary>
+        RolledBack = 10,
     }
 }

@@ -57,6 +57,24 @@ namespace WeightDecay.Edge
         public CheckpointValueException(string message) : base(CheckpointError.InvalidValue, message) { }
     }
 
+    /// <summary>
+    /// A checkpoint that cannot be authenticated (<see cref="CheckpointError.NotAuthentic"/>): not sealed although the
+    /// load requires a <see cref="CheckpointKey"/>, sealed with another key, altered after sealing, or sealed although
+    /// the load has no key.
+    /// </summary>
+    public sealed class CheckpointAuthenticationException : CheckpointException
+    {
+        /// <summary>Creates the exception.</summary>
+        public CheckpointAuthenticationException(string message) : base(CheckpointError.NotAuthentic, message) { }
+    }
+
+    /// <summary>A checkpoint whose sequence number is before the minimum the load requires (<see cref="CheckpointError.RolledBack"/>).</summary>
+    public sealed class CheckpointRollbackException : CheckpointException
+    {
+        /// <summary>Creates the exception.</summary>
+        public CheckpointRollbackException(string message) : base(CheckpointError.RolledBack, message) { }
+    }
+
     /// <summary>Neither slot of a two-slot storage holds a loadable checkpoint (<see cref="CheckpointError.NoValidCheckpoint"/>).</summary>
     public sealed class CheckpointNotFoundException : CheckpointException
     {

@@ -58,5 +58,81 @@ namespace WeightDecay.Edge.Generated
                     name, name + " must be in [0, " + classes.ToString() + "), but was " + label.ToString() + "; nothing was written.");
             }
         }
+    
+        /// <summary>
+        /// Throws unless <paramref name="batchSize"/> is at least 1 and <paramref name="actual"/> (a span's length) is
+        /// exactly <paramref name="batchSize"/> rows of <paramref name="rowSize"/> values.
+        /// </summary>
+        public static void RequireRows(int actual, int batchSize, int rowSize, string name)
+        {
+            if (batchSize < 1)
+            {
+                throw new global::System.ArgumentOutOfRangeException(
+                    "batchSize", "batchSize must be at least 1, but was " + batchSize.ToString() + "; nothing was written.");
+            }
+
+            if (actual != (long)batchSize * rowSize)
+            {
+                throw new global::System.ArgumentException(
+                    name + " has " + actual.ToString() + " elements, but must have exactly " + batchSize.ToString() + " rows of " + rowSize.ToString() + "; nothing was written.",
+                    name);
+            }
+        }
+
+        /// <summary>
+        /// Throws unless <paramref name="array"/> is non-null, <paramref name="firstSample"/> is not negative,
+        /// <paramref name="batchSize"/> is at least 1, and rows <paramref name="firstSample"/> to
+        /// <paramref name="firstSample"/> + <paramref name="batchSize"/> - 1 of <paramref name="rowSize"/> values lie inside it.
+        /// </summary>
+        public static void RequireRows(float[] array, int firstSample, int batchSize, int rowSize, string name)
+        {
+            if (array == null)
+            {
+                throw new global::System.ArgumentNullException(name);
+            }
+
+            RequireRange(array.Length, firstSample, batchSize, rowSize, name);
+        }
+
+        /// <summary>
+        /// Throws unless <paramref name="labels"/> is non-null, holds samples <paramref name="firstSample"/> to
+        /// <paramref name="firstSample"/> + <paramref name="batchSize"/> - 1, and each of those is in [0, <paramref name="classes"/>).
+        /// </summary>
+        public static void RequireLabels(int[] labels, int firstSample, int batchSize, int classes, string name)
+        {
+            if (labels == null)
+            {
+                throw new global::System.ArgumentNullException(name);
+            }
+
+            RequireRange(labels.Length, firstSample, batchSize, 1, name);
+            for (int s = firstSample; s < firstSample + batchSize; s++)
+            {
+                RequireLabel(labels[s], classes, name);
+            }
+        }
+
+        private static void RequireRange(int length, int firstSample, int batchSize, int rowSize, string name)
+        {
+            if (firstSample < 0)
+            {
+                throw new global::System.ArgumentOutOfRangeException(
+                    "firstSample", "firstSample must not be negative, but was " + firstSample.ToString() + "; nothing was written.");
+            }
+
+            if (batchSize < 1)
+            {
+                throw new global::System.ArgumentOutOfRangeException(
+                    "batchSize", "batchSize must be at least 1, but was " + batchSize.ToString() + "; nothing was written.");
+            }
+
+            if (((long)firstSample + batchSize) * rowSize > length)
+            {
+                throw new global::System.ArgumentException(
+                    name + " has " + length.ToString() + " elements, fewer than samples " + firstSample.ToString() + " to " + ((long)firstSample + batchSize - 1).ToString()
+                    + " of " + rowSize.ToString() + " need; nothing was written.",
+                    name);
+            }
+        }
     }
 }

@@ -11,8 +11,14 @@ namespace WeightDecay.Edge.Generated
         /// <summary>The first four bytes of every checkpoint: "WDEC".</summary>
         public const uint Magic = 0x43454457;
 
-        /// <summary>The format version this build writes and reads.</summary>
+        /// <summary>The format version of a checkpoint that is not sealed; this build writes it without a key and reads it.</summary>
         public const int Version = 1;
+
+        /// <summary>The format version of a sealed checkpoint: version 1 with an HMAC-SHA256 tag before the trailing CRC.</summary>
+        public const int SealedVersion = 2;
+
+        /// <summary>Bytes of the HMAC-SHA256 tag of a sealed checkpoint.</summary>
+        public const int TagBytes = 32;
 
         /// <summary>Bytes of the header.</summary>
         public const int HeaderBytes = 40;
@@ -131,11 +137,14 @@ namespace WeightDecay.Edge.Generated
         }
 #endif
 
-        /// <summary>Writes the header; the caller writes the payload next, then calls <see cref="Seal"/>.</summary>
-        public static void WriteHeader(byte[] d, int o, int kind, int stateFlags, ulong layoutHash, ulong sequence, int length, int parameterCount, int trainableCount)
+        /// <summary>
+        /// Writes the header (version 2 when <paramref name="key"/> seals the checkpoint, else 1); <paramref name="length"/>
+        /// includes the tag, if any. The caller writes the payload next, then calls <see cref="Seal"/>.
+        /// </summary>
+        public static void WriteHeader(byte[] d, int o, CheckpointKey key, int kind, int stateFlags, ulong layoutHash, ulong sequence, int length, int parameterCount, int trainableCount)
         {
             WriteUInt32(d, o, Magic);
-            d[o + 4] = (byte)Version;
+            d[o + 4] = (byte)(key == null ? Version : SealedVersion);
             d[o + 5] = 0;
             d[o + 6] = (byte)kind;
             d[o + 7] = (byte)stateFlags;
@@ -147,20 +156,38 @@ namespace WeightDecay.Edge.Generated
             WriteUInt32(d, o + 36, Crc32(d, o, 36));
         }
 
-        /// <summary>Writes the trailing CRC-32 (see <see cref="TrailerCrc32"/>) into the last four bytes.</summary>
-        public static void Seal(byte[] d, int o, int length)
+        /// <summary>
+        /// Finishes a checkpoint of <paramref name="length"/> bytes: with a key, the HMAC-SHA256 tag of everything before
+        /// it (header and payload) into the 32 bytes before the trailer; then the trailing CRC-32 (see <see cref="TrailerCrc32"/>),
+        /// which covers the tag too, into the last four bytes.
+        /// </summary>
+        public static void Seal(byte[] d, int o, int length, CheckpointKey key)
         {
+            if (key != null)
+            {
+                key.Seal(d, o, length - TagBytes - TrailerBytes);
+            }
+
             WriteUInt32(d, o + length - TrailerBytes, TrailerCrc32(d, o, length));
+        }
+
+        /// <summary>Whether <paramref name="a"/> comes after <paramref name="b"/> in sequence-number order: wrap-around (serial number) arithmetic, so 0 follows 2^64 - 1.</summary>
+        public static bool IsAfter(ulong a, ulong b)
+        {
+            return unchecked((long)(a - b)) > 0;
         }
 
         /// <summary>
         /// Checks everything but the payload's values, in this order: magic, version, room for the header, the
-        /// header's CRC, optimizer kind, state flags, layout hash, counts and length, room for the whole
-        /// checkpoint, the payload's CRC. Allocates only on failure (the message).
+        /// header's CRC, sealed as the load requires, optimizer kind, state flags, layout hash, counts and length
+        /// (<paramref name="length"/> is the unsealed one; a sealed checkpoint is <see cref="TagBytes"/> longer), room for
+        /// the whole checkpoint, the trailing CRC, the tag, and the sequence number against the minimum (when
+        /// <paramref name="checkSequence"/>). Allocates only on failure (the message).
         /// </summary>
         public static CheckpointError ValidateFrame(
             byte[] s, int o, int count, string optimizerName, int kind, int stateFlags, ulong layoutHash,
-            int length, int parameterCount, int trainableCount, out ulong sequence, out string message)
+            int length, int parameterCount, int trainableCount, CheckpointKey key, bool checkSequence, ulong minimumSequence,
+            out ulong sequence, out string message)
         {
             sequence = 0;
             message = null;
@@ -181,9 +208,9 @@ namespace WeightDecay.Edge.Generated
             }
 
             int version = s[o + 4] | (s[o + 5] << 8);
-            if (version != Version)
+            if (version != Version && version != SealedVersion)
             {
-                message = "Checkpoint format version " + version.ToString() + " is not supported; this build reads version " + Version.ToString() + ".";
+                message = "Checkpoint format version " + version.ToString() + " is not supported; this build reads versions 1 and 2.";
                 return CheckpointError.UnsupportedVersion;
             }
 
@@ -197,6 +224,20 @@ namespace WeightDecay.Edge.Generated
             {
                 message = "The checkpoint is corrupt: the header's CRC-32 does not match its bytes.";
                 return CheckpointError.Corrupt;
+            }
+
+            bool isSealed = version == SealedVersion;
+            if (isSealed != (key != null))
+            {
+                message = key != null
+                    ? "The checkpoint is not sealed (format version 1), and this load requires one sealed with HMAC-SHA256 under its key."
+                    : "The checkpoint is sealed with HMAC-SHA256 (format version 2); load it with its CheckpointKey.";
+                return CheckpointError.NotAuthentic;
+            }
+
+            if (isSealed)
+            {
+                length += TagBytes;
             }
 
             int storedKind = s[o + 6];
@@ -250,7 +291,20 @@ namespace WeightDecay.Edge.Generated
                 return CheckpointError.Corrupt;
             }
 
-            sequence = ReadUInt64(s, o + 16);
+            if (isSealed && !key.Verify(s, o, length - TagBytes - TrailerBytes))
+            {
+                message = "The checkpoint is not authentic: its HMAC-SHA256 tag does not match (sealed with another key, or altered after sealing).";
+                return CheckpointError.NotAuthentic;
+            }
+
+            ulong stored = ReadUInt64(s, o + 16);
+            if (checkSequence && IsAfter(minimumSequence, stored))
+            {
+                message = "The checkpoint is rolled back: its sequence number " + stored.ToString() + " is before the required minimum " + minimumSequence.ToString() + ".";
+                return CheckpointError.RolledBack;
+            }
+
+            sequence = stored;
             return CheckpointError.None;
         }
 

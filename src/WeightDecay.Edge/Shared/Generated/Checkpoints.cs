@@ -4,19 +4,30 @@ namespace WeightDecay.Edge.Generated
 {
     /// <summary>
     /// Saving and loading, shared by the generated optimizers: argument checks, refusing to save non-finite
-    /// state, validate-then-commit loading, and the two-slot (A/B) protocol.
+    /// state, validate-then-commit loading, sealing with a <see cref="CheckpointKey"/>, the minimum sequence
+    /// number (rollback protection), and the two-slot (A/B) protocol.
     /// </summary>
     public static class Checkpoints
     {
-        /// <summary>Writes a checkpoint into <paramref name="destination"/> at <paramref name="offset"/>; returns its length.</summary>
-        public static int Save(ICheckpointCodec codec, byte[] destination, int offset, ulong sequence)
+        /// <summary>Bytes of a checkpoint of <paramref name="codec"/> as configured now, sealed when <paramref name="key"/> is set.</summary>
+        public static int Length(ICheckpointCodec codec, CheckpointKey key)
+        {
+            return codec.CheckpointBytes + (key == null ? 0 : CheckpointFormat.TagBytes);
+        }
+
+        /// <summary>
+        /// Writes a checkpoint numbered <paramref name="sequence"/> into <paramref name="destination"/> at <paramref name="offset"/>,
+        /// sealed when <paramref name="key"/> is set; returns its length.
+        /// </summary>
+        public static int Save(ICheckpointCodec codec, byte[] destination, int offset, ulong sequence, CheckpointKey key)
         {
             if (destination == null)
             {
                 throw new global::System.ArgumentNullException("destination");
             }
 
-            int length = codec.CheckpointBytes;
+            RequireUsable(key);
+            int length = Length(codec, key);
             if (offset < 0 || offset > destination.Length)
             {
                 throw new global::System.ArgumentOutOfRangeException("offset", "offset must be within the destination array.");
@@ -29,12 +40,16 @@ namespace WeightDecay.Edge.Generated
             }
 
             RequireFinite(codec);
-            codec.Write(destination, offset, sequence);
+            codec.Write(destination, offset, sequence, key);
             return length;
         }
 
-        /// <summary>Validates a checkpoint completely, then commits it; throws a <see cref="CheckpointException"/> before any change otherwise.</summary>
-        public static void Load(ICheckpointCodec codec, byte[] source, int offset, int count)
+        /// <summary>
+        /// Validates a checkpoint completely (sealed under <paramref name="key"/> when it is set, numbered at or after
+        /// <paramref name="minimumSequence"/> when <paramref name="checkSequence"/>), then commits it; throws a
+        /// <see cref="CheckpointException"/> before any change otherwise.
+        /// </summary>
+        public static void Load(ICheckpointCodec codec, byte[] source, int offset, int count, CheckpointKey key, bool checkSequence, ulong minimumSequence)
         {
             if (source == null)
             {
@@ -51,9 +66,10 @@ namespace WeightDecay.Edge.Generated
                 throw new global::System.ArgumentOutOfRangeException("count", "count must be within the source array from offset.");
             }
 
+            RequireUsable(key);
             ulong sequence;
             string message;
-            CheckpointError error = codec.Validate(source, offset, count, out sequence, out message);
+            CheckpointError error = codec.Validate(source, offset, count, key, checkSequence, minimumSequence, out sequence, out message);
             if (error != CheckpointError.None)
             {
                 throw Exception(error, message);
@@ -63,35 +79,38 @@ namespace WeightDecay.Edge.Generated
         }
 
         /// <summary>
-        /// The two-slot write: reads and fully validates both slots, writes the new checkpoint (numbered one past
-        /// the newest loadable one) into the other slot, or into slot 0 when neither is loadable. Never writes
-        /// over the newest loadable checkpoint. Returns the sequence number written.
+        /// The two-slot write: reads and fully validates both slots (a slot that fails is read and checked once more, so
+        /// that a transient read fault cannot make the newest checkpoint look damaged), then writes the new checkpoint,
+        /// numbered one past the newest loadable one (and, when <paramref name="checkSequence"/>, after <paramref name="minimumSequence"/>),
+        /// into the other slot, or into slot 0 when neither is loadable. Never writes over the newest loadable checkpoint.
+        /// Returns the sequence number written.
         /// </summary>
-        public static ulong SaveToSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch)
+        public static ulong SaveToSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch, CheckpointKey key, bool checkSequence, ulong minimumSequence)
         {
-            int length = RequireSlots(codec, storage, scratch);
+            int length = RequireSlots(codec, storage, scratch, key);
             RequireFinite(codec);
             ulong sequence0;
             ulong sequence1;
-            string message;
-            bool valid0 = ReadSlot(codec, storage, 0, scratch, length, out sequence0, out message);
-            bool valid1 = ReadSlot(codec, storage, 1, scratch, length, out sequence1, out message);
+            bool valid0 = ReadSlotTwice(codec, storage, 0, scratch, length, key, checkSequence, minimumSequence, out sequence0);
+            bool valid1 = ReadSlotTwice(codec, storage, 1, scratch, length, key, checkSequence, minimumSequence, out sequence1);
             int target;
             ulong sequence;
             if (valid0 && valid1)
             {
-                target = sequence0 > sequence1 ? 1 : 0;
-                sequence = (sequence0 > sequence1 ? sequence0 : sequence1) + 1;
+                // The target is the older; on a tie (which the protocol never writes) slot 0, as the load then takes slot 1.
+                bool newer0 = CheckpointFormat.IsAfter(sequence0, sequence1);
+                target = newer0 ? 1 : 0;
+                sequence = unchecked((newer0 ? sequence0 : sequence1) + 1);
             }
             else if (valid0)
             {
                 target = 1;
-                sequence = sequence0 + 1;
+                sequence = unchecked(sequence0 + 1);
             }
             else if (valid1)
             {
                 target = 0;
-                sequence = sequence1 + 1;
+                sequence = unchecked(sequence1 + 1);
             }
             else
             {
@@ -99,35 +118,42 @@ namespace WeightDecay.Edge.Generated
                 sequence = 1;
             }
 
-            codec.Write(scratch, 0, sequence);
+            // Numbered after the minimum: a new checkpoint never reuses a number a loader may have accepted before.
+            if (checkSequence && !CheckpointFormat.IsAfter(sequence, minimumSequence))
+            {
+                sequence = unchecked(minimumSequence + 1);
+            }
+
+            codec.Write(scratch, 0, sequence, key);
             storage.Write(target, 0, scratch, 0, length);
             return sequence;
         }
 
         /// <summary>
-        /// The two-slot read: validates both slots and commits the loadable one with the higher sequence number.
-        /// Returns the slot loaded. Throws <see cref="CheckpointNotFoundException"/>, changing nothing, when neither is.
+        /// The two-slot read: validates both slots and commits the loadable one with the later sequence number
+        /// (wrap-around order, <see cref="CheckpointFormat.IsAfter"/>). Returns the slot loaded. Throws
+        /// <see cref="CheckpointNotFoundException"/>, changing nothing, when neither is.
         /// </summary>
-        public static int LoadFromSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch)
+        public static int LoadFromSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch, CheckpointKey key, bool checkSequence, ulong minimumSequence)
         {
-            int length = RequireSlots(codec, storage, scratch);
+            int length = RequireSlots(codec, storage, scratch, key);
             ulong sequence0;
             ulong sequence1;
             string message0;
             string message1;
-            bool valid0 = ReadSlot(codec, storage, 0, scratch, length, out sequence0, out message0);
-            bool valid1 = ReadSlot(codec, storage, 1, scratch, length, out sequence1, out message1);
+            bool valid0 = ReadSlot(codec, storage, 0, scratch, length, key, checkSequence, minimumSequence, out sequence0, out message0);
+            bool valid1 = ReadSlot(codec, storage, 1, scratch, length, key, checkSequence, minimumSequence, out sequence1, out message1);
             if (!valid0 && !valid1)
             {
                 throw new CheckpointNotFoundException("Neither slot holds a loadable checkpoint. Slot 0: " + message0 + " Slot 1: " + message1);
             }
 
-            int chosen = valid0 && (!valid1 || sequence0 > sequence1) ? 0 : 1;
-            if (chosen == 0 && !ReadSlot(codec, storage, 0, scratch, length, out sequence0, out message0))
+            int chosen = valid0 && (!valid1 || CheckpointFormat.IsAfter(sequence0, sequence1)) ? 0 : 1;
+            if (chosen == 0 && !ReadSlot(codec, storage, 0, scratch, length, key, checkSequence, minimumSequence, out sequence0, out message0))
             {
                 // The scratch buffer held slot 1; slot 0 read differently the second time (a failing medium).
                 // Fall back to slot 1 if it was loadable, reading and checking it again too.
-                if (!valid1 || !ReadSlot(codec, storage, 1, scratch, length, out sequence1, out message1))
+                if (!valid1 || !ReadSlot(codec, storage, 1, scratch, length, key, checkSequence, minimumSequence, out sequence1, out message1))
                 {
                     throw new CheckpointNotFoundException("Neither slot holds a loadable checkpoint on a second read. Slot 0: " + message0 + " Slot 1: " + message1);
                 }
@@ -139,13 +165,21 @@ namespace WeightDecay.Edge.Generated
             return chosen;
         }
 
-        private static bool ReadSlot(ICheckpointCodec codec, ICheckpointStorage storage, int slot, byte[] scratch, int length, out ulong sequence, out string message)
+        private static bool ReadSlot(ICheckpointCodec codec, ICheckpointStorage storage, int slot, byte[] scratch, int length, CheckpointKey key, bool checkSequence, ulong minimumSequence, out ulong sequence, out string message)
         {
             storage.Read(slot, 0, scratch, 0, length);
-            return codec.Validate(scratch, 0, length, out sequence, out message) == CheckpointError.None;
+            return codec.Validate(scratch, 0, length, key, checkSequence, minimumSequence, out sequence, out message) == CheckpointError.None;
         }
 
-        private static int RequireSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch)
+        // A save must not take a transient read fault for damage: that would make it write over the newest checkpoint.
+        private static bool ReadSlotTwice(ICheckpointCodec codec, ICheckpointStorage storage, int slot, byte[] scratch, int length, CheckpointKey key, bool checkSequence, ulong minimumSequence, out ulong sequence)
+        {
+            string message;
+            return ReadSlot(codec, storage, slot, scratch, length, key, checkSequence, minimumSequence, out sequence, out message)
+                || ReadSlot(codec, storage, slot, scratch, length, key, checkSequence, minimumSequence, out sequence, out message);
+        }
+
+        private static int RequireSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch, CheckpointKey key)
         {
             if (storage == null)
             {
@@ -157,18 +191,28 @@ namespace WeightDecay.Edge.Generated
                 throw new global::System.ArgumentNullException("scratch");
             }
 
-            int length = codec.CheckpointBytes;
+            RequireUsable(key);
+            int length = Length(codec, key);
+            string what = key == null ? " bytes (CheckpointBytes)" : " bytes (CheckpointBytes + CheckpointKey.TagBytes)";
             if (scratch.Length < length)
             {
-                throw new global::System.ArgumentException("The scratch buffer needs " + length.ToString() + " bytes (CheckpointBytes) but has " + scratch.Length.ToString() + ".", "scratch");
+                throw new global::System.ArgumentException("The scratch buffer needs " + length.ToString() + what + " but has " + scratch.Length.ToString() + ".", "scratch");
             }
 
             if (storage.SlotBytes < length)
             {
-                throw new global::System.ArgumentException("Each storage slot needs " + length.ToString() + " bytes (CheckpointBytes) but holds " + storage.SlotBytes.ToString() + ".", "storage");
+                throw new global::System.ArgumentException("Each storage slot needs " + length.ToString() + what + " but holds " + storage.SlotBytes.ToString() + ".", "storage");
             }
 
             return length;
+        }
+
+        private static void RequireUsable(CheckpointKey key)
+        {
+            if (key != null)
+            {
+                key.RequireUsable();
+            }
         }
 
         private static void RequireFinite(ICheckpointCodec codec)
@@ -197,6 +241,10 @@ namespace WeightDecay.Edge.Generated
                     return new CheckpointMismatchException(error, message);
                 case CheckpointError.InvalidValue:
                     return new CheckpointValueException(message);
+                case CheckpointError.NotAuthentic:
+                    return new CheckpointAuthenticationException(message);
+                case CheckpointError.RolledBack:
+                    return new CheckpointRollbackException(message);
                 default:
                     return new CheckpointNotFoundException(message);
             }

@@ -6,8 +6,9 @@ using Xunit.Abstractions;
 namespace WeightDecay.Edge.Tests.Checkpoints.Fuzzing;
 
 /// <summary>
-/// Fuzzing of LoadCheckpoint (issue 6 item 4; docs/fuzzing.md): 110,000 inputs per run over five strategies, four
-/// layouts and all three optimizers, each checked by <see cref="FuzzOracle"/>. The seed is fixed unless
+/// Fuzzing of LoadCheckpoint (issue 6 item 4, issue 12 item 4; docs/fuzzing.md): 110,000 inputs per run into the loader
+/// without a key over five strategies, and 100,000 into the authenticating loader (strategy f), over four layouts and all
+/// three optimizers, each checked by <see cref="FuzzOracle"/>. The seed is fixed unless
 /// WDE_FUZZ_SEED is set; WDE_FUZZ_ITERATIONS sets the total for long local runs.
 /// </summary>
 public sealed class CheckpointLoaderFuzzTests
@@ -66,6 +67,20 @@ public sealed class CheckpointLoaderFuzzTests
         Covers(report, report.Outcome(nameof(System.ArgumentOutOfRangeException)) > 0, "offsets and counts outside the array are refused");
         Covers(report, report.Outcome(nameof(System.ArgumentNullException)) > 0, "a null array is refused");
         Covers(report, report.Outcome(FuzzOracle.Accepted) > report.Inputs / 5, "exact and generous slices and streams load");
+    }
+
+    [Fact]
+    public void The_default_run_loads_at_least_100000_inputs_into_the_authenticating_loader() =>
+        Assert.True(FuzzSettings.DefaultIterations["f-authenticated"] >= 100_000);
+
+    [Fact]
+    public void F_the_authenticating_loader_refuses_every_forgery_replay_and_unsealed_input()
+    {
+        FuzzReport report = Run("f-authenticated", 6, FuzzStrategies.Authenticated());
+        Covers(report, report.Outcome(nameof(CheckpointError.NotAuthentic)) > report.Inputs / 3, "forgeries, other keys and unsealed inputs are not authentic");
+        Covers(report, report.Outcome(nameof(CheckpointError.RolledBack)) > report.Inputs / 20, "replays below the minimum are rolled back");
+        Covers(report, report.Outcome(FuzzOracle.Accepted) > report.Inputs / 10, "genuine sealed checkpoints load");
+        Covers(report, report.Outcome(nameof(CheckpointError.Corrupt)) > 0, "raw mutations are caught by a CRC first");
     }
 
     /// <summary>

@@ -41,8 +41,17 @@ internal static class CheckpointModel
         _ => 2 | 8 | 16,
     };
 
-    /// <summary>What loading <paramref name="input"/> into an optimizer of <paramref name="target"/> must answer.</summary>
-    public static CheckpointError Expected(FuzzConfig target, ulong targetHash, ReadOnlySpan<byte> input)
+    /// <summary>Bytes of the HMAC-SHA256 tag of a sealed (version 2) checkpoint.</summary>
+    public const int TagBytes = 32;
+
+    /// <summary>What loading <paramref name="input"/> into an optimizer of <paramref name="target"/> without a key must answer.</summary>
+    public static CheckpointError Expected(FuzzConfig target, ulong targetHash, ReadOnlySpan<byte> input) => Expected(target, targetHash, input, null, null);
+
+    /// <summary>
+    /// What loading <paramref name="input"/> must answer, with an authenticating loader when <paramref name="key"/> is set (the
+    /// tag checked by System.Security.Cryptography.HMACSHA256) and a minimum sequence number when <paramref name="minimum"/> is.
+    /// </summary>
+    public static CheckpointError Expected(FuzzConfig target, ulong targetHash, ReadOnlySpan<byte> input, byte[]? key, ulong? minimum)
     {
         int count = input.Length;
         for (int i = 0; i < Math.Min(count, 4); i++)
@@ -58,7 +67,8 @@ internal static class CheckpointModel
             return CheckpointError.Truncated;
         }
 
-        if (BinaryPrimitives.ReadUInt16LittleEndian(input.Slice(VersionOffset)) != 1)
+        int version = BinaryPrimitives.ReadUInt16LittleEndian(input.Slice(VersionOffset));
+        if (version != 1 && version != 2)
         {
             return CheckpointError.UnsupportedVersion;
         }
@@ -73,6 +83,12 @@ internal static class CheckpointModel
             return CheckpointError.Corrupt;
         }
 
+        bool isSealed = version == 2;
+        if (isSealed != (key is not null))
+        {
+            return CheckpointError.NotAuthentic;
+        }
+
         if (input[KindOffset] != (int)target.Kind || input[FlagsOffset] != (target.WithState ? 1 : 0))
         {
             return CheckpointError.OptimizerMismatch;
@@ -85,7 +101,7 @@ internal static class CheckpointModel
             return CheckpointError.LayoutMismatch;
         }
 
-        int length = target.Length;
+        int length = target.Length + (isSealed ? TagBytes : 0);
         if (I32(input, LengthOffset) != length)
         {
             return CheckpointError.Corrupt;
@@ -99,6 +115,17 @@ internal static class CheckpointModel
         if (U32(input, length - 4) != TrailerCrc(input, length))
         {
             return CheckpointError.Corrupt;
+        }
+
+        if (isSealed && !System.Security.Cryptography.HMACSHA256.HashData(key, input.Slice(0, length - TagBytes - 4)).AsSpan().SequenceEqual(input.Slice(length - TagBytes - 4, TagBytes)))
+        {
+            return CheckpointError.NotAuthentic;
+        }
+
+        // Wrap-around order: refused when the minimum is after the sequence number (less than 2^63 ahead of it).
+        if (minimum is { } floor && (long)(floor - U64(input, SequenceOffset)) > 0)
+        {
+            return CheckpointError.RolledBack;
         }
 
         return ValuesValid(target, input) ? CheckpointError.None : CheckpointError.InvalidValue;
@@ -185,7 +212,10 @@ internal static class CheckpointModel
     /// </summary>
     public static byte[] Canonical(FuzzConfig config, ReadOnlySpan<byte> input)
     {
+        // A sealed input's unsealed form: its header and payload, as version 1 with version 1's length (the tag dropped).
         byte[] bytes = input.Slice(0, config.Length).ToArray();
+        bytes[VersionOffset] = 1;
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(LengthOffset), config.Length);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(SequenceOffset), 0);
         Reseal(bytes, config.Length);
         return bytes;

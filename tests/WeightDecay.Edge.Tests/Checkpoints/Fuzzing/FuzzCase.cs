@@ -58,6 +58,15 @@ internal sealed class FuzzCase
     /// </summary>
     public CheckpointError? Declared { get; init; }
 
+    /// <summary>
+    /// Whether the loader is the authenticating one: <c>LoadCheckpoint(..., key, minimumSequence)</c> with <see cref="FuzzKeys.Key"/>
+    /// and <see cref="Minimum"/> (0 when null), for arrays, slices and streams alike.
+    /// </summary>
+    public bool Authenticated { get; init; }
+
+    /// <summary>The minimum sequence number an authenticating load passes; null: 0.</summary>
+    public ulong? Minimum { get; init; }
+
     /// <summary>For an unmutated checkpoint of the target's configuration: the optimizer that saved it, to step alongside.</summary>
     public FuzzOptimizer? Twin { get; init; }
 
@@ -80,6 +89,11 @@ internal sealed class FuzzCase
         }
 
         text.Append(", ").Append(Bytes.Length).Append(" bytes");
+        if (Authenticated)
+        {
+            text.Append(", authenticated, minimum ").Append(Minimum ?? 0);
+        }
+
         if (Declared is not null)
         {
             text.Append(", declared ").Append(Declared);

@@ -120,7 +120,7 @@ internal sealed class FuzzOracle
             _ => null,
         };
         CheckpointError expected = argumentError is null
-            ? CheckpointModel.Expected(input.Target, FuzzLive.Hash(input.Target), input.Seen(optimizer.CheckpointBytes))
+            ? CheckpointModel.Expected(input.Target, FuzzLive.Hash(input.Target), input.Seen(ReadLength(optimizer, input)), input.Authenticated ? FuzzKeys.Key : null, input.Authenticated ? input.Minimum ?? 0 : null)
             : CheckpointError.None;
         if (argumentError is null && input.Declared is { } declared && declared != expected)
         {
@@ -219,11 +219,22 @@ internal sealed class FuzzOracle
         CheckpointError.Corrupt => typeof(CheckpointCorruptException),
         CheckpointError.OptimizerMismatch or CheckpointError.LayoutMismatch => typeof(CheckpointMismatchException),
         CheckpointError.InvalidValue => typeof(CheckpointValueException),
+        CheckpointError.NotAuthentic => typeof(CheckpointAuthenticationException),
+        CheckpointError.RolledBack => typeof(CheckpointRollbackException),
         _ => typeof(CheckpointNotFoundException),
     };
 
+    /// <summary>The bytes a stream load reads: the checkpoint's length, sealed when the loader authenticates.</summary>
+    private static int ReadLength(FuzzOptimizer optimizer, FuzzCase input) => optimizer.CheckpointBytes + (input.Authenticated ? CheckpointKey.TagBytes : 0);
+
     private static void Invoke(FuzzOptimizer optimizer, FuzzCase input)
     {
+        if (input.Authenticated)
+        {
+            InvokeAuthenticated(optimizer, input, FuzzKeys.CheckpointKey, input.Minimum ?? 0);
+            return;
+        }
+
         switch (input.Entry)
         {
             case FuzzEntry.Array:
@@ -246,6 +257,36 @@ internal sealed class FuzzOracle
                 using (var stream = new TrickleStream(input.Bytes))
                 {
                     optimizer.Load(stream);
+                }
+
+                break;
+        }
+    }
+
+    private static void InvokeAuthenticated(FuzzOptimizer optimizer, FuzzCase input, CheckpointKey key, ulong minimum)
+    {
+        switch (input.Entry)
+        {
+            case FuzzEntry.Array:
+                optimizer.LoadSealed(input.Bytes, 0, input.Bytes.Length, key, minimum);
+                break;
+            case FuzzEntry.Slice:
+                optimizer.LoadSealed(input.Bytes, input.Offset, input.Count, key, minimum);
+                break;
+            case FuzzEntry.Null:
+                optimizer.LoadSealed(null!, input.Offset, input.Count, key, minimum);
+                break;
+            case FuzzEntry.Stream:
+                using (var stream = new MemoryStream(input.Bytes, writable: false))
+                {
+                    optimizer.LoadSealed(stream, key, minimum);
+                }
+
+                break;
+            default:
+                using (var stream = new TrickleStream(input.Bytes))
+                {
+                    optimizer.LoadSealed(stream, key, minimum);
                 }
 
                 break;
@@ -296,7 +337,7 @@ internal sealed class FuzzOracle
             throw new FuzzFailureException("The load succeeded but the loaded state cannot be saved again.", e);
         }
 
-        byte[] canonical = CheckpointModel.Canonical(input.Target, input.Seen(optimizer.CheckpointBytes));
+        byte[] canonical = CheckpointModel.Canonical(input.Target, input.Seen(ReadLength(optimizer, input)));
         if (!saved.AsSpan().SequenceEqual(canonical))
         {
             int at = 0;

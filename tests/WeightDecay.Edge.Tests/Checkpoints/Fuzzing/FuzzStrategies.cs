@@ -65,7 +65,7 @@ internal sealed record FieldMutation(FieldOp Op, uint Index, ulong Value)
 /// configurations, (e) offsets, counts, null and streams. Each is a CsCheck <see cref="Gen{T}"/>, so a failing
 /// input can be reproduced from its seed and shrunk by CsCheck.
 /// </summary>
-internal static class FuzzStrategies
+internal static partial class FuzzStrategies
 {
     /// <summary>
     /// Floats chosen to sit on every boundary of the rules: NaNs (quiet, negative, signalling, full payload), infinities,
@@ -89,7 +89,7 @@ internal static class FuzzStrategies
         (14, Gen.Const(FuzzEntry.Array)), (3, Gen.Const(FuzzEntry.Slice)), (2, Gen.Const(FuzzEntry.Stream)), (1, Gen.Const(FuzzEntry.TrickleStream)));
 
     /// <summary>How an input is passed: array, slice with garbage around it, or stream; and the garbage's shape.</summary>
-    private static readonly Gen<(FuzzEntry Entry, int Prefix, int Suffix, int Seed)> Entry =
+    internal static readonly Gen<(FuzzEntry Entry, int Prefix, int Suffix, int Seed)> Entry =
         Gen.Select(PlainEntry, Gen.Int[0, 24], Gen.Int[0, 24], Gen.Int);
 
     // ---------------------------------------------------------------- (a) random bytes
@@ -123,7 +123,7 @@ internal static class FuzzStrategies
 
     // ---------------------------------------------------------------- (b) byte-level mutations
 
-    private static readonly Gen<RawMutation> Raw = Gen.Frequency(
+    internal static readonly Gen<RawMutation> Raw = Gen.Frequency(
         (5, Gen.Select(Gen.UInt, Gen.Bool, Gen.Int[0, 7], (p, h, bit) => new RawMutation(RawOp.BitFlip, p, h, bit, 0, null))),
         (3, Gen.Select(Gen.UInt, Gen.Bool, Gen.Frequency((1, Gen.Const(0)), (1, Gen.Const(0xFF)), (1, Gen.Const(0x7F)), (1, Gen.Const(0x80)), (2, Gen.Int[0, 255])),
             (p, h, v) => new RawMutation(RawOp.SetByte, p, h, v, 0, null))),
@@ -153,7 +153,7 @@ internal static class FuzzStrategies
             return WithEntry(new FuzzCase("b-mutated", source.Config, bytes, recipe), entry, declared, unchangedCheckpoint ? twin : null);
         });
 
-    private static byte[] Apply(FuzzConfig config, byte[] bytes, RawMutation mutation)
+    internal static byte[] Apply(FuzzConfig config, byte[] bytes, RawMutation mutation)
     {
         int length = bytes.Length;
         int Position() => length == 0 ? 0 : (int)(mutation.Position % (uint)(mutation.HeaderBiased ? Math.Min(length, 64) : length));
@@ -240,7 +240,8 @@ internal static class FuzzStrategies
             case RawOp.SetByte:
             {
                 int at = FirstDifference(original, mutated);
-                return at < 4 ? CheckpointError.BadMagic : at < 6 ? CheckpointError.UnsupportedVersion : CheckpointError.Corrupt;
+                bool sealedVersion = mutated.Length >= 6 && mutated[M.VersionOffset] == 2 && mutated[M.VersionOffset + 1] == 0;
+                return at < 4 ? CheckpointError.BadMagic : at < 6 && !sealedVersion ? CheckpointError.UnsupportedVersion : CheckpointError.Corrupt;
             }
 
             case RawOp.Truncate:
@@ -287,7 +288,7 @@ internal static class FuzzStrategies
             .Select(v => (false, (ulong)v))),
         (3, Gen.Int[-8, 8].Select(d => (true, (ulong)(long)d))));
 
-    private static readonly Gen<FieldMutation> Field = Gen.Frequency(
+    internal static readonly Gen<FieldMutation> Field = Gen.Frequency(
         (1, Gen.Frequency((1, Gen.Const(0UL)), (1, Gen.Const(2UL)), (1, Gen.Const(0x100UL)), (1, Gen.Const(0x101UL)), (1, Gen.Const(0xFFFFUL)), (1, Gen.Int[0, 0xFFFF].Select(v => (ulong)v)))
             .Select(v => new FieldMutation(FieldOp.Version, 0, v))),
         (1, Gen.Int[0, 255].Select(v => new FieldMutation(FieldOp.Kind, 0, (ulong)(v % 8 == 0 ? v : v % 5)))),
@@ -395,7 +396,9 @@ internal static class FuzzStrategies
 
         if (mutated[M.VersionOffset] != original[M.VersionOffset] || mutated[M.VersionOffset + 1] != original[M.VersionOffset + 1])
         {
-            return CheckpointError.UnsupportedVersion;
+            // Version 2 (sealed) passes the version check; the header's CRC, then the missing key, decide.
+            bool sealedVersion = mutated[M.VersionOffset] == 2 && mutated[M.VersionOffset + 1] == 0;
+            return !sealedVersion ? CheckpointError.UnsupportedVersion : headerSealed ? CheckpointError.NotAuthentic : CheckpointError.Corrupt;
         }
 
         if (!headerChanged)
@@ -413,7 +416,7 @@ internal static class FuzzStrategies
         return onlySequence ? CheckpointError.Corrupt : null;
     }
 
-    private static void ApplyField(FuzzConfig config, byte[] bytes, FieldMutation field)
+    internal static void ApplyField(FuzzConfig config, byte[] bytes, FieldMutation field)
     {
         Span<byte> s = bytes;
         switch (field.Op)
@@ -512,7 +515,8 @@ internal static class FuzzStrategies
         switch (field.Op)
         {
             case FieldOp.Version:
-                return CheckpointError.UnsupportedVersion;
+                // Version 2 is the sealed format: a loader without a key refuses it as not authentic.
+                return BinaryPrimitives.ReadUInt16LittleEndian(mutated.AsSpan(M.VersionOffset)) == 2 ? CheckpointError.NotAuthentic : CheckpointError.UnsupportedVersion;
             case FieldOp.Kind:
             case FieldOp.Flags:
                 return CheckpointError.OptimizerMismatch;
@@ -676,7 +680,7 @@ internal static class FuzzStrategies
 
     // ---------------------------------------------------------------- shared
 
-    private static FuzzCase WithEntry(FuzzCase plain, (FuzzEntry Entry, int Prefix, int Suffix, int Seed) entry, CheckpointError? declared, FuzzOptimizer? twin)
+    internal static FuzzCase WithEntry(FuzzCase plain, (FuzzEntry Entry, int Prefix, int Suffix, int Seed) entry, CheckpointError? declared, FuzzOptimizer? twin)
     {
         byte[] bytes = plain.Bytes;
         switch (entry.Entry)
@@ -685,16 +689,16 @@ internal static class FuzzStrategies
                 byte[] buffer = Join(FuzzSources.Garbage(entry.Seed, entry.Prefix), bytes, FuzzSources.Garbage(entry.Seed + 1, entry.Suffix));
                 return new FuzzCase(plain.Strategy, plain.Target, buffer, plain.Recipe + $"; in a slice at {entry.Prefix}")
                 {
-                    Entry = FuzzEntry.Slice, Offset = entry.Prefix, Count = bytes.Length, Declared = declared, Twin = twin,
+                    Entry = FuzzEntry.Slice, Offset = entry.Prefix, Count = bytes.Length, Declared = declared, Twin = twin, Authenticated = plain.Authenticated, Minimum = plain.Minimum,
                 };
             case FuzzEntry.Stream:
             case FuzzEntry.TrickleStream:
                 return new FuzzCase(plain.Strategy, plain.Target, bytes, plain.Recipe + "; through a " + (entry.Entry == FuzzEntry.Stream ? "stream" : "trickle stream"))
                 {
-                    Entry = entry.Entry, Declared = declared, Twin = twin,
+                    Entry = entry.Entry, Declared = declared, Twin = twin, Authenticated = plain.Authenticated, Minimum = plain.Minimum,
                 };
             default:
-                return new FuzzCase(plain.Strategy, plain.Target, bytes, plain.Recipe) { Declared = declared, Twin = twin };
+                return new FuzzCase(plain.Strategy, plain.Target, bytes, plain.Recipe) { Declared = declared, Twin = twin, Authenticated = plain.Authenticated, Minimum = plain.Minimum };
         }
     }
 

@@ -140,6 +140,9 @@ internal sealed class FuzzOptimizer
     private readonly Action<Stream> _loadStream;
     private readonly Action _step;
     private readonly Func<int> _checkpointBytes;
+    private readonly Func<byte[], int, CheckpointKey?, ulong, int> _saveSealed;
+    private readonly Action<byte[], int, int, CheckpointKey?, ulong> _loadSealed;
+    private readonly Action<Stream, CheckpointKey?, ulong> _loadStreamSealed;
 
     public FuzzOptimizer(FuzzConfig config)
     {
@@ -154,6 +157,9 @@ internal sealed class FuzzOptimizer
         _loadStream = _binding.LoadStream.CreateDelegate<Action<Stream>>(_optimizer);
         _step = _binding.Step.CreateDelegate<Action>(_optimizer);
         _checkpointBytes = _binding.CheckpointBytes.CreateDelegate<Func<int>>(_optimizer);
+        _saveSealed = _binding.SaveSealed.CreateDelegate<Func<byte[], int, CheckpointKey?, ulong, int>>(_optimizer);
+        _loadSealed = _binding.LoadSealed.CreateDelegate<Action<byte[], int, int, CheckpointKey?, ulong>>(_optimizer);
+        _loadStreamSealed = _binding.LoadStreamSealed.CreateDelegate<Action<Stream, CheckpointKey?, ulong>>(_optimizer);
 
         // The optional state exists from configuration on, as a user would set it up before the first step.
         if (config.WithState)
@@ -184,6 +190,19 @@ internal sealed class FuzzOptimizer
     }
 
     public void Load(byte[] source, int offset, int count) => _load(source, offset, count);
+
+    /// <summary>A sealed checkpoint numbered <paramref name="sequence"/>: <c>SaveCheckpoint(byte[], int, CheckpointKey, ulong)</c>.</summary>
+    public byte[] SaveSealed(CheckpointKey key, ulong sequence)
+    {
+        var bytes = new byte[CheckpointBytes + CheckpointKey.TagBytes];
+        _saveSealed(bytes, 0, key, sequence);
+        return bytes;
+    }
+
+    /// <summary>The authenticating load: <c>LoadCheckpoint(byte[], int, int, CheckpointKey, ulong)</c>.</summary>
+    public void LoadSealed(byte[] source, int offset, int count, CheckpointKey? key, ulong minimum) => _loadSealed(source, offset, count, key, minimum);
+
+    public void LoadSealed(Stream stream, CheckpointKey? key, ulong minimum) => _loadStreamSealed(stream, key, minimum);
 
     public void Load(Stream stream) => _loadStream(stream);
 
@@ -236,6 +255,9 @@ internal sealed class FuzzOptimizer
             Save = Optimizer.GetMethod("SaveCheckpoint", new[] { typeof(byte[]), typeof(int) })!;
             Load = Optimizer.GetMethod("LoadCheckpoint", new[] { typeof(byte[]), typeof(int), typeof(int) })!;
             LoadStream = Optimizer.GetMethod("LoadCheckpoint", new[] { typeof(Stream) })!;
+            SaveSealed = Optimizer.GetMethod("SaveCheckpoint", new[] { typeof(byte[]), typeof(int), typeof(CheckpointKey), typeof(ulong) })!;
+            LoadSealed = Optimizer.GetMethod("LoadCheckpoint", new[] { typeof(byte[]), typeof(int), typeof(int), typeof(CheckpointKey), typeof(ulong) })!;
+            LoadStreamSealed = Optimizer.GetMethod("LoadCheckpoint", new[] { typeof(Stream), typeof(CheckpointKey), typeof(ulong) })!;
             Step = Optimizer.GetMethod("Step", Type.EmptyTypes)!;
             CheckpointBytes = Optimizer.GetProperty("CheckpointBytes")!.GetMethod!;
             DecayMode = Optimizer.GetProperty("DecayMode", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
@@ -258,6 +280,12 @@ internal sealed class FuzzOptimizer
         public MethodInfo Load { get; }
 
         public MethodInfo LoadStream { get; }
+
+        public MethodInfo SaveSealed { get; }
+
+        public MethodInfo LoadSealed { get; }
+
+        public MethodInfo LoadStreamSealed { get; }
 
         public MethodInfo Step { get; }
 

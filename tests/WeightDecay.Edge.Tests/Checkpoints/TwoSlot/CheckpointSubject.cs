@@ -16,6 +16,9 @@ internal sealed class CheckpointSubject
     private readonly Func<ICheckpointStorage, byte[], ulong> _saveToSlots;
     private readonly Func<ICheckpointStorage, byte[], int> _loadFromSlots;
     private readonly Func<int> _checkpointBytes;
+    private readonly Func<ICheckpointStorage, byte[], CheckpointKey?, ulong, ulong> _saveToSlotsSealed;
+    private readonly Func<ICheckpointStorage, byte[], CheckpointKey?, ulong, int> _loadFromSlotsSealed;
+    private readonly Action<byte[], int, int, CheckpointKey?, ulong> _loadFromArraySealed;
 
     public CheckpointSubject(
         IModelLayout model,
@@ -24,7 +27,10 @@ internal sealed class CheckpointSubject
         Action<byte[], int, int> loadFromArray,
         Func<ICheckpointStorage, byte[], ulong> saveToSlots,
         Func<ICheckpointStorage, byte[], int> loadFromSlots,
-        Func<int> checkpointBytes)
+        Func<int> checkpointBytes,
+        Func<ICheckpointStorage, byte[], CheckpointKey?, ulong, ulong> saveToSlotsSealed,
+        Func<ICheckpointStorage, byte[], CheckpointKey?, ulong, int> loadFromSlotsSealed,
+        Action<byte[], int, int, CheckpointKey?, ulong> loadFromArraySealed)
     {
         _model = model;
         _optimizer = optimizer;
@@ -33,7 +39,25 @@ internal sealed class CheckpointSubject
         _saveToSlots = saveToSlots;
         _loadFromSlots = loadFromSlots;
         _checkpointBytes = checkpointBytes;
+        _saveToSlotsSealed = saveToSlotsSealed;
+        _loadFromSlotsSealed = loadFromSlotsSealed;
+        _loadFromArraySealed = loadFromArraySealed;
     }
+
+    /// <summary>
+    /// When set, the two-slot save and load seal and authenticate with it (the overloads with a key and a minimum
+    /// sequence number, <see cref="MinimumSequence"/>), and slots hold <see cref="StoredBytes"/>.
+    /// </summary>
+    public CheckpointKey? Key { get; set; }
+
+    /// <summary>The minimum sequence number the keyed two-slot calls pass (0 unless a test sets it).</summary>
+    public ulong MinimumSequence { get; set; }
+
+    /// <summary>Bytes a checkpoint takes in a slot: <see cref="CheckpointBytes"/>, plus the tag when sealing.</summary>
+    public int StoredBytes => CheckpointBytes + (Key is null ? 0 : CheckpointKey.TagBytes);
+
+    /// <summary><c>LoadCheckpoint(byte[], int, int, CheckpointKey, ulong)</c> with <see cref="Key"/> (which may be null) and <see cref="MinimumSequence"/>.</summary>
+    public void LoadSealedFromArray(byte[] source) => _loadFromArraySealed(source, 0, source.Length, Key, MinimumSequence);
 
     public float[] Parameters => _model.Parameters;
 
@@ -59,10 +83,12 @@ internal sealed class CheckpointSubject
     public void LoadFromArray(byte[] source) => _loadFromArray(source, 0, source.Length);
 
     /// <summary>The two-slot save (<c>SaveCheckpoint(ICheckpointStorage, byte[])</c>); returns the sequence number written.</summary>
-    public ulong Save(ICheckpointStorage storage, byte[] scratch) => _saveToSlots(storage, scratch);
+    public ulong Save(ICheckpointStorage storage, byte[] scratch) =>
+        Key is null ? _saveToSlots(storage, scratch) : _saveToSlotsSealed(storage, scratch, Key, MinimumSequence);
 
     /// <summary>The two-slot load (<c>LoadCheckpoint(ICheckpointStorage, byte[])</c>); returns the slot loaded.</summary>
-    public int Load(ICheckpointStorage storage, byte[] scratch) => _loadFromSlots(storage, scratch);
+    public int Load(ICheckpointStorage storage, byte[] scratch) =>
+        Key is null ? _loadFromSlots(storage, scratch) : _loadFromSlotsSealed(storage, scratch, Key, MinimumSequence);
 
     /// <summary>Sets every parameter from <paramref name="seed"/>, in [-1, 1).</summary>
     public void Randomize(int seed)

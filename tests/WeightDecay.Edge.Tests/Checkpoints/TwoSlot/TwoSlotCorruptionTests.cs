@@ -11,6 +11,7 @@ namespace WeightDecay.Edge.Tests.Checkpoints.TwoSlot;
 /// never throw, and the next save then goes over the corrupted slot; a flipped byte anywhere in the older one
 /// changes nothing; flipped bytes in both make it throw <see cref="CheckpointNotFoundException"/> and leave the
 /// live model exactly as it was. Each byte is flipped with the masks 0x01, 0x80, 0xFF and a random non-zero one.
+/// Every case runs on unsealed checkpoints and on checkpoints sealed with HMAC-SHA256 (the tag's bytes included).
 /// </summary>
 public sealed class TwoSlotCorruptionTests
 {
@@ -21,30 +22,34 @@ public sealed class TwoSlotCorruptionTests
     public TwoSlotCorruptionTests(ITestOutputHelper output) => _output = output;
 
     /// <summary>layout, optimizer, checkpoints written (2: the newest in slot 1; 3: the newest in slot 0), stride over the bytes.</summary>
-    public static TheoryData<TwoSlotLayout, TwoSlotOptimizer, int, int> Cases()
+    public static TheoryData<TwoSlotLayout, TwoSlotOptimizer, int, int, bool> Cases()
     {
-        var cases = new TheoryData<TwoSlotLayout, TwoSlotOptimizer, int, int>();
+        var cases = new TheoryData<TwoSlotLayout, TwoSlotOptimizer, int, int, bool>();
         foreach (TwoSlotOptimizer optimizer in new[] { TwoSlotOptimizer.SgdMomentum, TwoSlotOptimizer.Adam, TwoSlotOptimizer.AdamWAmsgrad })
         {
             foreach (TwoSlotLayout layout in new[] { TwoSlotLayout.Tiny, TwoSlotLayout.Mixed })
             {
-                cases.Add(layout, optimizer, 2, 1);
-                cases.Add(layout, optimizer, 3, 1);
+                // Sealed (HMAC-SHA256) and unsealed, the newest in each slot.
+                cases.Add(layout, optimizer, 2, 1, false);
+                cases.Add(layout, optimizer, 3, 1, false);
+                cases.Add(layout, optimizer, 2, 1, true);
+                cases.Add(layout, optimizer, 3, 1, true);
             }
         }
 
         // The digits MLP with AdamW and AMSGrad, 38,648 bytes: every byte of the header and of the last 8, and every 997th.
-        cases.Add(TwoSlotLayout.Digits, TwoSlotOptimizer.AdamWAmsgrad, 3, 997);
+        cases.Add(TwoSlotLayout.Digits, TwoSlotOptimizer.AdamWAmsgrad, 3, 997, false);
+        cases.Add(TwoSlotLayout.Digits, TwoSlotOptimizer.AdamWAmsgrad, 2, 997, true);
 
         return cases;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void TwoSlot_corrupting_any_byte_of_the_newest_slot_loads_the_older_checkpoint(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int checkpoints, int stride)
+    public void TwoSlot_corrupting_any_byte_of_the_newest_slot_loads_the_older_checkpoint(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int checkpoints, int stride, bool authenticated)
     {
         var clock = Stopwatch.StartNew();
-        var history = Write(layout, optimizer, checkpoints, out KnownCheckpoint newest, out int newestSlot, out KnownCheckpoint older, out int olderSlot);
+        var history = Write(layout, optimizer, checkpoints, authenticated, out KnownCheckpoint newest, out int newestSlot, out KnownCheckpoint older, out int olderSlot);
         FaultInjectingStorage storage = history.Storage;
         StorageImage good = storage.Snapshot();
         var scratch = new byte[history.Length];
@@ -55,13 +60,13 @@ public sealed class TwoSlotCorruptionTests
             bool first = true;
             foreach (byte mask in Masks(random))
             {
-                string context = layout + "/" + optimizer + ", newest " + newest + " in slot " + newestSlot + ", byte " + position + " ^= 0x" + mask.ToString("X2", null);
+                string context = layout + "/" + optimizer + (authenticated ? " (sealed)" : string.Empty) + ", newest " + newest + " in slot " + newestSlot + ", byte " + position + " ^= 0x" + mask.ToString("X2", null);
                 storage.Restore(good);
                 storage.Xor(newestSlot, position, mask);
                 faults++;
                 var expected = new ExpectedLoad(olderSlot, older);
                 Assert.Equal(expected, TwoSlotOracle.Expected(storage, history.Known));
-                CheckpointSubject rebooted = TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, expected, scratch, newest.Stored, 1000 + position, context);
+                CheckpointSubject rebooted = TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, expected, scratch, newest.Stored, 1000 + position, context, authenticated);
                 if (first)
                 {
                     // The next save goes over the corrupted slot, never over the older checkpoint it fell back to.
@@ -73,7 +78,7 @@ public sealed class TwoSlotCorruptionTests
                     Assert.Equal(newestSlot, storage.LastWriteSlot);
                     TwoSlotAssert.SameBytes(olderBytes, storage.Copy(olderSlot, storage.SlotBytes), context + ": the next save wrote over the older checkpoint");
                     var next = new KnownCheckpoint("the save after the corruption", older.Sequence + 1, storage.Copy(newestSlot, history.Length), image, null);
-                    TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, new ExpectedLoad(newestSlot, next), scratch, newest.Stored, 2000 + position, context + ", then saved again");
+                    TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, new ExpectedLoad(newestSlot, next), scratch, newest.Stored, 2000 + position, context + ", then saved again", authenticated);
                 }
             }
         }
@@ -84,7 +89,7 @@ public sealed class TwoSlotCorruptionTests
             storage.Restore(good);
             storage.Xor(newestSlot, position, 0xFF);
             faults++;
-            TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, new ExpectedLoad(newestSlot, newest), scratch, older.Stored, 3000 + position, "padding byte " + position);
+            TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, new ExpectedLoad(newestSlot, newest), scratch, older.Stored, 3000 + position, "padding byte " + position, authenticated);
         }
 
         _output.WriteLine("TwoSlot faults simulated: " + faults);
@@ -93,10 +98,10 @@ public sealed class TwoSlotCorruptionTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void TwoSlot_corrupting_any_byte_of_the_older_slot_still_loads_the_newest_checkpoint(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int checkpoints, int stride)
+    public void TwoSlot_corrupting_any_byte_of_the_older_slot_still_loads_the_newest_checkpoint(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int checkpoints, int stride, bool authenticated)
     {
         var clock = Stopwatch.StartNew();
-        var history = Write(layout, optimizer, checkpoints, out KnownCheckpoint newest, out int newestSlot, out KnownCheckpoint older, out int olderSlot);
+        var history = Write(layout, optimizer, checkpoints, authenticated, out KnownCheckpoint newest, out int newestSlot, out KnownCheckpoint older, out int olderSlot);
         FaultInjectingStorage storage = history.Storage;
         StorageImage good = storage.Snapshot();
         var scratch = new byte[history.Length];
@@ -110,7 +115,7 @@ public sealed class TwoSlotCorruptionTests
                 storage.Xor(olderSlot, position, mask);
                 faults++;
                 string context = layout + "/" + optimizer + ", older " + older + " in slot " + olderSlot + ", byte " + position + " ^= 0x" + mask.ToString("X2", null);
-                TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, new ExpectedLoad(newestSlot, newest), scratch, older.Stored, 1000 + position, context);
+                TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, new ExpectedLoad(newestSlot, newest), scratch, older.Stored, 1000 + position, context, authenticated);
             }
         }
 
@@ -120,10 +125,10 @@ public sealed class TwoSlotCorruptionTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void TwoSlot_corrupting_both_slots_loads_nothing_and_leaves_the_live_model_untouched(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int checkpoints, int stride)
+    public void TwoSlot_corrupting_both_slots_loads_nothing_and_leaves_the_live_model_untouched(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int checkpoints, int stride, bool authenticated)
     {
         var clock = Stopwatch.StartNew();
-        var history = Write(layout, optimizer, checkpoints, out _, out int newestSlot, out _, out int olderSlot);
+        var history = Write(layout, optimizer, checkpoints, authenticated, out _, out int newestSlot, out _, out int olderSlot);
         FaultInjectingStorage storage = history.Storage;
         StorageImage good = storage.Snapshot();
         var scratch = new byte[history.Length];
@@ -150,16 +155,16 @@ public sealed class TwoSlotCorruptionTests
         }
 
         // And it trains on exactly as a twin that never tried to load.
-        CheckpointSubject twin = TwoSlotHistory.Replay(layout, optimizer, checkpoints);
+        CheckpointSubject twin = TwoSlotHistory.Replay(layout, optimizer, checkpoints, authenticated);
         twin.Train(600, 2);
         TwoSlotAssert.SameBytes(TwoSlotHistory.Continue(twin), TwoSlotHistory.Continue(live), "After " + faults + " failed loads, the live model trains differently");
         _output.WriteLine("TwoSlot faults simulated: " + faults);
         _output.WriteLine(faults + " double corruptions, each refused with the live model untouched; " + clock.ElapsedMilliseconds + " ms");
     }
 
-    private static TwoSlotHistory Write(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int checkpoints, out KnownCheckpoint newest, out int newestSlot, out KnownCheckpoint older, out int olderSlot)
+    private static TwoSlotHistory Write(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int checkpoints, bool authenticated, out KnownCheckpoint newest, out int newestSlot, out KnownCheckpoint older, out int olderSlot)
     {
-        var history = new TwoSlotHistory(layout, optimizer, StorageMedium.Overwrite);
+        var history = new TwoSlotHistory(layout, optimizer, StorageMedium.Overwrite, authenticated);
         for (int i = 0; i < checkpoints; i++)
         {
             history.SaveNext();

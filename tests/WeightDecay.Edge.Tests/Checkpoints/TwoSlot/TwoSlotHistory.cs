@@ -21,12 +21,13 @@ internal sealed class TwoSlotHistory
 
     private readonly List<KnownCheckpoint> _known = new();
 
-    public TwoSlotHistory(TwoSlotLayout layout, TwoSlotOptimizer optimizer, StorageMedium medium)
+    public TwoSlotHistory(TwoSlotLayout layout, TwoSlotOptimizer optimizer, StorageMedium medium, bool authenticated = false)
     {
         Layout = layout;
         Optimizer = optimizer;
-        Live = Replay(layout, optimizer, 0);
-        Length = Live.CheckpointBytes;
+        Authenticated = authenticated;
+        Live = Replay(layout, optimizer, 0, authenticated);
+        Length = Live.StoredBytes;
         Storage = new FaultInjectingStorage(Length + SlotPadding, medium);
         Scratch = new byte[Length];
     }
@@ -34,6 +35,9 @@ internal sealed class TwoSlotHistory
     public TwoSlotLayout Layout { get; }
 
     public TwoSlotOptimizer Optimizer { get; }
+
+    /// <summary>Whether the live run seals its checkpoints (and loads require the key).</summary>
+    public bool Authenticated { get; }
 
     /// <summary>The subject that writes the history.</summary>
     public CheckpointSubject Live { get; }
@@ -43,7 +47,7 @@ internal sealed class TwoSlotHistory
     /// <summary>The live subject's scratch buffer.</summary>
     public byte[] Scratch { get; }
 
-    /// <summary>CheckpointBytes.</summary>
+    /// <summary>The bytes a checkpoint takes in its slot: CheckpointBytes, plus the tag when sealed.</summary>
     public int Length { get; }
 
     /// <summary>Every checkpoint written completely so far, oldest first.</summary>
@@ -52,9 +56,9 @@ internal sealed class TwoSlotHistory
     public static int SegmentSeed(int checkpoint) => 100 + checkpoint;
 
     /// <summary>The live subject's state when it wrote checkpoint C<paramref name="checkpoint"/> (0: before the first), rebuilt from scratch.</summary>
-    public static CheckpointSubject Replay(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int checkpoint)
+    public static CheckpointSubject Replay(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int checkpoint, bool authenticated = false)
     {
-        CheckpointSubject subject = TwoSlotSubjects.Create(layout, optimizer, InitialSeed);
+        CheckpointSubject subject = TwoSlotSubjects.Create(layout, optimizer, InitialSeed, authenticated: authenticated);
         subject.Train(SegmentSeed(0), StepsBeforeFirst);
         for (int i = 1; i <= checkpoint; i++)
         {

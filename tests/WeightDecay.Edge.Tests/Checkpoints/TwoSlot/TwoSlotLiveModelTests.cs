@@ -224,7 +224,7 @@ public sealed class TwoSlotLiveModelTests
             int at = bytes.AsSpan(CheckpointFormat.HeaderBytes).IndexOf(BitConverter.GetBytes(value)) + CheckpointFormat.HeaderBytes;
             Assert.True(at >= CheckpointFormat.HeaderBytes, "The parameter's bytes are not in the checkpoint.");
             CheckpointFormat.WriteSingle(bytes, at, float.NaN);
-            CheckpointFormat.Seal(bytes, 0, length);
+            CheckpointFormat.Seal(bytes, 0, length, null);
 
             // Intact as far as the CRCs go: refused for the value.
             CheckpointSubject probe = TwoSlotSubjects.Create(layout, optimizer, 8);

@@ -46,10 +46,11 @@ internal static class TwoSlotPowerCutSweep
         StorageMedium medium,
         int completeBefore,
         Func<FaultInjectingStorage, int, IEnumerable<long>> offsets,
-        Action<string> log)
+        Action<string> log,
+        bool authenticated = false)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var history = new TwoSlotHistory(layout, optimizer, medium);
+        var history = new TwoSlotHistory(layout, optimizer, medium, authenticated);
         for (int i = 0; i < completeBefore; i++)
         {
             history.SaveNext();
@@ -97,7 +98,7 @@ internal static class TwoSlotPowerCutSweep
 
         void CutAt(long k)
         {
-            string context = layout + "/" + optimizer + "/" + medium + ", " + pending.Name + " into slot " + target + " cut after " + k + " of " + total + " byte operations";
+            string context = layout + "/" + optimizer + "/" + medium + (authenticated ? " (sealed)" : string.Empty) + ", " + pending.Name + " into slot " + target + " cut after " + k + " of " + total + " byte operations";
 
             // The cut.
             storage.Restore(before);
@@ -135,7 +136,7 @@ internal static class TwoSlotPowerCutSweep
             }
 
             // The reboot: exactly that checkpoint, and it trains on exactly as the run that wrote it did.
-            CheckpointSubject rebooted = TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, expected, scratch, pending.Stored, 1000 + (int)k, context);
+            CheckpointSubject rebooted = TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, expected, scratch, pending.Stored, 1000 + (int)k, context, authenticated);
             report.Reboots++;
             byte[] continued = TwoSlotHistory.Continue(rebooted);
             if (expected is not null)
@@ -151,7 +152,7 @@ internal static class TwoSlotPowerCutSweep
             Assert.Equal(nextSlot, storage.LastWriteSlot);
             TwoSlotAssert.SameBytes(afterCut.Slot(1 - nextSlot), storage.Copy(1 - nextSlot, storage.SlotBytes), context + ": the next save wrote over the surviving checkpoint");
             var next = new KnownCheckpoint("the save after the cut", nextSequence, storage.Copy(nextSlot, length), continued, continuation: null);
-            TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, new ExpectedLoad(nextSlot, next), scratch, pending.Stored, 2000 + (int)k, context + ", then saved again");
+            TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, new ExpectedLoad(nextSlot, next), scratch, pending.Stored, 2000 + (int)k, context + ", then saved again", authenticated);
             report.Reboots++;
 
             // A second cut, during that next save, still leaves the survivor.
@@ -173,7 +174,7 @@ internal static class TwoSlotPowerCutSweep
                 report.CompleteByCoincidence++;
             }
 
-            TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, expected2, scratch, next.Stored, 3000 + (int)k, context2);
+            TwoSlotReboot.LoadAndCheck(layout, optimizer, storage, expected2, scratch, next.Stored, 3000 + (int)k, context2, authenticated);
             report.Reboots++;
         }
     }

@@ -51,11 +51,43 @@ public sealed class TwoSlotPowerCutTests
         };
     }
 
+    /// <summary>
+    /// The sealed cases (issue 12): a sealed write is 32 bytes longer (the HMAC-SHA256 tag before the trailing
+    /// CRC) and its loader checks the tag before any value, so a cut anywhere in it must leave the previous sealed
+    /// checkpoint as the one that loads under the key. TinyLayout runs every history on every medium; MixedLayout
+    /// one history per medium.
+    /// </summary>
+    public static TheoryData<TwoSlotLayout, TwoSlotOptimizer, StorageMedium, int> SealedEveryByteCases()
+    {
+        var cases = new TheoryData<TwoSlotLayout, TwoSlotOptimizer, StorageMedium, int>();
+        foreach (TwoSlotOptimizer optimizer in new[] { TwoSlotOptimizer.SgdMomentum, TwoSlotOptimizer.Adam, TwoSlotOptimizer.AdamWAmsgrad })
+        {
+            foreach (StorageMedium medium in new[] { StorageMedium.Overwrite, StorageMedium.Flash, StorageMedium.FlashTornByte })
+            {
+                for (int completeBefore = 0; completeBefore <= 3; completeBefore++)
+                {
+                    cases.Add(TwoSlotLayout.Tiny, optimizer, medium, completeBefore);
+                }
+
+                cases.Add(TwoSlotLayout.Mixed, optimizer, medium, medium == StorageMedium.Flash ? 1 : 2);
+            }
+        }
+
+        return cases;
+    }
+
     [Theory]
     [MemberData(nameof(EveryByteCases))]
     public void TwoSlot_power_cut_at_every_byte_leaves_the_newest_complete_checkpoint(TwoSlotLayout layout, TwoSlotOptimizer optimizer, StorageMedium medium, int completeBefore)
     {
         TwoSlotPowerCutSweep.Run(layout, optimizer, medium, completeBefore, TwoSlotPowerCutSweep.EveryOperation, _output.WriteLine);
+    }
+
+    [Theory]
+    [MemberData(nameof(SealedEveryByteCases))]
+    public void TwoSlot_power_cut_at_every_byte_of_a_sealed_write_leaves_the_newest_complete_sealed_checkpoint(TwoSlotLayout layout, TwoSlotOptimizer optimizer, StorageMedium medium, int completeBefore)
+    {
+        TwoSlotPowerCutSweep.Run(layout, optimizer, medium, completeBefore, TwoSlotPowerCutSweep.EveryOperation, _output.WriteLine, authenticated: true);
     }
 
     /// <summary>
@@ -68,5 +100,11 @@ public sealed class TwoSlotPowerCutTests
     public void TwoSlot_power_cut_sampled_through_a_digits_mlp_write_leaves_the_newest_complete_checkpoint(TwoSlotOptimizer optimizer, StorageMedium medium, int completeBefore)
     {
         TwoSlotPowerCutSweep.Run(TwoSlotLayout.Digits, optimizer, medium, completeBefore, TwoSlotPowerCutSweep.Sampled(499), _output.WriteLine);
+    }
+
+    [Fact]
+    public void TwoSlot_power_cut_sampled_through_a_sealed_digits_mlp_write_leaves_the_newest_complete_sealed_checkpoint()
+    {
+        TwoSlotPowerCutSweep.Run(TwoSlotLayout.Digits, TwoSlotOptimizer.Adam, StorageMedium.FlashTornByte, 2, TwoSlotPowerCutSweep.Sampled(499), _output.WriteLine, authenticated: true);
     }
 }

@@ -20,9 +20,10 @@ internal static class TwoSlotReboot
         byte[] scratch,
         byte[] staleScratch,
         int seed,
-        string context)
+        string context,
+        bool authenticated = false)
     {
-        CheckpointSubject fresh = TwoSlotSubjects.Create(layout, optimizer, seed);
+        CheckpointSubject fresh = TwoSlotSubjects.Create(layout, optimizer, seed, authenticated: authenticated);
         fresh.Train(seed, 1);
         SubjectState before = fresh.Capture();
         Buffer.BlockCopy(staleScratch, 0, scratch, 0, Math.Min(staleScratch.Length, scratch.Length));

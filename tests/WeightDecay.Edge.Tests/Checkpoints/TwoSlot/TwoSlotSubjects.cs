@@ -32,13 +32,17 @@ public enum TwoSlotOptimizer
 /// <summary>Creates configured subjects; the same arguments always give the same state.</summary>
 internal static class TwoSlotSubjects
 {
+    /// <summary>The key authenticated two-slot runs seal with (any 32 bytes: the tests only need it fixed).</summary>
+    public static readonly byte[] Key = Convert.FromHexString("5EA1ED5EA1ED5EA1ED0123456789ABCDEF00112233445566778899AABBCCDDEE");
+
     /// <summary>
     /// A model with parameters drawn from <paramref name="seed"/> and its optimizer, configured as
     /// <paramref name="optimizer"/> says. With <paramref name="otherState"/> the optimizer's optional state is
     /// the other way (SGD without momentum, Adam with AMSGrad, AdamW without), so its checkpoints are not
-    /// loadable by the default configuration and the other way round.
+    /// loadable by the default configuration and the other way round. With <paramref name="authenticated"/> its two-slot
+    /// saves and loads seal with <see cref="Key"/> and require it.
     /// </summary>
-    public static CheckpointSubject Create(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int seed, bool otherState = false)
+    public static CheckpointSubject Create(TwoSlotLayout layout, TwoSlotOptimizer optimizer, int seed, bool otherState = false, bool authenticated = false)
     {
         CheckpointSubject subject = layout switch
         {
@@ -48,6 +52,7 @@ internal static class TwoSlotSubjects
             _ => throw new ArgumentOutOfRangeException(nameof(layout)),
         };
         subject.Randomize(seed);
+        subject.Key = authenticated ? new CheckpointKey(Key) : null;
         return subject;
     }
 
@@ -59,13 +64,13 @@ internal static class TwoSlotSubjects
             case TwoSlotOptimizer.SgdMomentum:
                 var sgd = new TinyLayout.SgdOptimizer(model) { LearningRate = 0.05f, WeightDecay = 0.01f };
                 ConfigureMomentum(otherState, value => sgd.Momentum = value, value => sgd.Nesterov = value);
-                return new(model, sgd, sgd.SaveCheckpoint, sgd.LoadCheckpoint, sgd.SaveCheckpoint, sgd.LoadCheckpoint, () => sgd.CheckpointBytes);
+                return new(model, sgd, sgd.SaveCheckpoint, sgd.LoadCheckpoint, sgd.SaveCheckpoint, sgd.LoadCheckpoint, () => sgd.CheckpointBytes, sgd.SaveCheckpoint, sgd.LoadCheckpoint, sgd.LoadCheckpoint);
             case TwoSlotOptimizer.Adam:
                 var adam = new TinyLayout.AdamOptimizer(model) { LearningRate = 0.01f, WeightDecay = 0.01f, SkipNonFiniteSteps = true, Amsgrad = otherState };
-                return new(model, adam, adam.SaveCheckpoint, adam.LoadCheckpoint, adam.SaveCheckpoint, adam.LoadCheckpoint, () => adam.CheckpointBytes);
+                return new(model, adam, adam.SaveCheckpoint, adam.LoadCheckpoint, adam.SaveCheckpoint, adam.LoadCheckpoint, () => adam.CheckpointBytes, adam.SaveCheckpoint, adam.LoadCheckpoint, adam.LoadCheckpoint);
             case TwoSlotOptimizer.AdamWAmsgrad:
                 var adamW = new TinyLayout.AdamWOptimizer(model) { LearningRate = 0.01f, WeightDecay = 0.1f, MaxGradientNorm = 1f, Amsgrad = !otherState };
-                return new(model, adamW, adamW.SaveCheckpoint, adamW.LoadCheckpoint, adamW.SaveCheckpoint, adamW.LoadCheckpoint, () => adamW.CheckpointBytes);
+                return new(model, adamW, adamW.SaveCheckpoint, adamW.LoadCheckpoint, adamW.SaveCheckpoint, adamW.LoadCheckpoint, () => adamW.CheckpointBytes, adamW.SaveCheckpoint, adamW.LoadCheckpoint, adamW.LoadCheckpoint);
             default:
                 throw new ArgumentOutOfRangeException(nameof(optimizer));
         }
@@ -79,13 +84,13 @@ internal static class TwoSlotSubjects
             case TwoSlotOptimizer.SgdMomentum:
                 var sgd = new MixedLayout.SgdOptimizer(model) { LearningRate = 0.05f, WeightDecay = 0.01f };
                 ConfigureMomentum(otherState, value => sgd.Momentum = value, value => sgd.Nesterov = value);
-                return new(model, sgd, sgd.SaveCheckpoint, sgd.LoadCheckpoint, sgd.SaveCheckpoint, sgd.LoadCheckpoint, () => sgd.CheckpointBytes);
+                return new(model, sgd, sgd.SaveCheckpoint, sgd.LoadCheckpoint, sgd.SaveCheckpoint, sgd.LoadCheckpoint, () => sgd.CheckpointBytes, sgd.SaveCheckpoint, sgd.LoadCheckpoint, sgd.LoadCheckpoint);
             case TwoSlotOptimizer.Adam:
                 var adam = new MixedLayout.AdamOptimizer(model) { LearningRate = 0.01f, WeightDecay = 0.01f, SkipNonFiniteSteps = true, Amsgrad = otherState };
-                return new(model, adam, adam.SaveCheckpoint, adam.LoadCheckpoint, adam.SaveCheckpoint, adam.LoadCheckpoint, () => adam.CheckpointBytes);
+                return new(model, adam, adam.SaveCheckpoint, adam.LoadCheckpoint, adam.SaveCheckpoint, adam.LoadCheckpoint, () => adam.CheckpointBytes, adam.SaveCheckpoint, adam.LoadCheckpoint, adam.LoadCheckpoint);
             case TwoSlotOptimizer.AdamWAmsgrad:
                 var adamW = new MixedLayout.AdamWOptimizer(model) { LearningRate = 0.01f, WeightDecay = 0.1f, MaxGradientNorm = 1f, Amsgrad = !otherState };
-                return new(model, adamW, adamW.SaveCheckpoint, adamW.LoadCheckpoint, adamW.SaveCheckpoint, adamW.LoadCheckpoint, () => adamW.CheckpointBytes);
+                return new(model, adamW, adamW.SaveCheckpoint, adamW.LoadCheckpoint, adamW.SaveCheckpoint, adamW.LoadCheckpoint, () => adamW.CheckpointBytes, adamW.SaveCheckpoint, adamW.LoadCheckpoint, adamW.LoadCheckpoint);
             default:
                 throw new ArgumentOutOfRangeException(nameof(optimizer));
         }
@@ -99,13 +104,13 @@ internal static class TwoSlotSubjects
             case TwoSlotOptimizer.SgdMomentum:
                 var sgd = new DigitsMlp.SgdOptimizer(model) { LearningRate = 0.05f, WeightDecay = 0.01f };
                 ConfigureMomentum(otherState, value => sgd.Momentum = value, value => sgd.Nesterov = value);
-                return new(model, sgd, sgd.SaveCheckpoint, sgd.LoadCheckpoint, sgd.SaveCheckpoint, sgd.LoadCheckpoint, () => sgd.CheckpointBytes);
+                return new(model, sgd, sgd.SaveCheckpoint, sgd.LoadCheckpoint, sgd.SaveCheckpoint, sgd.LoadCheckpoint, () => sgd.CheckpointBytes, sgd.SaveCheckpoint, sgd.LoadCheckpoint, sgd.LoadCheckpoint);
             case TwoSlotOptimizer.Adam:
                 var adam = new DigitsMlp.AdamOptimizer(model) { LearningRate = 0.01f, WeightDecay = 0.01f, SkipNonFiniteSteps = true, Amsgrad = otherState };
-                return new(model, adam, adam.SaveCheckpoint, adam.LoadCheckpoint, adam.SaveCheckpoint, adam.LoadCheckpoint, () => adam.CheckpointBytes);
+                return new(model, adam, adam.SaveCheckpoint, adam.LoadCheckpoint, adam.SaveCheckpoint, adam.LoadCheckpoint, () => adam.CheckpointBytes, adam.SaveCheckpoint, adam.LoadCheckpoint, adam.LoadCheckpoint);
             case TwoSlotOptimizer.AdamWAmsgrad:
                 var adamW = new DigitsMlp.AdamWOptimizer(model) { LearningRate = 0.01f, WeightDecay = 0.1f, MaxGradientNorm = 1f, Amsgrad = !otherState };
-                return new(model, adamW, adamW.SaveCheckpoint, adamW.LoadCheckpoint, adamW.SaveCheckpoint, adamW.LoadCheckpoint, () => adamW.CheckpointBytes);
+                return new(model, adamW, adamW.SaveCheckpoint, adamW.LoadCheckpoint, adamW.SaveCheckpoint, adamW.LoadCheckpoint, () => adamW.CheckpointBytes, adamW.SaveCheckpoint, adamW.LoadCheckpoint, adamW.LoadCheckpoint);
             default:
                 throw new ArgumentOutOfRangeException(nameof(optimizer));
         }
