@@ -32,11 +32,24 @@ internal static class GeneratorHarness
 
     /// <summary>Parse options for the inputs and (through the driver) for the generated trees.</summary>
     /// <remarks>
+    /// The symbols the .NET SDK defines for the framework are set, as in any desktop project: the shared
+    /// sources keep desktop-only members under <c>#if NETCOREAPP</c>, and the generated code uses them.
     /// With the runtime library, the symbol the package's build targets define is set too, as in a
     /// package consumer: the generator's attribute sources then switch themselves off.
     /// </remarks>
-    public static CSharpParseOptions ParseOptions(LanguageVersion version = LanguageVersion.Latest, bool withRuntimeLibrary = false) =>
-        new(version, DocumentationMode.Diagnose, preprocessorSymbols: withRuntimeLibrary ? new[] { RuntimeSymbol } : null);
+    public static CSharpParseOptions ParseOptions(
+        LanguageVersion version = LanguageVersion.Latest,
+        bool withRuntimeLibrary = false,
+        ReferenceFramework framework = ReferenceFramework.Net10) =>
+        new(version, DocumentationMode.Diagnose, preprocessorSymbols: FrameworkSymbols(framework).Concat(withRuntimeLibrary ? new[] { RuntimeSymbol } : Array.Empty<string>()));
+
+    /// <summary>What the SDK defines for a netN.0 project: NETCOREAPP, NET, NETN_0 and NETM_0_OR_GREATER for 5 ≤ M ≤ N.</summary>
+    private static IEnumerable<string> FrameworkSymbols(ReferenceFramework framework)
+    {
+        int major = framework == ReferenceFramework.Net8 ? 8 : 10;
+        return new[] { "NETCOREAPP", "NET", $"NET{major}_0" }
+            .Concat(Enumerable.Range(5, major - 4).Select(m => $"NET{m}_0_OR_GREATER"));
+    }
 
     /// <summary>The symbol the package defines where the runtime library comes with the generator.</summary>
     public const string RuntimeSymbol = "WEIGHTDECAY_EDGE_RUNTIME";
@@ -59,7 +72,7 @@ internal static class GeneratorHarness
         LanguageVersion version = LanguageVersion.Latest,
         ReferenceFramework framework = ReferenceFramework.Net10)
     {
-        CSharpParseOptions parseOptions = ParseOptions(version, withRuntimeLibrary);
+        CSharpParseOptions parseOptions = ParseOptions(version, withRuntimeLibrary, framework);
         IEnumerable<SyntaxTree> trees = sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, parseOptions, source.Path));
         (ImmutableArray<MetadataReference> frameworkReferences, MetadataReference runtimeLibrary) = References(framework);
         IEnumerable<MetadataReference> references = withRuntimeLibrary
@@ -97,7 +110,7 @@ internal static class GeneratorHarness
         ReferenceFramework framework = ReferenceFramework.Net10)
     {
         CSharpCompilation input = CreateCompilation(sources, withRuntimeLibrary, version, framework);
-        return Run(CreateDriver(ParseOptions(version, withRuntimeLibrary)), input);
+        return Run(CreateDriver(ParseOptions(version, withRuntimeLibrary, framework)), input);
     }
 
     /// <summary>Runs an existing driver (keeping its cache) over a compilation.</summary>

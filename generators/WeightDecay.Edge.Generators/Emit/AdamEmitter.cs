@@ -52,6 +52,15 @@ internal static class AdamEmitter
         {
             state = state.Concat(new[] { "private global::WeightDecay.Edge.DecoupledDecay _decayMode = global::WeightDecay.Edge.DecoupledDecay.LearningRateCoupled;" }).ToArray();
         }
+
+        if (UsesRunningBiasCorrection(profile))
+        {
+            state = state.Concat(new[]
+            {
+                $"private {BiasCorrectionType} _biasCorrection1; // 1 - beta1^step, as Math.Pow gives it, without calling it each step",
+                $"private {BiasCorrectionType} _biasCorrection2;",
+            }).ToArray();
+        }
         string decayText = decoupled
             ? "Decoupled weight decay λ: decayed parameters are multiplied by (1 - LearningRate·λ) each step."
             : "Coupled L2 weight decay λ: λ·p is added to the gradient of decayed tensors (the penalty (λ/2)·Σp²).";
@@ -92,6 +101,13 @@ internal static class AdamEmitter
             }
         }
     }
+
+    private const string BiasCorrectionType = "global::WeightDecay.Edge.Generated.BiasCorrection";
+
+    // Desktop (System.Math with FusedMultiplyAdd and BitIncrement): the bias corrections come from a running
+    // double-double product, bitwise equal to 1 - Math.Pow (see Shared/Generated/BiasCorrection.cs). The device
+    // keeps its pow: its behaviour and flash size stay as they were.
+    private static bool UsesRunningBiasCorrection(TargetProfile profile) => profile.HasMathF;
 
     private static CheckpointShape Checkpoint(string className, bool decoupled, HyperParameter[] parameters)
     {
@@ -178,8 +194,16 @@ internal static class AdamEmitter
         {
             TrainingLoopEmitter.WriteStepPrologue(writer);
             writer.Line("long step = StepCount + 1;");
-            writer.Line($"double biasCorrection1 = 1.0 - {math.PowDouble("_beta1Value", "step")};");
-            writer.Line($"double biasCorrection2 = 1.0 - {math.PowDouble("_beta2Value", "step")};");
+            if (UsesRunningBiasCorrection(profile))
+            {
+                writer.Line("double biasCorrection1 = _biasCorrection1.Next(_beta1Value, step);");
+                writer.Line("double biasCorrection2 = _biasCorrection2.Next(_beta2Value, step);");
+            }
+            else
+            {
+                writer.Line($"double biasCorrection1 = 1.0 - {math.PowDouble("_beta1Value", "step")};");
+                writer.Line($"double biasCorrection2 = 1.0 - {math.PowDouble("_beta2Value", "step")};");
+            }
             writer.Line("float negStepSize = (float)(-(learningRate / biasCorrection1));");
             writer.Line($"float biasCorrection2Sqrt = (float)({math.SqrtDouble("biasCorrection2")});");
             writer.Line("float invBiasCorrection2Sqrt = (float)(1.0 / biasCorrection2Sqrt); // correctly rounded: see DivideByStepConstant");

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace WeightDecay.Edge.Generators.Emit;
 
 /// <summary>
@@ -100,11 +102,29 @@ internal abstract class KernelDialect
     internal sealed class VectorDialect : KernelDialect
     {
         private readonly VectorPath _path;
+        private readonly List<(string Array, string Index)>? _deferredStores;
+        private readonly string _lanes;
+        private readonly string _windowName;
 
-        public VectorDialect(VectorPath path) => _path = path;
+        /// <summary>A dialect for <paramref name="path"/>; per-step scalars are broadcast as <c>{name}{lanes}</c>.</summary>
+        public VectorDialect(VectorPath path, string lanes = "Lanes")
+            : this(path, lanes, null)
+        {
+        }
+
+        private VectorDialect(VectorPath path, string lanes, List<(string Array, string Index)>? deferredStores, string windowName = "")
+        {
+            _path = path;
+            _lanes = lanes;
+            _deferredStores = deferredStores;
+            _windowName = windowName;
+        }
 
         /// <summary>Floats per vector.</summary>
         public int Width => _path.Width;
+
+        /// <summary>The SIMD path this dialect writes.</summary>
+        public VectorPath Path => _path;
 
         public override string Type => _path.VectorType;
 
@@ -112,10 +132,52 @@ internal abstract class KernelDialect
 
         public override string Load(string array, string index) => $"{_path.StaticClass}.LoadUnsafe(ref {array}Ref, {index})";
 
-        public override string Store(string array, string index, string value) => $"{_path.StaticClass}.StoreUnsafe({value}, ref {array}Ref, {index});";
+        public override string Store(string array, string index, string value)
+        {
+            if (_deferredStores is null)
+            {
+                return $"{_path.StaticClass}.StoreUnsafe({value}, ref {array}Ref, {index});";
+            }
+
+            _deferredStores.Add((array, index));
+            return $"{Type} {array}Window{_windowName} = {value};";
+        }
+
+        /// <summary>
+        /// The same dialect for a tail window whose stores are held back: each store becomes a local
+        /// (<c>pWindow</c>, ...), recorded in <paramref name="deferredStores"/>, for <see cref="BlendedStore"/> to
+        /// write later. So a window's loads and arithmetic can be issued before the vector loop that updates the
+        /// lanes it overlaps, and only its final stores wait for that loop's stores to reach memory. Locals are
+        /// named with <paramref name="name"/> appended when several windows share a scope.
+        /// </summary>
+        public VectorDialect Deferred(List<(string Array, string Index)> deferredStores, string name = "") =>
+            new(_path, _lanes, deferredStores, name);
+
+        /// <summary>
+        /// The held-back store of <paramref name="array"/>'s window at <paramref name="index"/>: the lanes where
+        /// <paramref name="mask"/> is set take the window's value, the others are re-read from memory and written
+        /// back as they are, so they keep every bit the vector loop (or another run) gave them.
+        /// </summary>
+        public string BlendedStore(string array, string index, string mask, string name = "") =>
+            $"{_path.StaticClass}.StoreUnsafe({_path.StaticClass}.ConditionalSelect({mask}, {array}Window{name}, {Load(array, index)}), ref {array}Ref, {index});";
+
+        /// <summary>
+        /// The statement declaring <paramref name="name"/> as a lane mask (all bits set) for lanes
+        /// [<paramref name="from"/>, <paramref name="to"/>) of a vector, zero elsewhere: a constant the JIT loads once.
+        /// </summary>
+        public string MaskDeclaration(string name, int from, int to)
+        {
+            var lanes = new string[Width];
+            for (int lane = 0; lane < Width; lane++)
+            {
+                lanes[lane] = lane >= from && lane < to ? "-1" : "0";
+            }
+
+            return $"{Type} {name} = {_path.StaticClass}.AsSingle({_path.StaticClass}.Create({string.Join(", ", lanes)}));";
+        }
 
         /// <summary>The broadcast copy of a per-step scalar, made once per step: <c>beta1</c> becomes <c>beta1Lanes</c>.</summary>
-        public override string Scalar(string name) => name + "Lanes";
+        public override string Scalar(string name) => name + _lanes;
 
         public override string Fma(string a, string b, string c) => string.Format(_path.FusedMultiplyAdd, a, b, c);
 

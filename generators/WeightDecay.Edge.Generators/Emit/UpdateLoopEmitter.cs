@@ -19,7 +19,9 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// with each run's bounds, because flash, not the interpreter's loop overhead, is what runs out
 /// there (see <c>WriteDeviceMethods</c>).</item>
 /// <item>Vector methods (desktop): each run is a loop of whole vectors with a constant bound,
-/// then the remainder (fewer than one vector) written out as scalar code at constant indices.</item>
+/// then the remainder (fewer than one vector) as one more vector over a window that ends at the
+/// run's end, whose stores keep every lane outside the remainder as it was (see
+/// <c>WriteTailWindow</c>): no element is updated by scalar code, nor twice.</item>
 /// </list>
 /// On desktop, no run-time sizes and no run-time remainder loops anywhere.
 /// </summary>
@@ -262,6 +264,17 @@ internal static class UpdateLoopEmitter
                 {
                     writer.Line(vector.Broadcast(name));
                 }
+
+                // The narrower widths that some run's tail window takes (see WriteVectorRun).
+                foreach (VectorPath narrower in vector.Path.WindowPaths().Skip(1)
+                    .Where(path => TrainableRuns(layout).Any(run => ChooseWindow(layout, run, vector.Path)?.Path == path)))
+                {
+                    var dialect = WindowDialect(narrower);
+                    foreach (string name in method.Parameters)
+                    {
+                        writer.Line(dialect.Broadcast(name));
+                    }
+                }
             }
 
             WriteRuns(writer, layout, kernel, scalar, method.Element);
@@ -272,14 +285,40 @@ internal static class UpdateLoopEmitter
     //     // W (2x5): [40, 50), decayed
     //     for (int i = 40; i < 48;) { <element i> i++; <element i> i++; <element i> i++; <element i> i++; }
     //     { <element 48> <element 49> }
-    // and with 8-float vectors:
-    //     for (nuint i = 40; i < 48; i += 8) { <vector element i> }
-    //     { <scalar element 48> <scalar element 49> }
+    // and with 8-float vectors, see WriteVectorRun.
     private static void WriteRuns(CodeWriter writer, LayoutSpec layout, KernelDialect kernel, KernelDialect scalar, ElementWriter element)
     {
-        int width = kernel is KernelDialect.VectorDialect vector ? vector.Width : 1;
+        // Runs shorter than one vector: their windows reach back over the runs before them, whose stores they
+        // must not wait for, so they are loaded and computed first and stored last (see WriteEarlyWindows).
+        var early = new List<(Run Run, VectorPath Path, int Start, List<(string Array, string Index)> Stores)>();
+        if (kernel is KernelDialect.VectorDialect vectorKernel)
+        {
+            foreach (Run run in TrainableRuns(layout))
+            {
+                if (VectorsEnd(run, vectorKernel.Width) == run.Start && ChooseWindow(layout, run, vectorKernel.Path) is (VectorPath path, int at))
+                {
+                    early.Add((run, path, at, new List<(string Array, string Index)>()));
+                }
+            }
+
+            foreach (var window in early)
+            {
+                string name = Literals.Int(window.Run.Start);
+                writer.Line($"// The tail window of {window.Run.Description}, loaded and computed here, stored at the end.");
+                KernelDialect.VectorDialect dialect = Dialect(vectorKernel, window.Path);
+                writer.Line(dialect.MaskDeclaration("tail" + name, window.Run.Start - window.Start, window.Run.End - window.Start));
+                element(writer, dialect.Deferred(window.Stores, name), Literals.Int(window.Start), Literals.Int(window.Start - window.Run.StateShift), "Tail" + name, window.Run.Decay);
+            }
+        }
+
         foreach (Run run in Runs(layout))
         {
+            if (early.Any(window => window.Run == run))
+            {
+                writer.Line($"// {run.Description}: [{Literals.Int(run.Start)}, {Literals.Int(run.End)}): its tail window, computed above, is stored below");
+                continue;
+            }
+
             if (!run.Trainable)
             {
                 writer.Line($"// {run.Description}: [{Literals.Int(run.Start)}, {Literals.Int(run.End)}), frozen: no state, no update");
@@ -288,22 +327,127 @@ internal static class UpdateLoopEmitter
 
             string state = run.StateShift == 0 ? string.Empty : $", state [{Literals.Int(run.Start - run.StateShift)}, {Literals.Int(run.End - run.StateShift)})";
             writer.Line($"// {run.Description}: [{Literals.Int(run.Start)}, {Literals.Int(run.End)}){state}, {(run.Decay ? "decayed" : "not decayed")}");
-            int straightFrom = kernel.IsVector
-                ? WriteVectorLoop(writer, run, kernel, width, element)
-                : WriteScalarLoop(writer, run, kernel, element);
-
-            int end = run.Start + run.Length;
-            if (straightFrom < end)
+            if (kernel is KernelDialect.VectorDialect vector)
             {
-                using (writer.OpenBlock())
-                {
-                    for (int index = straightFrom; index < end; index++)
-                    {
-                        element(writer, scalar, Literals.Int(index), Literals.Int(index - run.StateShift), Literals.Int(index - straightFrom), run.Decay);
-                    }
-                }
+                WriteVectorRun(writer, layout, run, vector, scalar, element);
+            }
+            else
+            {
+                WriteScalarRemainder(writer, run, WriteScalarLoop(writer, run, kernel, element), scalar, element);
             }
         }
+
+        foreach (var window in early)
+        {
+            string name = Literals.Int(window.Run.Start);
+            KernelDialect.VectorDialect dialect = Dialect((KernelDialect.VectorDialect)kernel, window.Path);
+            foreach ((string array, string index) in window.Stores)
+            {
+                writer.Line(dialect.BlendedStore(array, index, "tail" + name, name));
+            }
+        }
+    }
+
+    private static KernelDialect.VectorDialect Dialect(KernelDialect.VectorDialect kernel, VectorPath path) =>
+        path == kernel.Path ? kernel : WindowDialect(path);
+
+    // A run [40, 50) with 8-float vectors: one whole vector, then the remainder [48, 50) as a window of 8
+    // ending at the run's end, whose loads and arithmetic come first and whose stores come last:
+    //     {
+    //         Vector256<float> tail = <lanes 6 and 7 set>;
+    //         <vector element 42, its stores held back: Vector256<float> pWindow = ...; mWindow = ...>
+    //         for (nuint i = 40; i < 48; i += 8) { <vector element i> }
+    //         Vector256.StoreUnsafe(Vector256.ConditionalSelect(tail, mWindow, <m re-read at 42>), ref mRef, 42); ...
+    //     }
+    // Lanes outside the mask are computed from values the loop then changes, thrown away, and written back
+    // as the loop left them: an in-place update cannot simply run twice on the overlap (Adam's moments would
+    // advance twice), hence the blend. Storing last also keeps the window's loads clear of the loop's stores
+    // to the same bytes, which the processor cannot forward to an overlapping wider load.
+    private static void WriteVectorRun(
+        CodeWriter writer, LayoutSpec layout, Run run, KernelDialect.VectorDialect kernel, KernelDialect scalar, ElementWriter element)
+    {
+        int vectorsEnd = VectorsEnd(run, kernel.Width);
+        if (ChooseWindow(layout, run, kernel.Path) is not (VectorPath path, int at))
+        {
+            WriteScalarRemainder(writer, run, WriteVectorLoop(writer, run, kernel, kernel.Width, element), scalar, element);
+            return;
+        }
+
+        KernelDialect.VectorDialect window = Dialect(kernel, path);
+        using (writer.OpenBlock())
+        {
+            writer.Line(window.MaskDeclaration("tail", vectorsEnd - at, run.End - at));
+            var stores = new List<(string Array, string Index)>();
+            element(writer, window.Deferred(stores), Literals.Int(at), Literals.Int(at - run.StateShift), "Tail", run.Decay);
+            WriteVectorLoop(writer, run, kernel, kernel.Width, element);
+            foreach ((string array, string index) in stores)
+            {
+                writer.Line(window.BlendedStore(array, index, "tail"));
+            }
+        }
+    }
+
+    private static int VectorsEnd(Run run, int width) => run.Start + (run.Length / width * width);
+
+    /// <summary>
+    /// The tail window of <paramref name="run"/> in a method of <paramref name="path"/>: the narrowest width
+    /// that holds the remainder and fits in the buffers, and where it starts; null when the run has no
+    /// remainder or no window fits (see <see cref="TailWindow"/>).
+    /// </summary>
+    internal static (VectorPath Path, int Start)? ChooseWindow(LayoutSpec layout, Run run, VectorPath path)
+    {
+        int vectorsEnd = VectorsEnd(run, path.Width);
+        if (vectorsEnd == run.End)
+        {
+            return null;
+        }
+
+        foreach (VectorPath candidate in path.WindowPaths().Reverse())
+        {
+            if (candidate.Width >= run.End - vectorsEnd && TailWindow(layout, run, vectorsEnd, candidate.Width) is int start)
+            {
+                return (candidate, start);
+            }
+        }
+
+        return null;
+    }
+
+    // A narrower window's dialect: its per-step scalars are broadcast as beta1Lanes128 (for 128 bits), ...
+    private static KernelDialect.VectorDialect WindowDialect(VectorPath path) =>
+        new(path, "Lanes" + Literals.Int(path.Width * 32));
+
+    // The elements [from, End) of a run, one at a time at constant indices.
+    private static void WriteScalarRemainder(CodeWriter writer, Run run, int from, KernelDialect scalar, ElementWriter element)
+    {
+        if (from >= run.End)
+        {
+            return;
+        }
+
+        using (writer.OpenBlock())
+        {
+            for (int index = from; index < run.End; index++)
+            {
+                element(writer, scalar, Literals.Int(index), Literals.Int(index - run.StateShift), Literals.Int(index - from), run.Decay);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the one vector that finishes a run starts, or null when no vector fits. The window covers the
+    /// run's remainder [<paramref name="from"/>, End) and lies inside both the parameter buffers
+    /// (<c>ParameterCount</c>) and the state buffers (<c>TrainableParameterCount</c>, shifted by the frozen
+    /// parameters before the run). It ends at the run's end when the state buffers allow, so that it overlaps
+    /// elements updated just before (same cache lines); otherwise it starts at the run's first state element
+    /// and reaches over the runs after it. Only a layout with fewer trainable parameters than one vector has
+    /// no window (its remainder stays scalar).
+    /// </summary>
+    internal static int? TailWindow(LayoutSpec layout, Run run, int from, int width)
+    {
+        int lowest = System.Math.Max(run.End - width, run.StateShift);
+        int highest = System.Math.Min(from, System.Math.Min(layout.ParameterCount - width, layout.TrainableParameterCount + run.StateShift - width));
+        return lowest <= highest ? lowest : null;
     }
 
     private static int WriteScalarLoop(CodeWriter writer, Run run, KernelDialect kernel, ElementWriter element)

@@ -23,6 +23,29 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
     public string StaticClass => $"{Intrinsics}.{Suffix}";
 
     /// <summary>
+    /// The widths a tail window may take inside a method of this path, widest first: this path itself, then
+    /// the narrower x86 vectors, whose fused multiply-add the AVX-512 and AVX2+FMA conditions guarantee
+    /// (<c>Fma.MultiplyAdd</c> has 256- and 128-bit forms from .NET 8). A narrower window does the same
+    /// per-lane arithmetic in fewer lanes: square root and division cost about lanes/4 cycles each.
+    /// </summary>
+    public IReadOnlyList<VectorPath> WindowPaths()
+    {
+        var paths = new List<VectorPath> { this };
+        string fma = $"{Intrinsics}.X86.Fma.MultiplyAdd({{0}}, {{1}}, {{2}})";
+        if (Width >= 16)
+        {
+            paths.Add(new VectorPath("Vector256", 8, Condition, fma));
+        }
+
+        if (Width >= 8)
+        {
+            paths.Add(new VectorPath("Vector128", 4, Condition, fma));
+        }
+
+        return paths;
+    }
+
+    /// <summary>
     /// The paths the compilation can use, widest first. AVX-512 and AVX2+FMA use x86 intrinsics for
     /// the fused multiply-add (available from .NET 8); the 128-bit path (ARM64 NEON, or x86 without
     /// AVX) needs the cross-platform <c>Vector128.FusedMultiplyAdd</c> of .NET 9 and later.
@@ -35,7 +58,7 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
             paths.Add(new VectorPath(
                 "Vector512",
                 16,
-                $"{Intrinsics}.Vector512.IsHardwareAccelerated && {Intrinsics}.X86.Avx512F.IsSupported",
+                $"{Intrinsics}.Vector512.IsHardwareAccelerated && {Intrinsics}.X86.Avx512F.IsSupported && {Intrinsics}.X86.Fma.IsSupported",
                 $"{Intrinsics}.X86.Avx512F.FusedMultiplyAdd({{0}}, {{1}}, {{2}})"));
         }
 
