@@ -5,6 +5,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 
 namespace WeightDecay.Edge.Benchmarks.TorchSharp;
@@ -13,11 +14,10 @@ namespace WeightDecay.Edge.Benchmarks.TorchSharp;
 /// Entry point: <c>--short</c> for the quick job (as the main suite's), anything else to BenchmarkDotNet's
 /// switcher; without a selection the whole one-class suite runs. Exit code 1 if a benchmark failed.
 /// <para>
-/// libtorch 2.10 needs a libstdc++ with GLIBCXX_3.4.32 (GCC 13 or later). Where the system's is older
-/// (Debian 12), point <c>WDE_TORCH_LD_LIBRARY_PATH</c> at a folder holding a newer <c>libstdc++.so.6</c>
-/// (and, if it needs one, <c>WDE_TORCH_LD_PRELOAD</c> at a shim): they are passed to the benchmark processes
-/// only, as <c>LD_LIBRARY_PATH</c> and <c>LD_PRELOAD</c>, so the build BenchmarkDotNet runs first keeps the
-/// system's. See docs/benchmarks.md, "TorchSharp".
+/// The benchmarks run in this process (BenchmarkDotNet's in-process toolchain), so whatever the process was
+/// started with reaches libtorch: libtorch 2.10 needs a libstdc++ with GLIBCXX_3.4.32 (GCC 13 or later), and
+/// where the system's is older (Debian 12) the process is started with <c>LD_LIBRARY_PATH</c> pointing at a
+/// newer one. See docs/benchmarks.md, "TorchSharp".
 /// </para>
 /// </summary>
 public static class TorchSharpProgram
@@ -34,30 +34,11 @@ public static class TorchSharpProgram
 
         Job job = shortRun
             ? Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3)
-                .WithIterationTime(TimeInterval.FromMilliseconds(100))
-            : Job.Default;
-        var environment = new List<EnvironmentVariable>();
-        Forward("WDE_TORCH_LD_LIBRARY_PATH", "LD_LIBRARY_PATH", environment);
-        Forward("WDE_TORCH_LD_PRELOAD", "LD_PRELOAD", environment);
-        if (environment.Count > 0)
-        {
-            job = job.WithEnvironmentVariables([.. environment]);
-        }
-
-        // The id last: BenchmarkDotNet names the job (and its build folder) after its last change otherwise.
+                .WithIterationTime(TimeInterval.FromMilliseconds(100)).WithId("Short")
+            : Job.Default.WithId("Default");
         IConfig config = ManualConfig.Create(DefaultConfig.Instance)
-            .AddJob(job.WithId(shortRun ? "Short" : "Default"))
-            .WithBuildTimeout(TimeSpan.FromMinutes(15));
+            .AddJob(job.WithToolchain(InProcessEmitToolchain.Instance));
         IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(TorchSharpProgram).Assembly).Run([.. arguments], config);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
-    }
-
-    private static void Forward(string from, string to, List<EnvironmentVariable> environment)
-    {
-        string? value = Environment.GetEnvironmentVariable(from);
-        if (!string.IsNullOrEmpty(value))
-        {
-            environment.Add(new EnvironmentVariable(to, value));
-        }
     }
 }
