@@ -105,8 +105,8 @@ internal static class TrainingLoopEmitter
         writer.Line("/// </summary>");
         writer.Line("public double LastGradientNorm { get; private set; }");
         WriteL2Penalty(writer);
-        WritePrepareGradients(writer, math);
-        WriteGradientLoops(writer, layout);
+        WritePrepareGradients(writer, math, profile);
+        WriteGradientLoops(writer, layout, profile);
     }
 
     /// <summary>
@@ -179,7 +179,7 @@ internal static class TrainingLoopEmitter
     //     if (_maxGradientNorm != 0f) { coefficient = max / (norm + 1e-6); if (coefficient < 1.0 || HyperParameters.IsNaN(coefficient)) ScaleGradients((float)coefficient); }
     //     return true;
     // }
-    private static void WritePrepareGradients(CodeWriter writer, ScalarMath math)
+    private static void WritePrepareGradients(CodeWriter writer, ScalarMath math, TargetProfile profile)
     {
         writer.Line();
         writer.Line("/// <summary>");
@@ -189,6 +189,12 @@ internal static class TrainingLoopEmitter
         writer.Line("/// gradients are multiplied in place by clip_coef when it is below 1 (torch multiplies by min(clip_coef, 1)).");
         writer.Line("/// A NaN norm makes the gradients NaN, and an infinite one zeroes the finite ones, as in torch, unless the guard");
         writer.Line("/// skips the step first. Returns false when the step must be skipped.");
+        if (UsesVectorNorm(profile))
+        {
+            writer.Line("/// The sum is vectorised in a fixed order (WeightDecay.Edge.Generated.GradientNorm: 32 partial sums), so the norm has");
+            writer.Line("/// the same bits on every run and on every SIMD width.");
+        }
+
         writer.Line("/// </summary>");
         using (writer.OpenBlock("private bool PrepareGradients()"))
         {
@@ -222,9 +228,11 @@ internal static class TrainingLoopEmitter
         }
     }
 
-    // private double SquaredGradientSum() { ... for (int i = 0; i < 6; i++) { double x = g[i]; sum += x * x; } ... }
-    // private void ScaleGradients(float scale) { ... for (int i = 0; i < 6; i++) { g[i] *= scale; } ... }
-    private static void WriteGradientLoops(CodeWriter writer, LayoutSpec layout)
+    // Device:  private double SquaredGradientSum() { ... for (int i = 0; i < 6; i++) { double x = g[i]; sum += x * x; } ... }
+    //          private void ScaleGradients(float scale) { ... for (int i = 0; i < 6; i++) { g[i] *= scale; } ... }
+    // Desktop: private double SquaredGradientSum() { ... sum += GradientNorm.SquaredSum(g, 0, 6); ... }
+    //          private void ScaleGradients(float scale) { ... GradientNorm.Scale(g, 0, 6, scale); ... }
+    private static void WriteGradientLoops(CodeWriter writer, LayoutSpec layout, TargetProfile profile)
     {
         // Decay does not matter here: one loop per stretch of trainable tensors (frozen ones end it).
         var runs = new List<(int Start, int End)>();
@@ -240,13 +248,25 @@ internal static class TrainingLoopEmitter
             }
         }
 
+        bool vectorised = UsesVectorNorm(profile);
         writer.Line();
+        if (vectorised)
+        {
+            writer.Line("// Each stretch in GradientNorm's fixed order (the same bits on every SIMD width), the stretches in layout order.");
+        }
+
         using (writer.OpenBlock("private double SquaredGradientSum()"))
         {
             writer.Line("double sum = 0.0;");
             writer.Line("float[] g = _model.Gradients;");
             foreach ((int start, int end) in runs)
             {
+                if (vectorised)
+                {
+                    writer.Line($"sum += {GradientNormClass}.SquaredSum(g, {Literals.Int(start)}, {Literals.Int(end)});");
+                    continue;
+                }
+
                 using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
                 {
                     writer.Line("double x = g[i];");
@@ -263,6 +283,12 @@ internal static class TrainingLoopEmitter
             writer.Line("float[] g = _model.Gradients;");
             foreach ((int start, int end) in runs)
             {
+                if (vectorised)
+                {
+                    writer.Line($"{GradientNormClass}.Scale(g, {Literals.Int(start)}, {Literals.Int(end)}, scale);");
+                    continue;
+                }
+
                 using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
                 {
                     writer.Line("g[i] *= scale;");
@@ -270,4 +296,10 @@ internal static class TrainingLoopEmitter
             }
         }
     }
+
+    private const string GradientNormClass = "global::WeightDecay.Edge.Generated.GradientNorm";
+
+    // GradientNorm is desktop-only (#if NETCOREAPP in its shared file); MathF.FusedMultiplyAdd marks .NET Core 3+,
+    // as for the running bias correction. The device keeps the serial loops chosen by interpreter measurements.
+    private static bool UsesVectorNorm(TargetProfile profile) => profile.HasMathF;
 }
