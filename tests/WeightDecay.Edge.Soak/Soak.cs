@@ -32,7 +32,7 @@ internal static class Soak
         DigitsData all = DigitsData.Load(options.DataPath ?? DigitsData.DefaultPath());
         (DigitsData train, DigitsData heldOut) = all.Split(HeldOutCount, Seed);
         output.WriteLine($"soak: digits MLP 64-32-10 (ReLU), {DigitsMlp.ParameterCount:N0} parameters; {train.Count:N0} training samples cycled in a fixed order, {heldOut.Count:N0} held out");
-        output.WriteLine($"soak: one step = ZeroGrad, AccumulateCrossEntropyGradient on {options.Batch} sample{(options.Batch == 1 ? string.Empty : "s")}, Step; clipping at gradient norm {SoakOptimizer.MaxGradientNorm:0.###}, SkipNonFiniteSteps on");
+        output.WriteLine($"soak: one step = ZeroGrad, AccumulateCrossEntropyGradient on {options.Batch} sample{(options.Batch == 1 ? string.Empty : "s")}, Step; clipping at gradient norm {SoakOptimizer.MaxGradientNorm:0.###}, SkipNonFiniteSteps on{(options.FlushSubnormals ? ", FlushSubnormals on" : string.Empty)}");
         output.WriteLine($"soak: full finiteness check every {options.CheckEvery:N0} steps; {RuntimeSummary()}");
 
         // Warm-up: the same loop, on throwaway models, with progress lines formatted into Stream.Null,
@@ -41,7 +41,7 @@ internal static class Soak
         long warmStart = Stopwatch.GetTimestamp();
         foreach (OptimizerKind kind in options.Optimizers)
         {
-            var warm = new SoakRun(kind, train, WarmupSteps, Seed + 1);
+            var warm = new SoakRun(kind, train, WarmupSteps, Seed + 1, options.FlushSubnormals);
             if (!warm.Execute(discard, WarmupSteps / 4, options.CheckEvery, options.Batch))
             {
                 return Failed(output, [$"{warm.Optimizer.Name} warm-up: {Describe(warm)}"]);
@@ -55,7 +55,7 @@ internal static class Soak
         var runs = new List<SoakRun>();
         foreach (OptimizerKind kind in options.Optimizers)
         {
-            runs.Add(new SoakRun(kind, train, options.StepsFor(kind), Seed));
+            runs.Add(new SoakRun(kind, train, options.StepsFor(kind), Seed, options.FlushSubnormals));
         }
 
         var initialAccuracy = new double[runs.Count];

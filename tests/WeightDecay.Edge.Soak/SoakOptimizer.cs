@@ -34,16 +34,17 @@ internal abstract class SoakOptimizer
 
     /// <summary>
     /// Creates the optimizer of <paramref name="kind"/> for <paramref name="model"/> with the soak's
-    /// hyperparameters, clipping at <see cref="MaxGradientNorm"/> and the non-finite guard on.
+    /// hyperparameters, clipping at <see cref="MaxGradientNorm"/> and the non-finite guard on, and
+    /// <c>FlushSubnormals</c> as <paramref name="flushSubnormals"/> says.
     /// </summary>
-    public static SoakOptimizer Create(OptimizerKind kind, DigitsMlp model) => kind switch
+    public static SoakOptimizer Create(OptimizerKind kind, DigitsMlp model, bool flushSubnormals = false) => kind switch
     {
-        OptimizerKind.AdamW => new AdamW(model),
-        OptimizerKind.Adam => new Adam(model),
-        _ => new Sgd(model),
+        OptimizerKind.AdamW => new AdamW(model, flushSubnormals),
+        OptimizerKind.Adam => new Adam(model, flushSubnormals),
+        _ => new Sgd(model, flushSubnormals),
     };
 
-    private sealed class AdamW(DigitsMlp model) : SoakOptimizer
+    private sealed class AdamW(DigitsMlp model, bool flushSubnormals) : SoakOptimizer
     {
         private readonly DigitsMlp.AdamWOptimizer _optimizer = new(model)
         {
@@ -51,6 +52,7 @@ internal abstract class SoakOptimizer
             WeightDecay = 1e-2f,
             MaxGradientNorm = MaxGradientNorm,
             SkipNonFiniteSteps = true,
+            FlushSubnormals = flushSubnormals,
         };
 
         public override string Name => "adamw";
@@ -68,7 +70,7 @@ internal abstract class SoakOptimizer
         public override void Step() => _optimizer.Step();
     }
 
-    private sealed class Adam(DigitsMlp model) : SoakOptimizer
+    private sealed class Adam(DigitsMlp model, bool flushSubnormals) : SoakOptimizer
     {
         private readonly DigitsMlp.AdamOptimizer _optimizer = new(model)
         {
@@ -76,6 +78,7 @@ internal abstract class SoakOptimizer
             WeightDecay = 1e-4f,
             MaxGradientNorm = MaxGradientNorm,
             SkipNonFiniteSteps = true,
+            FlushSubnormals = flushSubnormals,
         };
 
         public override string Name => "adam";
@@ -93,7 +96,7 @@ internal abstract class SoakOptimizer
         public override void Step() => _optimizer.Step();
     }
 
-    private sealed class Sgd(DigitsMlp model) : SoakOptimizer
+    private sealed class Sgd(DigitsMlp model, bool flushSubnormals) : SoakOptimizer
     {
         private readonly DigitsMlp.SgdOptimizer _optimizer = new(model)
         {
@@ -102,6 +105,7 @@ internal abstract class SoakOptimizer
             WeightDecay = 1e-4f,
             MaxGradientNorm = MaxGradientNorm,
             SkipNonFiniteSteps = true,
+            FlushSubnormals = flushSubnormals,
         };
 
         public override string Name => "sgd";

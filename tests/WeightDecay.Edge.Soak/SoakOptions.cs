@@ -54,6 +54,7 @@ internal sealed record SoakOptions
           --report-every N   steps between progress lines; 0 for none; default 1,000,000
           --check-every N    steps between checks that all parameters and gradients are finite;
                              default 10,000
+          --flush-subnormals set FlushSubnormals on every optimizer (off by default, as torch)
           --data PATH        the digits file; default data/digits.csv.gz (beside the executable or
                              in the repository)
           --help             show this text
@@ -80,6 +81,9 @@ internal sealed record SoakOptions
 
     /// <summary>The data file, or null for the default.</summary>
     public string? DataPath { get; init; }
+
+    /// <summary>Whether the optimizers run with <c>FlushSubnormals</c> (--flush-subnormals).</summary>
+    public bool FlushSubnormals { get; init; }
 
     /// <summary>True when --help was given.</summary>
     public bool Help { get; init; }
@@ -120,6 +124,9 @@ internal sealed record SoakOptions
             {
                 case "--help" or "-h" or "-?":
                     options = options with { Help = true };
+                    break;
+                case "--flush-subnormals":
+                    options = options with { FlushSubnormals = true };
                     break;
                 case "--steps":
                     options = options with { Steps = Count(name, Value(), 1, MaxSteps) };

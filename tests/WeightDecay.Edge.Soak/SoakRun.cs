@@ -42,14 +42,14 @@ internal sealed class SoakRun
     private int _cursor;
 
     /// <summary>Creates the model (seeded with <paramref name="seed"/>) and the optimizer of <paramref name="kind"/>.</summary>
-    public SoakRun(OptimizerKind kind, DigitsData train, long steps, int seed)
+    public SoakRun(OptimizerKind kind, DigitsData train, long steps, int seed, bool flushSubnormals = false)
     {
         Kind = kind;
         _train = train;
         PlannedSteps = steps;
         Model = new DigitsMlp();
         InitializeLikeTorch(Model, new Random(seed));
-        Optimizer = SoakOptimizer.Create(kind, Model);
+        Optimizer = SoakOptimizer.Create(kind, Model, flushSubnormals);
     }
 
     /// <summary>Which optimizer.</summary>

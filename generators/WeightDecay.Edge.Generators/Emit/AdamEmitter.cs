@@ -111,7 +111,7 @@ internal static class AdamEmitter
 
     private static CheckpointShape Checkpoint(string className, bool decoupled, HyperParameter[] parameters)
     {
-        var options = new List<CheckpointOption> { new(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};"), OptimizerEmitter.MaximizeOption };
+        var options = new List<CheckpointOption> { new(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};"), OptimizerEmitter.MaximizeOption, TrainingLoopEmitter.FlushSubnormalsOption };
         if (decoupled)
         {
             const string Mode = "global::WeightDecay.Edge.DecoupledDecay";
@@ -236,6 +236,7 @@ internal static class AdamEmitter
                 UpdateLoopEmitter.WriteDispatch(writer, profile, "Update", arguments);
             }
 
+            TrainingLoopEmitter.WriteStepEpilogue(writer);
             writer.Line("StepCount = step;");
         }
     }

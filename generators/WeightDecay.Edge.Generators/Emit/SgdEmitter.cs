@@ -45,6 +45,7 @@ internal static class SgdEmitter
             new CheckpointOption(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};"),
             new CheckpointOption(4, "_momentumBufferInitialized", "_momentumBufferInitialized = {0};"),
             OptimizerEmitter.MaximizeOption,
+            TrainingLoopEmitter.FlushSubnormalsOption,
         },
         Consistency: new[]
         {
@@ -165,6 +166,7 @@ internal static class SgdEmitter
                 writer.Line("_momentumBufferInitialized = true;");
             }
 
+            TrainingLoopEmitter.WriteStepEpilogue(writer);
             writer.Line("StepCount++;");
         }
     }

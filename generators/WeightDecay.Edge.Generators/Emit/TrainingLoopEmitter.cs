@@ -60,7 +60,24 @@ internal static class TrainingLoopEmitter
     public static IEnumerable<string> StateFields() => new[]
     {
         "private global::WeightDecay.Edge.LearningRateSchedule _schedule = global::WeightDecay.Edge.LearningRateSchedule.Constant();",
+        "private bool _flushSubnormals;",
     };
+
+    /// <summary>
+    /// <c>FlushSubnormals</c>'s bit in the checkpoint option word, the same bit (32) in every optimizer. Checkpoints
+    /// written before it existed have the bit clear and load with the flush off; a checkpoint that leaves it off has
+    /// the same bytes as before the option existed.
+    /// </summary>
+    public static readonly CheckpointOption FlushSubnormalsOption = new(32, "_flushSubnormals", "_flushSubnormals = {0};");
+
+    /// <summary>The last lines of every update, before the step count moves: the opt-in flush.</summary>
+    public static void WriteStepEpilogue(CodeWriter writer)
+    {
+        using (writer.OpenBlock("if (_flushSubnormals)"))
+        {
+            writer.Line("FlushSubnormalParameters();");
+        }
+    }
 
     /// <summary>
     /// The <c>StateBytes</c> constant: <paramref name="floatsPerParameter"/> floats of state per trainable
@@ -104,9 +121,58 @@ internal static class TrainingLoopEmitter
         writer.Line("/// <see cref=\"MaxGradientNorm\"/> is positive or <see cref=\"SkipNonFiniteSteps\"/> is on; 0 before that.");
         writer.Line("/// </summary>");
         writer.Line("public double LastGradientNorm { get; private set; }");
+        WriteFlushSubnormalsProperty(writer);
         WriteL2Penalty(writer);
-        WritePrepareGradients(writer, math);
-        WriteGradientLoops(writer, layout);
+        WritePrepareGradients(writer, math, profile);
+        WriteGradientLoops(writer, layout, profile);
+        WriteFlushLoops(writer, layout, profile);
+    }
+
+    private static void WriteFlushSubnormalsProperty(CodeWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Whether each <see cref=\"Step\"/> ends by setting to +0 every trainable parameter whose magnitude is below");
+        writer.Line("/// float.MinNormal (1.17549435E-38f): subnormals, and zeros of either sign. Default false. Not in torch.optim: on, it");
+        writer.Line("/// is a deviation from torch (whose CPU kernels keep subnormals unless torch.set_flush_denormal(True) is called);");
+        writer.Line("/// off, steps are unchanged. Weights that stop receiving gradients decay towards 0 and into subnormals, on which");
+        writer.Line("/// x86 arithmetic is many times slower; flushed, they stay exactly 0. NaN and infinities are left alone, optimizer");
+        writer.Line("/// state (moments, momentum buffer) is not flushed, and skipped steps flush nothing. Saved in checkpoints.");
+        writer.Line("/// </summary>");
+        using (writer.OpenBlock("public bool FlushSubnormals"))
+        {
+            writer.Line("get { return _flushSubnormals; }");
+            writer.Line("set { _flushSubnormals = value; }");
+        }
+    }
+
+    // Desktop: private void FlushSubnormalParameters() { float[] p = _model.Parameters; Subnormals.Flush(p, 0, 6); }
+    // Device:  ... for (int i = 0; i < 6; i++) { float w = p[i]; if (w < 1.17549435E-38f && -1.17549435E-38f < w && !IsNaN(w)) { p[i] = 0f; } }
+    private static void WriteFlushLoops(CodeWriter writer, LayoutSpec layout, TargetProfile profile)
+    {
+        writer.Line();
+        using (writer.OpenBlock("private void FlushSubnormalParameters()"))
+        {
+            writer.Line("float[] p = _model.Parameters;");
+            foreach ((int start, int end) in TrainableStretches(layout))
+            {
+                if (UsesVectorNorm(profile))
+                {
+                    writer.Line($"global::WeightDecay.Edge.Generated.Subnormals.Flush(p, {Literals.Int(start)}, {Literals.Int(end)});");
+                    continue;
+                }
+
+                using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
+                {
+                    writer.Line("float w = p[i];");
+                    // nanoCLR may find NaN below and above any bound (device/README.md): IsNaN keeps NaN as it is.
+                    using (writer.OpenBlock($"if (w < 1.17549435E-38f && -1.17549435E-38f < w && !{OptimizerEmitter.HyperParametersClass}.IsNaN(w))"))
+                    {
+                        writer.Line("p[i] = 0f;");
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -179,7 +245,7 @@ internal static class TrainingLoopEmitter
     //     if (_maxGradientNorm != 0f) { coefficient = max / (norm + 1e-6); if (coefficient < 1.0 || HyperParameters.IsNaN(coefficient)) ScaleGradients((float)coefficient); }
     //     return true;
     // }
-    private static void WritePrepareGradients(CodeWriter writer, ScalarMath math)
+    private static void WritePrepareGradients(CodeWriter writer, ScalarMath math, TargetProfile profile)
     {
         writer.Line();
         writer.Line("/// <summary>");
@@ -189,6 +255,12 @@ internal static class TrainingLoopEmitter
         writer.Line("/// gradients are multiplied in place by clip_coef when it is below 1 (torch multiplies by min(clip_coef, 1)).");
         writer.Line("/// A NaN norm makes the gradients NaN, and an infinite one zeroes the finite ones, as in torch, unless the guard");
         writer.Line("/// skips the step first. Returns false when the step must be skipped.");
+        if (UsesVectorNorm(profile))
+        {
+            writer.Line("/// The sum is vectorised in a fixed order (WeightDecay.Edge.Generated.GradientNorm: 32 partial sums), so the norm has");
+            writer.Line("/// the same bits on every run and on every SIMD width.");
+        }
+
         writer.Line("/// </summary>");
         using (writer.OpenBlock("private bool PrepareGradients()"))
         {
@@ -222,31 +294,32 @@ internal static class TrainingLoopEmitter
         }
     }
 
-    // private double SquaredGradientSum() { ... for (int i = 0; i < 6; i++) { double x = g[i]; sum += x * x; } ... }
-    // private void ScaleGradients(float scale) { ... for (int i = 0; i < 6; i++) { g[i] *= scale; } ... }
-    private static void WriteGradientLoops(CodeWriter writer, LayoutSpec layout)
+    // Device:  private double SquaredGradientSum() { ... for (int i = 0; i < 6; i++) { double x = g[i]; sum += x * x; } ... }
+    //          private void ScaleGradients(float scale) { ... for (int i = 0; i < 6; i++) { g[i] *= scale; } ... }
+    // Desktop: private double SquaredGradientSum() { ... sum += GradientNorm.SquaredSum(g, 0, 6); ... }
+    //          private void ScaleGradients(float scale) { ... GradientNorm.Scale(g, 0, 6, scale); ... }
+    private static void WriteGradientLoops(CodeWriter writer, LayoutSpec layout, TargetProfile profile)
     {
-        // Decay does not matter here: one loop per stretch of trainable tensors (frozen ones end it).
-        var runs = new List<(int Start, int End)>();
-        foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout))
+        List<(int Start, int End)> runs = TrainableStretches(layout);
+        bool vectorised = UsesVectorNorm(profile);
+        writer.Line();
+        if (vectorised)
         {
-            if (runs.Count > 0 && runs[runs.Count - 1].End == run.Start)
-            {
-                runs[runs.Count - 1] = (runs[runs.Count - 1].Start, run.End);
-            }
-            else
-            {
-                runs.Add((run.Start, run.End));
-            }
+            writer.Line("// Each stretch in GradientNorm's fixed order (the same bits on every SIMD width), the stretches in layout order.");
         }
 
-        writer.Line();
         using (writer.OpenBlock("private double SquaredGradientSum()"))
         {
             writer.Line("double sum = 0.0;");
             writer.Line("float[] g = _model.Gradients;");
             foreach ((int start, int end) in runs)
             {
+                if (vectorised)
+                {
+                    writer.Line($"sum += {GradientNormClass}.SquaredSum(g, {Literals.Int(start)}, {Literals.Int(end)});");
+                    continue;
+                }
+
                 using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
                 {
                     writer.Line("double x = g[i];");
@@ -263,11 +336,42 @@ internal static class TrainingLoopEmitter
             writer.Line("float[] g = _model.Gradients;");
             foreach ((int start, int end) in runs)
             {
+                if (vectorised)
+                {
+                    writer.Line($"{GradientNormClass}.Scale(g, {Literals.Int(start)}, {Literals.Int(end)}, scale);");
+                    continue;
+                }
+
                 using (writer.OpenBlock($"for (int i = {Literals.Int(start)}; i < {Literals.Int(end)}; i++)"))
                 {
                     writer.Line("g[i] *= scale;");
                 }
             }
         }
+    }
+
+    private const string GradientNormClass = "global::WeightDecay.Edge.Generated.GradientNorm";
+
+    // GradientNorm is desktop-only (#if NETCOREAPP in its shared file); MathF.FusedMultiplyAdd marks .NET Core 3+,
+    // as for the running bias correction. The device keeps the serial loops chosen by interpreter measurements.
+    private static bool UsesVectorNorm(TargetProfile profile) => profile.HasMathF;
+
+    // Decay does not matter here: one loop per stretch of trainable tensors (frozen ones end it).
+    private static List<(int Start, int End)> TrainableStretches(LayoutSpec layout)
+    {
+        var runs = new List<(int Start, int End)>();
+        foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout))
+        {
+            if (runs.Count > 0 && runs[runs.Count - 1].End == run.Start)
+            {
+                runs[runs.Count - 1] = (runs[runs.Count - 1].Start, run.End);
+            }
+            else
+            {
+                runs.Add((run.Start, run.End));
+            }
+        }
+
+        return runs;
     }
 }

@@ -16,6 +16,13 @@ internal readonly struct FlashEstimate
     /// <summary>The types emitted once per device assembly (helpers, formats, schedules, math).</summary>
     public const long SharedBytes = 9_400;
 
+    /// <summary>
+    /// What <c>FlushSubnormals</c> adds to each optimizer, counted from its IL: the property (about 17 bytes), the
+    /// test at the end of Step (14), the flush method's frame (25) and, per run, its loop (about 56 per trainable
+    /// stretch, about 28 per run on the sample layouts); in the checkpoint, the option bit's save and load (26).
+    /// </summary>
+    private const long FlushBytes = 56, FlushBytesPerRun = 28, FlushCheckpointBytes = 26;
+
     /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
     public const long WarningBytes = 48 * 1024;
 
@@ -27,22 +34,23 @@ internal readonly struct FlashEstimate
         DenseBytes = layout.DenseLayers.Count == 0 ? 0 : 250 + (295L * layout.DenseLayers.Count);
         long optimizers = 0;
         long checkpoints = 0;
+        long flush = FlushBytes + (FlushBytesPerRun * runs);
         if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
         {
-            optimizers += 1_500 + (75L * runs);
-            checkpoints += 1_480 + (15L * tensors);
+            optimizers += 1_500 + (75L * runs) + flush;
+            checkpoints += 1_480 + FlushCheckpointBytes + (15L * tensors);
         }
 
         if ((layout.Optimizers & OptimizerKinds.Adam) != 0)
         {
-            optimizers += 1_850 + (65L * runs);
-            checkpoints += 1_730 + (15L * tensors);
+            optimizers += 1_850 + (65L * runs) + flush;
+            checkpoints += 1_730 + FlushCheckpointBytes + (15L * tensors);
         }
 
         if ((layout.Optimizers & OptimizerKinds.AdamW) != 0)
         {
-            optimizers += 1_640 + (65L * runs);
-            checkpoints += 1_760 + (15L * tensors);
+            optimizers += 1_640 + (65L * runs) + flush;
+            checkpoints += 1_760 + FlushCheckpointBytes + (15L * tensors);
         }
 
         OptimizerBytes = optimizers;

@@ -257,6 +257,7 @@ internal static class CheckpointVariants
         new("maximize", OptimizerKind.Adam, false, 16, [("Maximize", true), ("WeightDecay", 0.01f)]),
         new("default", OptimizerKind.AdamW, false, 0, []),
         new("amsgrad+maximize", OptimizerKind.AdamW, true, 16, [("Amsgrad", true), ("Maximize", true)]),
+        new("flush", OptimizerKind.AdamW, false, 32, [("FlushSubnormals", true), ("WeightDecay", 0.05f)]),
         new("amsgrad+clip", OptimizerKind.AdamW, true, 0, [("Amsgrad", true), ("LearningRate", 0.01f), ("WeightDecay", 0.1f), ("MaxGradientNorm", 2f)]),
         new("schedule-coupled+skip", OptimizerKind.AdamW, false, 2 | 8, [("DecayMode", DecoupledDecay.ScheduleCoupled), ("LearningRate", 0.004f), ("SkipNonFiniteSteps", true)], SkipsAStep: true),
     ];
@@ -331,9 +332,9 @@ internal sealed class CheckpointSubject
     /// <summary>The boolean and enum options the optimizer has (all restored by a load).</summary>
     public static string[] OptionNames(OptimizerKind kind) => kind switch
     {
-        OptimizerKind.Sgd => ["Nesterov", "SkipNonFiniteSteps", "Maximize"],
-        OptimizerKind.Adam => ["Amsgrad", "SkipNonFiniteSteps", "Maximize"],
-        _ => ["Amsgrad", "SkipNonFiniteSteps", "DecayMode", "Maximize"],
+        OptimizerKind.Sgd => ["Nesterov", "SkipNonFiniteSteps", "Maximize", "FlushSubnormals"],
+        OptimizerKind.Adam => ["Amsgrad", "SkipNonFiniteSteps", "Maximize", "FlushSubnormals"],
+        _ => ["Amsgrad", "SkipNonFiniteSteps", "DecayMode", "Maximize", "FlushSubnormals"],
     };
 
     /// <summary>The state arrays in payload order, with their generated field names; the optional one last.</summary>
