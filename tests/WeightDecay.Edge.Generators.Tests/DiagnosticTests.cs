@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using static WeightDecay.Edge.Generators.Tests.DiagnosticAssert;
@@ -429,6 +430,52 @@ public class DiagnosticTests
             string title = descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Assert.Contains($"| {descriptor.Id} | {title} |", docs, System.StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// docs/diagnostics.md promises a test per ID. An ID counts as tested when a [Fact] or [Theory]
+    /// of the generator or CLI tests names it in a string (its body or its data), other than in
+    /// Assert.DoesNotContain: the diagnostic tests pass the ID they expect as a string.
+    /// </summary>
+    [Fact]
+    public void Every_diagnostic_ID_is_asserted_by_a_test()
+    {
+        string[] projects = { "WeightDecay.Edge.Generators.Tests", "WeightDecay.Edge.Generators.Cli.Tests" };
+        string[] files = projects
+            .SelectMany(project => System.IO.Directory.GetFiles(System.IO.Path.Combine(RepositoryRoot(), "tests", project), "*.cs"))
+            .ToArray();
+        Assert.Contains(files, file => file.EndsWith("FlashWarningTests.cs", System.StringComparison.Ordinal));
+
+        var asserted = new System.Collections.Generic.HashSet<string>(System.StringComparer.Ordinal);
+        foreach (string file in files)
+        {
+            SyntaxNode root = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(System.IO.File.ReadAllText(file)).GetRoot();
+            foreach (var method in root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>())
+            {
+                bool isTest = method.AttributeLists.SelectMany(list => list.Attributes)
+                    .Any(attribute => attribute.Name.ToString() is "Fact" or "Theory");
+                if (!isTest || method.Identifier.Text == nameof(Every_diagnostic_ID_is_asserted_by_a_test))
+                {
+                    continue;
+                }
+
+                IEnumerable<SyntaxToken> strings = method.DescendantTokens().Where(token =>
+                    (token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StringLiteralToken)
+                        || token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.InterpolatedStringTextToken))
+                    && !token.Parent!.AncestorsAndSelf().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>()
+                        .Any(call => call.Expression.ToString().EndsWith("DoesNotContain", System.StringComparison.Ordinal)));
+                foreach (SyntaxToken token in strings)
+                {
+                    foreach (System.Text.RegularExpressions.Match id in System.Text.RegularExpressions.Regex.Matches(token.ValueText, @"\bWDE[0-9]{3}\b"))
+                    {
+                        asserted.Add(id.Value);
+                    }
+                }
+            }
+        }
+
+        string[] untested = AllDescriptors().Select(d => d.Id).Where(id => !asserted.Contains(id)).ToArray();
+        Assert.True(untested.Length == 0, "No test asserts " + string.Join(", ", untested) + ": add one (see docs/diagnostics.md).");
     }
 
     private static DiagnosticDescriptor[] AllDescriptors() =>
