@@ -28,7 +28,7 @@ public class CompilationTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ValidLayout_CompilesWithoutErrorsOrWarnings(string name, bool withRuntimeLibrary, ReferenceFramework framework)
+    public void Valid_layout_compiles_without_errors_or_warnings(string name, bool withRuntimeLibrary, ReferenceFramework framework)
     {
         ValidLayouts.Case layout = ValidLayouts.Get(name);
         GeneratorRun run = GeneratorHarness.Run(
@@ -39,7 +39,7 @@ public class CompilationTests
 
     [Theory]
     [MemberData(nameof(OptimizerCombinations))]
-    public void EveryOptimizerCombination_Compiles(int mask, bool withRuntimeLibrary, ReferenceFramework framework)
+    public void Every_optimizer_combination_compiles(int mask, bool withRuntimeLibrary, ReferenceFramework framework)
     {
         string[] optimizers = new[] { "Sgd", "Adam", "AdamW" }.Where((_, bit) => (mask & (1 << bit)) != 0).ToArray();
         ValidLayouts.Case layout = ValidLayouts.WithOptimizers(optimizers);
@@ -84,12 +84,12 @@ public class CompilationTests
 
     [Theory]
     [MemberData(nameof(UnusualCases))]
-    public void UnusualValidLayout_Compiles(string name) => AssertCompilesWithAndWithoutRuntimeLibrary(UnusualValidLayouts[name]);
+    public void Unusual_valid_layout_compiles(string name) => AssertCompilesWithAndWithoutRuntimeLibrary(UnusualValidLayouts[name]);
 
     /// <summary>Minutes of compiling on a 2-core machine: a later step of .ci/run (tests/README.md).</summary>
     [Fact]
     [Trait("Category", "Long")]
-    public void ManyTensors_Compiles() => AssertCompilesWithAndWithoutRuntimeLibrary(s_manyTensors);
+    public void A_300_tensor_layout_compiles() => AssertCompilesWithAndWithoutRuntimeLibrary(s_manyTensors);
 
     private static void AssertCompilesWithAndWithoutRuntimeLibrary(string[] sources)
     {
@@ -104,7 +104,7 @@ public class CompilationTests
     [Theory]
     [InlineData(ReferenceFramework.Net8, 8)]
     [InlineData(ReferenceFramework.Net10, 10)]
-    public void EachFrameworksReferences_AreThatFrameworks(ReferenceFramework framework, int major)
+    public void Each_frameworks_references_are_that_frameworks(ReferenceFramework framework, int major)
     {
         // The net8 cases must really build against .NET 8, or they would test the net10 path twice.
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation(
