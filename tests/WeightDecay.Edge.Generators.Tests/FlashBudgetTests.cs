@@ -13,7 +13,7 @@ public class FlashBudgetTests
     private const string Tensors = "[Tensor(\"W\", 10, 10)]\n[Tensor(\"B\", 10, Decay = false)]\n[AdamW]";
 
     [Fact]
-    public void WDE023_OverBudget_IsAnErrorWithTheBreakdown_AndTheCodeIsStillGenerated()
+    public void WDE023_over_budget_is_an_error_with_the_breakdown_and_the_code_is_still_generated()
     {
         string source = DiagnosticAssert.Layout("[ModelLayout(FlashBudgetBytes = 3799)]\n" + Tensors);
         GeneratorRun run = GeneratorHarness.Run(source);

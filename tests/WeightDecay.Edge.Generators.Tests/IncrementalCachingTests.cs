@@ -52,7 +52,7 @@ public class IncrementalCachingTests
         $"namespace Demo;\n\ninternal static class Other\n{{\n    public static int Value() {{ return {value}; }}\n}}\n";
 
     [Fact]
-    public void AddingAnUnrelatedFile_CachesEveryStep()
+    public void Adding_an_unrelated_file_caches_every_step()
     {
         (GeneratorRun first, GeneratorRun second) = RunTwice(
             Layout(), compilation => compilation.AddSyntaxTrees(Tree("namespace Demo; internal class Unrelated { }", "/src/Unrelated.cs")));
@@ -63,7 +63,7 @@ public class IncrementalCachingTests
     }
 
     [Fact]
-    public void ChangingAMethodBodyInAnotherFile_CachesEveryStep()
+    public void Changing_a_method_body_in_another_file_caches_every_step()
     {
         (GeneratorRun first, GeneratorRun second) = RunTwice(
             Layout(), compilation => Replace(compilation, OtherPath, Other(2)));
@@ -74,7 +74,7 @@ public class IncrementalCachingTests
     }
 
     [Fact]
-    public void ChangingAMethodBodyInsideTheLayout_CachesEveryStep()
+    public void Changing_a_method_body_inside_the_layout_caches_every_step()
     {
         (GeneratorRun first, GeneratorRun second) = RunTwice(
             Layout(), compilation => Replace(compilation, LayoutPath, Layout(body: "public int Seed() { return 42 + 1; }")));
@@ -85,7 +85,7 @@ public class IncrementalCachingTests
     }
 
     [Fact]
-    public void ChangingATensorSize_ReEmits()
+    public void Changing_a_tensor_size_emits_again()
     {
         (GeneratorRun first, GeneratorRun second) = RunTwice(
             Layout(rows: 3), compilation => Replace(compilation, LayoutPath, Layout(rows: 4)));
@@ -111,7 +111,7 @@ public class IncrementalCachingTests
     }
 
     [Fact]
-    public void MovingALayoutWithAWarning_UpdatesTheDiagnosticButReEmitsNothing()
+    public void Moving_a_layout_with_a_warning_updates_the_diagnostic_but_emits_nothing_again()
     {
         // Diagnostics flow apart from sources: the warning's location moves, the source stays cached.
         string before = Layout(optimizers: string.Empty);
@@ -137,7 +137,7 @@ public class IncrementalCachingTests
     }
 
     [Fact]
-    public void AddingASecondLayout_DoesNotReEmitTheFirst()
+    public void Adding_a_second_layout_does_not_emit_the_first_again()
     {
         // The collected names change, but the first layout's hint name does not, so its output stays.
         (GeneratorRun first, GeneratorRun second) = RunTwice(
@@ -159,7 +159,7 @@ public class IncrementalCachingTests
     }
 
     [Fact]
-    public void AddingAnOrphanAttributeElsewhere_ReportsWDE025AndReEmitsNothing()
+    public void Adding_an_orphan_attribute_elsewhere_reports_WDE025_and_emits_nothing_again()
     {
         (GeneratorRun first, GeneratorRun second) = RunTwice(
             Layout(), compilation => compilation.AddSyntaxTrees(Tree(GeneratorHarness.Using + "namespace Demo;\n[Tensor(\"V\", 2)] public partial class Stray { }", "/src/Stray.cs")));
@@ -180,7 +180,7 @@ public class IncrementalCachingTests
     }
 
     [Fact]
-    public void AddingAnOptimizer_ReEmits()
+    public void Adding_an_optimizer_emits_again()
     {
         (GeneratorRun first, GeneratorRun second) = RunTwice(
             Layout(optimizers: "[Sgd]"), compilation => Replace(compilation, LayoutPath, Layout(optimizers: "[Sgd, Adam]")));

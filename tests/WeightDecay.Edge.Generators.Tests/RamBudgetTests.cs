@@ -11,7 +11,7 @@ public class RamBudgetTests
     private const string Tensors = "[Tensor(\"W\", 10, 10)]\n[Tensor(\"B\", 10, Decay = false)]\n[AdamW]";
 
     [Fact]
-    public void WDE022_OverBudget_IsAnErrorWithTheBreakdown_AndTheCodeIsStillGenerated()
+    public void WDE022_over_budget_is_an_error_with_the_breakdown_and_the_code_is_still_generated()
     {
         string source = DiagnosticAssert.Layout("[ModelLayout(RamBudgetBytes = 2199)]\n" + Tensors);
         GeneratorRun run = GeneratorHarness.Run(source);

@@ -87,18 +87,18 @@ public class RobustnessTests
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void GeneratorNeverThrows(string name) => AssertNeverThrows(name);
+    public void The_generator_never_throws(string name) => AssertNeverThrows(name);
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void GeneratedSourcesAlwaysParse(string name) => AssertGeneratedSourcesParse(name);
+    public void Generated_sources_always_parse(string name) => AssertGeneratedSourcesParse(name);
 
     [Theory]
     [InlineData("HintNameClash_CaseOnly", "Demo.HEAD.g.cs", "Demo.Head.2.g.cs", true)]
     [InlineData("HintNameClash_NamespacesDifferingInCase", "Demo.Head.g.cs", "demo.Head.2.g.cs", true)]
     [InlineData("HintNameClash_NamespaceAndContainingType", "A.B.C.g.cs", "A.B+C.g.cs", false)] // CS0101: namespace A.B and class A.B
     [InlineData("HintNameClash_WithASharedSource", "WeightDecay.Edge.Shared.FLOATMATH.2.g.cs", "WeightDecay.Edge.Shared.FloatMath.3.g.cs", true)]
-    public void LayoutsWhoseNamesClash_EachGetTheirOwnFile(string name, string first, string second, bool validCSharp)
+    public void Layouts_whose_names_clash_each_get_their_own_file(string name, string first, string second, bool validCSharp)
     {
         GeneratorRun run = GeneratorHarness.Run(s_cases[name]);
         run.AssertNoGeneratorCrash();
@@ -114,7 +114,7 @@ public class RobustnessTests
     }
 
     [Fact]
-    public void FileLocalLayoutsWithOneName_EachGetTheirOwnFile()
+    public void File_local_layouts_with_one_name_each_get_their_own_file()
     {
         GeneratorRun run = GeneratorHarness.Run(s_cases["HintNameClash_FileLocalTypes"]);
         run.AssertNoGeneratorCrash();

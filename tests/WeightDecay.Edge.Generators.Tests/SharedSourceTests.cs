@@ -93,7 +93,7 @@ public class SharedSourceTests
     };
 
     [Fact]
-    public void WithTheRuntimeLibrary_NoSharedTypeIsEmitted()
+    public void With_the_runtime_library_no_shared_type_is_emitted()
     {
         GeneratorRun run = GeneratorHarness.RunWithRuntimeLibrary(LibSource);
         run.AssertNoGeneratorCrash();
@@ -107,7 +107,7 @@ public class SharedSourceTests
     }
 
     [Fact]
-    public void WithTheRuntimeLibrary_MembersTakingSharedTypesArePublic()
+    public void With_the_runtime_library_members_taking_shared_types_are_public()
     {
         GeneratorRun run = GeneratorHarness.RunWithRuntimeLibrary(LibSource);
         INamedTypeSymbol optimizer = run.Output.GetTypeByMetadataName("Lib.LibHead+AdamWOptimizer")!;
@@ -120,7 +120,7 @@ public class SharedSourceTests
     }
 
     [Fact]
-    public void WithoutTheRuntimeLibrary_EverySharedTypeIsEmittedInternal()
+    public void Without_the_runtime_library_every_shared_type_is_emitted_internal()
     {
         GeneratorRun run = GeneratorHarness.Run(LibSource);
         run.AssertNoGeneratorCrash();
@@ -147,7 +147,7 @@ public class SharedSourceTests
     }
 
     [Fact]
-    public async Task RuntimeLibraryWithoutItsSymbol_TheAttributeConflictsAreSuppressed()
+    public async Task Runtime_library_without_its_symbol_the_attribute_conflicts_are_suppressed()
     {
         // A project that references the library directly rather than through the package has no
         // WEIGHTDECAY_EDGE_RUNTIME: the generator's attribute copies then shadow the library's.
@@ -168,7 +168,7 @@ public class SharedSourceTests
     }
 
     [Fact]
-    public async Task LibraryAndItsInternalsVisibleToProject_WithoutTheRuntimeLibrary_BuildWithWarningsAsErrors()
+    public async Task A_library_and_its_InternalsVisibleTo_project_without_the_runtime_library_build_with_warnings_as_errors()
     {
         (Compilation lib, _) = Build("Lib", LibSource, withRuntimeLibrary: false);
         (Compilation app, ImmutableArray<Diagnostic> appDiagnostics) = Build("App", AppWithoutRuntimeSource, withRuntimeLibrary: false, lib);
@@ -198,7 +198,7 @@ public class SharedSourceTests
         compilation.WithOptions(compilation.Options.WithGeneralDiagnosticOption(ReportDiagnostic.Default));
 
     [Fact]
-    public void LibraryAndItsInternalsVisibleToProject_WithTheRuntimeLibrary_ShareOneSetOfTypes()
+    public void A_library_and_its_InternalsVisibleTo_project_with_the_runtime_library_share_one_set_of_types()
     {
         (Compilation lib, ImmutableArray<Diagnostic> libDiagnostics) = Build("Lib", LibSource, withRuntimeLibrary: true);
         (Compilation app, ImmutableArray<Diagnostic> appDiagnostics) = Build("App", AppSource, withRuntimeLibrary: true, lib);

@@ -35,7 +35,7 @@ public class SpecModelTests
     };
 
     [Fact]
-    public void ParsingTheSameDeclarationTwice_GivesEqualResults()
+    public void Parsing_the_same_declaration_twice_gives_equal_results()
     {
         LayoutParseResult first = Parse(Source);
         LayoutParseResult second = Parse(Source);
@@ -46,7 +46,7 @@ public class SpecModelTests
     }
 
     [Fact]
-    public void ParsingABadDeclarationTwice_GivesEqualResultsWithDiagnostics()
+    public void Parsing_a_bad_declaration_twice_gives_equal_results_with_diagnostics()
     {
         string source = DiagnosticAssert.Layout("[ModelLayout]\n[Tensor(\"W\", 0)]\n[Tensor(\"W\", 2)]");
         LayoutParseResult first = Parse(source);
@@ -59,7 +59,7 @@ public class SpecModelTests
     }
 
     [Fact]
-    public void ADifferentDeclaration_GivesADifferentResult()
+    public void A_different_declaration_gives_a_different_result()
     {
         Assert.NotEqual(Parse(Source), Parse(Source.Replace("Decay = false", "Decay = true", StringComparison.Ordinal)));
         Assert.NotEqual(Parse(Source), Parse(Source.Replace("[Sgd, AdamW]", "[Sgd]", StringComparison.Ordinal)));
@@ -67,7 +67,7 @@ public class SpecModelTests
     }
 
     [Fact]
-    public void TheSpec_DescribesTheDeclaration()
+    public void The_spec_describes_the_declaration()
     {
         LayoutParseResult result = Parse(Source);
 
@@ -89,7 +89,7 @@ public class SpecModelTests
     }
 
     [Fact]
-    public void EquatableArray_ComparesByContent()
+    public void EquatableArray_compares_by_content()
     {
         EquatableArray<int> a = new[] { 1, 2, 3 }.ToEquatableArray();
         EquatableArray<int> b = new[] { 1, 2, 3 }.ToEquatableArray();
@@ -100,7 +100,7 @@ public class SpecModelTests
     }
 
     [Fact]
-    public void NoModelTypeHoldsSymbolsSyntaxOrCompilations()
+    public void No_model_type_holds_symbols_syntax_or_compilations()
     {
         Assembly generator = typeof(ModelLayoutGenerator).Assembly;
         IEnumerable<Type> roots = generator.GetTypes()
@@ -123,7 +123,7 @@ public class SpecModelTests
     }
 
     [Fact]
-    public void TheWalker_CatchesAForbiddenMember()
+    public void The_walker_catches_a_forbidden_member()
     {
         // Guards the guard: a type holding a Location inside a generic must be reported.
         var offenders = new List<string>();

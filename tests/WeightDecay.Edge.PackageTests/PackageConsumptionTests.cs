@@ -5,6 +5,11 @@ using System.Text.Json;
 
 namespace WeightDecay.Edge.PackageTests;
 
+/// <summary>
+/// Each test packs the library and restores and builds a fresh project with the dotnet CLI: about a
+/// minute on a 2-core machine, so they are long tests, run by a later step of .ci/run (tests/README.md).
+/// </summary>
+[Trait("Category", "Long")]
 public sealed class PackageConsumptionTests : IDisposable
 {
     private const string Version = "0.1.0-test";

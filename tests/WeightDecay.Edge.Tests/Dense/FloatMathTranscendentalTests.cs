@@ -6,7 +6,8 @@ namespace WeightDecay.Edge.Tests.Dense;
 /// <summary>
 /// The device profile's Exp, Log, Tanh and Sigmoid (emitted FloatMath, the same source the device
 /// build compiles) against .NET's: measured over every 127th float of each function's whole
-/// interesting range (about 10 million inputs in all) plus the special values.
+/// interesting range (about 10 million inputs in all) plus the special values. The sweeps are long
+/// tests (tests/README.md), run by a later step of .ci/run on both frameworks.
 /// </summary>
 /// <remarks>
 /// Stated bound: at most 1 ulp from the double function (System.Math) rounded to float, which is
@@ -21,24 +22,28 @@ public class FloatMathTranscendentalTests
     private const int MathFTanhUlps = 2;
 
     [Fact]
+    [Trait("Category", "Long")]
     public void Exp_is_within_one_ulp_of_MathF_Exp()
     {
         Sweep(-104f, 89f, FloatMath.Exp, MathF.Exp, x => (float)Math.Exp(x), MaxUlps);
     }
 
     [Fact]
+    [Trait("Category", "Long")]
     public void Log_is_within_one_ulp_of_MathF_Log()
     {
         Sweep(float.Epsilon, float.MaxValue, FloatMath.Log, MathF.Log, x => (float)Math.Log(x), MaxUlps);
     }
 
     [Fact]
+    [Trait("Category", "Long")]
     public void Tanh_is_within_one_ulp_of_the_rounded_double_and_two_of_MathF_Tanh()
     {
         Sweep(-30f, 30f, FloatMath.Tanh, MathF.Tanh, x => (float)Math.Tanh(x), MathFTanhUlps);
     }
 
     [Fact]
+    [Trait("Category", "Long")]
     public void Sigmoid_is_within_one_ulp_of_the_logistic_function()
     {
         // No MathF.Sigmoid: the reference is the double function rounded to float.
