@@ -203,12 +203,7 @@ public sealed class CheckpointFormatConformanceTests
             Assert.Equal(row.BytesWith, row.Bytes());
         }
 
-        var model = new CheckpointExampleHead();
-        var optimizer = new CheckpointExampleHead.SgdOptimizer(model) { LearningRate = 0.1f, Momentum = 0.9f };
-        float[] start = [1f, 2f, 3f, 4f, 5f, 6f, 0.5f, -0.5f];
-        start.CopyTo(model.Parameters, 0);
-        Array.Fill(model.Gradients, 0.5f);
-        optimizer.Step();
+        CheckpointExampleHead.SgdOptimizer optimizer = ExampleAfterOneStep();
 
         var bytes = new byte[optimizer.CheckpointBytes];
         optimizer.SaveCheckpoint(bytes, 0);
@@ -230,12 +225,7 @@ public sealed class CheckpointFormatConformanceTests
     [Fact]
     public void Sealed_worked_example_of_the_document()
     {
-        var model = new CheckpointExampleHead();
-        var optimizer = new CheckpointExampleHead.SgdOptimizer(model) { LearningRate = 0.1f, Momentum = 0.9f };
-        float[] start = [1f, 2f, 3f, 4f, 5f, 6f, 0.5f, -0.5f];
-        start.CopyTo(model.Parameters, 0);
-        Array.Fill(model.Gradients, 0.5f);
-        optimizer.Step();
+        CheckpointExampleHead.SgdOptimizer optimizer = ExampleAfterOneStep();
         byte[] keyBytes = new byte[32];
         for (int i = 0; i < keyBytes.Length; i++)
         {
@@ -252,6 +242,18 @@ public sealed class CheckpointFormatConformanceTests
         var fresh = new CheckpointExampleHead.SgdOptimizer(new CheckpointExampleHead()) { Momentum = 0.9f };
         fresh.LoadCheckpoint(bytes, 0, written, key, 7);
         Assert.Equal([0.95f, 1.95f, 2.95f, 3.95f, 4.95f, 5.95f, 0.45f, -0.55f], fresh.Model.Parameters);
+    }
+
+    /// <summary>The document's example: SGD (lr 0.1, momentum 0.9), W = 1..6, B = 0.5, -0.5, every gradient 0.5, one step.</summary>
+    private static CheckpointExampleHead.SgdOptimizer ExampleAfterOneStep()
+    {
+        var model = new CheckpointExampleHead();
+        var optimizer = new CheckpointExampleHead.SgdOptimizer(model) { LearningRate = 0.1f, Momentum = 0.9f };
+        float[] start = [1f, 2f, 3f, 4f, 5f, 6f, 0.5f, -0.5f];
+        start.CopyTo(model.Parameters, 0);
+        Array.Fill(model.Gradients, 0.5f);
+        optimizer.Step();
+        return optimizer;
     }
 
     /// <summary>The 180 bytes shown in docs/checkpoints.md, "Worked example, sealed" (output of sealed_worked_example.py).</summary>
