@@ -6,9 +6,9 @@ namespace WeightDecay.Edge.Tests.TorchReference;
 
 /// <summary>The layout make_constraint_reference.py runs torch on.</summary>
 [ModelLayout]
-[Tensor("W", 4, 5, L1 = 0.01f, MaxNorm = 1.5f)]
+[Tensor("W", 4, 5, L1 = 0.01f, MaxNorm = 1f)]
 [Tensor("B", 5, Decay = false)]
-[Tensor("V", 3, 7, MaxNorm = 2f)]
+[Tensor("V", 3, 7, MaxNorm = 1.25f)]
 [Tensor("U", 2, 6, L1 = 1f)]
 [Sgd, Adam, AdamW]
 public partial class ConstraintReferenceLayout

@@ -10,7 +10,7 @@ formulas in torch operations, on the tensors that declare them, in this order:
     max-norm of each row:             p = torch.renorm(p, p=2, dim=0, maxnorm=c)   (Keras MaxNorm)
 
 The layout (ConstraintReferenceLayout in ConstraintReferenceTests.cs), in declaration order:
-    W (4x5) decayed, L1 = 0.01, MaxNorm = 1.5;  B (5) not decayed;  V (3x7) decayed, MaxNorm = 2;
+    W (4x5) decayed, L1 = 0.01, MaxNorm = 1;  B (5) not decayed;  V (3x7) decayed, MaxNorm = 1.25;
     U (2x6) decayed, L1 = 1                                               -> 59 parameters
 Initial parameters and gradients are the integer formulas of make_reference.py (flat index i, step t):
     p[i] = float32(((i * 31337 + 17) % 2003 - 1001) / 1000)
@@ -22,7 +22,7 @@ import re
 
 import torch
 
-SHAPES = [("W", (4, 5), True, 0.01, 1.5), ("B", (5,), False, 0.0, 0.0), ("V", (3, 7), True, 0.0, 2.0), ("U", (2, 6), True, 1.0, 0.0)]
+SHAPES = [("W", (4, 5), True, 0.01, 1.0), ("B", (5,), False, 0.0, 0.0), ("V", (3, 7), True, 0.0, 1.25), ("U", (2, 6), True, 1.0, 0.0)]
 SCALES = {"W": 1.0, "B": 0.01, "V": 10.0, "U": 0.1}
 STEPS = 60
 SNAPSHOTS = [1, 2, 3, 5, 10, 20, 30, 40, 50, 60]
