@@ -69,6 +69,17 @@ public class TrainingLoopDeviceTests
         Assert.Equal(start[141..144], device.Parameters[141..144]); // Scale: frozen
         Assert.NotEqual(start[96..141], device.Parameters[96..141]);
         Assert.Equal(desktop.Invoke<double>("L2Penalty"), device.Invoke<double>("L2Penalty"), 1e-5);
+
+        // W's proximal L1 step (L1 = 0.2) prunes on both builds alike, and Head's rows stay within MaxNorm = 0.8.
+        int zeros = desktop.Layout<int>("CountZeros", 1);
+        Assert.InRange(zeros, 1, 39);
+        Assert.Equal(zeros, device.Layout<int>("CountZeros", 1));
+        Assert.Equal(desktop.Layout<double>("L1Penalty"), device.Layout<double>("L1Penalty"), 1e-5);
+        for (int row = 0; row < 5; row++)
+        {
+            double norm = Math.Sqrt(Enumerable.Range(144 + (3 * row), 3).Sum(i => (double)device.Parameters[i] * device.Parameters[i]));
+            Assert.True(norm <= 0.8 * (1 + 1e-6), $"Head row {row}: norm {norm:R}");
+        }
     }
 
     [Fact]
@@ -147,6 +158,7 @@ public class TrainingLoopDeviceTests
     /// <summary>One layout and optimizer of either build, configured through reflection (Schedule and DecayMode are internal).</summary>
     private sealed class Driver
     {
+        private readonly object _model;
         private readonly object _optimizer;
         private readonly Type _optimizerType;
 
@@ -157,6 +169,7 @@ public class TrainingLoopDeviceTests
         public Driver(Type layoutType, string optimizerName, bool scheduleCoupled)
         {
             object model = Activator.CreateInstance(layoutType)!;
+            _model = model;
             Parameters = (float[])layoutType.GetField("Parameters")!.GetValue(model)!;
             Gradients = (float[])layoutType.GetField("Gradients")!.GetValue(model)!;
             _optimizerType = layoutType.GetNestedType(optimizerName)!;
@@ -192,6 +205,8 @@ public class TrainingLoopDeviceTests
         public T Get<T>(string name) => (T)_optimizerType.GetProperty(name, Members)!.GetValue(_optimizer)!;
 
         public T Invoke<T>(string name) => (T)_optimizerType.GetMethod(name)!.Invoke(_optimizer, null)!;
+
+        public T Layout<T>(string name, params object[] arguments) => (T)_model.GetType().GetMethod(name)!.Invoke(_model, arguments)!;
 
         private void Set(string name, object value) => _optimizerType.GetProperty(name, Members)!.SetValue(_optimizer, value);
     }

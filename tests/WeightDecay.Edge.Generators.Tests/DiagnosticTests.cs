@@ -409,6 +409,42 @@ public class DiagnosticTests
         run.AssertOutputCompilesCleanly();
     }
 
+    [Theory]
+    [InlineData("Tensor(\"W\", 2, 3, L1 = -1e-4f)", "sets L1 = -0.0001, but L1 must be zero (none) or a positive finite number")]
+    [InlineData("Tensor(\"W\", 2, 3, L1 = float.PositiveInfinity)", "sets L1 = ")]
+    [InlineData("Tensor(\"W\", 2, 3, MaxNorm = float.NaN)", "sets MaxNorm = NaN, but MaxNorm must be zero (none) or a positive finite number")]
+    [InlineData("Tensor(\"W\", 2, 3, MaxNorm = -3f)", "sets MaxNorm = -3, but")]
+    [InlineData("Tensor(\"W\", 6, MaxNorm = 3f)", "sets MaxNorm = 3, but MaxNorm bounds the L2 norm of each row")]
+    [InlineData("Tensor(\"W\", 2, 3, L1 = 0.5f, Trainable = false)", "sets L1 = 0.5, but the tensor is frozen")]
+    public void WDE029_invalid_regulariser_on_a_tensor(string attribute, string what)
+    {
+        string source = Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]");
+        GeneratorRun run = Single(source, "WDE029", Error, AttributeOpen, attribute, "on a trainable tensor");
+        Assert.Contains("The tensor 'W' " + what, run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Dense(\"Hidden\", 4, 3, MaxNorm = 0.5f, Trainable = false)", "sets MaxNorm = 0.5, but the tensor is frozen")]
+    [InlineData("Dense(\"Hidden\", 4, 3, L1 = float.NaN)", "sets L1 = NaN, but")]
+    public void WDE029_invalid_regulariser_on_a_dense_layer(string attribute, string what)
+    {
+        string source = Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]");
+        GeneratorRun run = Single(source, "WDE029", Error, AttributeOpen, attribute, "on a trainable tensor");
+        Assert.Contains("The tensor 'HiddenWeight' " + what, run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Tensor(\"W\", 2, 3, L1 = 1e-4f, MaxNorm = 3f)")]
+    [InlineData("Tensor(\"W\", 6, L1 = 0f, MaxNorm = 0f, Trainable = false)")]
+    [InlineData("Dense(\"Hidden\", 4, 3, L1 = 1e-30f, MaxNorm = 1e30f)")]
+    public void WDE029_is_not_reported_for_valid_regularisers(string attribute)
+    {
+        GeneratorRun run = GeneratorHarness.Run(Layout($"[ModelLayout]\n[{attribute}]\n[Sgd, Adam, AdamW]"));
+        run.AssertNoGeneratorCrash();
+        Assert.Empty(run.GeneratorDiagnostics);
+        run.AssertOutputCompilesCleanly();
+    }
+
     [Fact]
     public void Several_problems_are_all_reported_each_at_its_own_place()
     {

@@ -150,6 +150,11 @@ internal static class DiagnosticDescriptors
         "MaxBatchSize is out of range",
         "The model layout '{0}' sets MaxBatchSize = {1}, but {2}: use 0 (no mini-batch methods) or a positive size on a layout with [Dense] layers, e.g. [ModelLayout(MaxBatchSize = 32)]");
 
+    public static readonly DiagnosticDescriptor InvalidConstraint = Error(
+        "WDE029",
+        "Regulariser value is out of range",
+        "The tensor '{0}' sets {1} = {2}, but {3}: e.g. [Tensor(\"{0}\", 64, 32, L1 = 1e-4f, MaxNorm = 3f)] on a trainable tensor");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

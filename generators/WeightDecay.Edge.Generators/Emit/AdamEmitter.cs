@@ -86,7 +86,7 @@ internal static class AdamEmitter
                 WriteDecayModeProperty(writer, profile);
             }
 
-            WriteStep(writer, profile, math, decoupled);
+            WriteStep(writer, layout, profile, math, decoupled);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: false);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: true);
             StateViewEmitter.Emit(writer, layout, profile, new[]
@@ -180,7 +180,7 @@ internal static class AdamEmitter
         }
     }
 
-    private static void WriteStep(CodeWriter writer, TargetProfile profile, ScalarMath math, bool decoupled)
+    private static void WriteStep(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, bool decoupled)
     {
         string torch = decoupled ? "torch.optim.AdamW" : "torch.optim.Adam";
         string decay = decoupled ? "decayFactor" : "weightDecay";
@@ -236,7 +236,7 @@ internal static class AdamEmitter
                 UpdateLoopEmitter.WriteDispatch(writer, profile, "Update", arguments);
             }
 
-            TrainingLoopEmitter.WriteStepEpilogue(writer);
+            TrainingLoopEmitter.WriteStepEpilogue(writer, layout);
             writer.Line("StepCount = step;");
         }
     }

@@ -73,7 +73,18 @@ internal static class CheckpointEmitter
             text.Append("tensor ").Append(tensor.Name).Append(' ')
                 .Append(string.Join("x", tensor.Shape.Select(Literals.Int)))
                 .Append(" decay=").Append(tensor.Decay ? '1' : '0')
-                .Append(" trainable=").Append(tensor.Trainable ? '1' : '0').Append('\n');
+                .Append(" trainable=").Append(tensor.Trainable ? '1' : '0');
+            if (tensor.L1 != 0f)
+            {
+                text.Append(" l1=").Append(tensor.L1.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (tensor.MaxNorm != 0f)
+            {
+                text.Append(" maxnorm=").Append(tensor.MaxNorm.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            text.Append('\n');
         }
 
         foreach (DenseLayerSpec dense in layout.DenseLayers)

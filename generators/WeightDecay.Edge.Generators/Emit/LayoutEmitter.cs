@@ -167,6 +167,7 @@ internal static class LayoutEmitter
         }
 
         TrainingLoopEmitter.WriteLayoutMembers(writer, layout);
+        ConstraintEmitter.WriteLayoutMembers(writer, layout, profile);
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// Every parameter of the layout, flat: tensors in declaration order, each row-major, as");

@@ -75,7 +75,7 @@ internal static class SgdEmitter
         {
             WriteNesterovProperty(writer);
             OptimizerEmitter.WriteMaximizeProperty(writer);
-            WriteStep(writer, profile, math);
+            WriteStep(writer, layout, profile, math);
             WriteUpdate(writer, layout, profile, math, Variant.Plain);
             WriteUpdate(writer, layout, profile, math, Variant.Momentum);
             WriteUpdate(writer, layout, profile, math, Variant.Nesterov);
@@ -113,7 +113,7 @@ internal static class SgdEmitter
         }
     }
 
-    private static void WriteStep(CodeWriter writer, TargetProfile profile, ScalarMath math)
+    private static void WriteStep(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math)
     {
         writer.Line();
         writer.Line("/// <summary>");
@@ -166,7 +166,7 @@ internal static class SgdEmitter
                 writer.Line("_momentumBufferInitialized = true;");
             }
 
-            TrainingLoopEmitter.WriteStepEpilogue(writer);
+            TrainingLoopEmitter.WriteStepEpilogue(writer, layout);
             writer.Line("StepCount++;");
         }
     }

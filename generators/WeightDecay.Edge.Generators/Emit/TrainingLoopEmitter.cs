@@ -70,9 +70,13 @@ internal static class TrainingLoopEmitter
     /// </summary>
     public static readonly CheckpointOption FlushSubnormalsOption = new(32, "_flushSubnormals", "_flushSubnormals = {0};");
 
-    /// <summary>The last lines of every update, before the step count moves: the opt-in flush.</summary>
-    public static void WriteStepEpilogue(CodeWriter writer)
+    /// <summary>
+    /// The last lines of every update, before the step count moves: the tensors' constraints (proximal L1, row norms),
+    /// then the opt-in flush, which also catches subnormals the constraints make.
+    /// </summary>
+    public static void WriteStepEpilogue(CodeWriter writer, LayoutSpec layout)
     {
+        ConstraintEmitter.WriteStepCall(writer, layout);
         using (writer.OpenBlock("if (_flushSubnormals)"))
         {
             writer.Line("FlushSubnormalParameters();");

@@ -23,6 +23,15 @@ internal readonly struct FlashEstimate
     /// </summary>
     private const long FlushBytes = 56, FlushBytesPerRun = 28, FlushCheckpointBytes = 26;
 
+    /// <summary>
+    /// What the regularisers add, counted from their IL on the sample layouts: every layout's <c>CountZeros</c> (57, and
+    /// 20 per tensor for its switch) and <c>L1Penalty</c> (10, and 75 per L1 tensor); where a tensor declares one, the
+    /// <c>ApplyConstraints</c> frame (13) with 20 per call, the shrink helper (88) and the row-norm helper (138), and 18 in
+    /// each optimizer's Step for the call.
+    /// </summary>
+    private const long ZeroCountBytes = 67, ZeroCountBytesPerTensor = 20, L1PenaltyBytesPerTensor = 75,
+        ConstraintBytes = 13, ConstraintBytesPerCall = 20, ShrinkBytes = 88, RowNormBytes = 138, ConstraintStepBytes = 18;
+
     /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
     public const long WarningBytes = 48 * 1024;
 
@@ -30,11 +39,11 @@ internal readonly struct FlashEstimate
     {
         int tensors = layout.Tensors.Count;
         int runs = UpdateLoopEmitter.TrainableRuns(layout).Count();
-        LayoutBytes = 200 + (20L * tensors);
+        LayoutBytes = 200 + (20L * tensors) + ZeroCountBytes + (ZeroCountBytesPerTensor * tensors) + RegulariserBytes(layout);
         DenseBytes = layout.DenseLayers.Count == 0 ? 0 : 250 + (295L * layout.DenseLayers.Count);
         long optimizers = 0;
         long checkpoints = 0;
-        long flush = FlushBytes + (FlushBytesPerRun * runs);
+        long flush = FlushBytes + (FlushBytesPerRun * runs) + (layout.Tensors.Any(tensor => tensor.HasConstraint) ? ConstraintStepBytes : 0);
         if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
         {
             optimizers += 1_500 + (75L * runs) + flush;
@@ -55,6 +64,19 @@ internal readonly struct FlashEstimate
 
         OptimizerBytes = optimizers;
         CheckpointBytes = checkpoints;
+    }
+
+    private static long RegulariserBytes(LayoutSpec layout)
+    {
+        int l1 = layout.Tensors.Count(tensor => tensor.L1 != 0f);
+        int maxNorm = layout.Tensors.Count(tensor => tensor.MaxNorm != 0f);
+        if (l1 + maxNorm == 0)
+        {
+            return 0;
+        }
+
+        return (L1PenaltyBytesPerTensor * l1) + ConstraintBytes + (ConstraintBytesPerCall * (l1 + maxNorm))
+            + (l1 > 0 ? ShrinkBytes : 0) + (maxNorm > 0 ? RowNormBytes : 0);
     }
 
     /// <summary>The layout's own members: constructor, copies, norms.</summary>

@@ -17,4 +17,13 @@ internal sealed record TensorSpec(string Name, EquatableArray<int> Shape, int Of
 
     /// <summary>The bound of <see cref="TensorInitKind.Uniform"/> or the standard deviation of <see cref="TensorInitKind.Normal"/>.</summary>
     public float InitScale { get; init; }
+
+    /// <summary>The proximal L1 strength λ₁ applied after each update (<c>L1 = λ₁</c>), 0 for none.</summary>
+    public float L1 { get; init; }
+
+    /// <summary>The largest L2 norm of each row (slice along the first dimension) after each update, 0 for no limit.</summary>
+    public float MaxNorm { get; init; }
+
+    /// <summary>Whether a step ends with a pass over this tensor: a proximal L1 step or a max-norm projection.</summary>
+    public bool HasConstraint => L1 != 0f || MaxNorm != 0f;
 }

@@ -19,7 +19,8 @@ internal sealed class GeneratedNames
         "CopyParametersFrom", "CopyParametersTo", "CopyGradientsFrom", "s_tensors",
         "ParameterBytes", "GradientBytes", "OptimizerStateBytes", "ActivationBytes", "RamBytes", "DeviceIlBytes",
         "TrainableParameterCount", "FrozenParameterCount", "DecayedSquaredNorm", "Tensors",
-        "ResetParameters", "InitSeed", "InitialParameters",
+        "ResetParameters", "InitSeed", "InitialParameters", "CountZeros", "L1Penalty",
+        "ApplyConstraints", "ShrinkTowardZero", "LimitRowNorms",
     };
 
     /// <summary>Members a layout gets when it declares at least one <c>[Dense]</c> layer.</summary>

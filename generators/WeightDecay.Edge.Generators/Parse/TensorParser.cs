@@ -51,6 +51,12 @@ internal static class TensorParser
                     continue;
                 }
 
+                // A bad value is reported, and the layer still placed, so the next layers' chain is checked as declared.
+                if (!ConstraintParser.TryRead(attribute, layer.Name + "Weight", 2, layer.Trainable, location, diagnostics, out ConstraintParser.Constraints weightConstraints))
+                {
+                    canEmit = false;
+                }
+
                 long weightLength = (long)layer.Inputs * layer.Outputs;
                 int weightOffset = (int)System.Math.Min(offset, int.MaxValue);
                 int biasOffset = (int)System.Math.Min(offset + weightLength, int.MaxValue);
@@ -61,6 +67,8 @@ internal static class TensorParser
                 {
                     Init = TensorInitKind.Uniform,
                     InitScale = bound,
+                    L1 = weightConstraints.L1,
+                    MaxNorm = weightConstraints.MaxNorm,
                 });
                 tensors.Add(new TensorSpec(layer.Name + "Bias", ImmutableArray.Create(layer.Outputs).ToEquatableArray(), biasOffset, layer.Outputs, layer.BiasDecay, layer.Trainable)
                 {
@@ -85,10 +93,19 @@ internal static class TensorParser
                 continue;
             }
 
-            tensors.Add(new TensorSpec(name, shape.ToEquatableArray(), (int)System.Math.Min(offset, int.MaxValue), (int)length, decay, ReadBool(attribute, "Trainable"))
+            bool trainable = ReadBool(attribute, "Trainable");
+            if (!ConstraintParser.TryRead(attribute, name, shape.Length, trainable, location, diagnostics, out ConstraintParser.Constraints constraints))
+            {
+                canEmit = false;
+                continue;
+            }
+
+            tensors.Add(new TensorSpec(name, shape.ToEquatableArray(), (int)System.Math.Min(offset, int.MaxValue), (int)length, decay, trainable)
             {
                 Init = init,
                 InitScale = scale,
+                L1 = constraints.L1,
+                MaxNorm = constraints.MaxNorm,
             });
             offset = System.Math.Min(offset + length, SizeCap);
         }

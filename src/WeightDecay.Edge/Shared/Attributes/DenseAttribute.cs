@@ -49,5 +49,17 @@ namespace WeightDecay.Edge
         /// gradients for them; deltas still flow through it to the layers before.
         /// </summary>
         public bool Trainable { get; set; }
+
+        /// <summary>
+        /// The proximal L1 strength λ₁ of the weight (default 0: none); the bias is never shrunk. See
+        /// <see cref="TensorAttribute.L1"/>.
+        /// </summary>
+        public float L1 { get; set; }
+
+        /// <summary>
+        /// The largest L2 norm of each output unit's incoming weights, a row of the (outputs, inputs) weight (default 0:
+        /// no limit), as Keras's <c>MaxNorm</c> on a Dense kernel. See <see cref="TensorAttribute.MaxNorm"/>.
+        /// </summary>
+        public float MaxNorm { get; set; }
     }
 }

@@ -55,5 +55,21 @@ namespace WeightDecay.Edge
 
         /// <summary>The standard deviation σ of <see cref="TensorInit.Normal"/>: values from N(0, σ²). Must be positive.</summary>
         public float InitStd { get; set; }
+
+        /// <summary>
+        /// The strength λ₁ of a proximal L1 step after each optimizer update (default 0: none): every parameter of the
+        /// tensor moves toward zero by lr_t·λ₁, and one that would cross zero becomes exactly zero: the proximal operator
+        /// of lr_t·λ₁·‖w‖₁ (soft thresholding). Unlike an L1 term in the loss, it makes exact zeros. Zero or a
+        /// positive finite number; the tensor must be trainable. See docs/regularisers.md.
+        /// </summary>
+        public float L1 { get; set; }
+
+        /// <summary>
+        /// The largest L2 norm each row may have after an optimizer update (default 0: no limit), as Keras's
+        /// <c>MaxNorm</c> constraint and <c>torch.renorm(w, 2, 0, MaxNorm)</c>: a row is a slice along the first
+        /// dimension, and a row whose norm exceeds the limit is scaled by MaxNorm / (norm + 1e-7). Zero or a positive
+        /// finite number; the tensor must be trainable and have two or more dimensions.
+        /// </summary>
+        public float MaxNorm { get; set; }
     }
 }

@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using WeightDecay.Edge.Generators.Diagnostics;
+
+namespace WeightDecay.Edge.Generators.Parse;
+
+/// <summary>
+/// Reads the post-update regularisers a <c>[Tensor]</c> or a <c>[Dense]</c> layer's weight declares (<c>L1</c>,
+/// <c>MaxNorm</c>) and checks them (WDE029): a value that is negative or not finite, or one on a tensor that no step
+/// updates, or a row norm on a tensor without rows, would be a silent mistake.
+/// </summary>
+internal static class ConstraintParser
+{
+    /// <summary>The declared values; 0 where a property is not set.</summary>
+    public readonly struct Constraints
+    {
+        public Constraints(float l1, float maxNorm)
+        {
+            L1 = l1;
+            MaxNorm = maxNorm;
+        }
+
+        public float L1 { get; }
+
+        public float MaxNorm { get; }
+    }
+
+    /// <summary>
+    /// Reads <c>L1</c> and <c>MaxNorm</c> for the tensor <paramref name="tensorName"/> of rank <paramref name="rank"/>;
+    /// false (with WDE029 added) when any is out of range.
+    /// </summary>
+    public static bool TryRead(
+        AttributeData attribute,
+        string tensorName,
+        int rank,
+        bool trainable,
+        Location location,
+        List<DiagnosticInfo> diagnostics,
+        out Constraints constraints)
+    {
+        float l1 = 0f;
+        float maxNorm = 0f;
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            switch (argument.Key, argument.Value.Value)
+            {
+                case ("L1", float value):
+                    l1 = value;
+                    break;
+                case ("MaxNorm", float value):
+                    maxNorm = value;
+                    break;
+            }
+        }
+
+        constraints = new Constraints(l1, maxNorm);
+        bool valid = Check(tensorName, "L1", l1, location, diagnostics, trainable, rankError: null);
+        string? rankError = rank < 2
+            ? $"MaxNorm bounds the L2 norm of each row (each slice along the first dimension), and '{tensorName}' has one dimension"
+            : null;
+        return Check(tensorName, "MaxNorm", maxNorm, location, diagnostics, trainable, rankError) && valid;
+    }
+
+    private static bool Check(
+        string tensorName, string property, float value, Location location, List<DiagnosticInfo> diagnostics, bool trainable, string? rankError)
+    {
+        if (value == 0f)
+        {
+            return true;
+        }
+
+        string? reason = null;
+        if (!(value > 0f) || float.IsInfinity(value))
+        {
+            reason = $"{property} must be zero (none) or a positive finite number";
+        }
+        else if (!trainable)
+        {
+            reason = $"the tensor is frozen (Trainable = false), and no step updates it, so {property} would do nothing";
+        }
+        else if (rankError is not null)
+        {
+            reason = rankError;
+        }
+
+        if (reason is null)
+        {
+            return true;
+        }
+
+        diagnostics.Add(DiagnosticInfo.Create(
+            DiagnosticDescriptors.InvalidConstraint,
+            location,
+            tensorName,
+            property,
+            value.ToString("R", CultureInfo.InvariantCulture),
+            reason));
+        return false;
+    }
+}
