@@ -65,65 +65,23 @@ internal sealed record Options
     {
         ArgumentNullException.ThrowIfNull(args);
         var options = new Options();
-        for (int i = 0; i < args.Count; i++)
+        var line = new CommandLine(args, static message => new DemoException(message));
+        while (line.MoveNext())
         {
-            string arg = args[i];
-            string name = arg;
-            string? inline = null;
-            int equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            string name = line.Name;
+            options = name switch
             {
-                name = arg[..equals];
-                inline = arg[(equals + 1)..];
-            }
-
-            switch (name)
-            {
-                case "--help" or "-h" or "-?":
-                    options = options with { Help = true };
-                    break;
-                case "--seed":
-                    options = options with { Seed = Integer(name, Value(), int.MinValue, int.MaxValue) };
-                    break;
-                case "--epochs":
-                    options = options with { Epochs = Integer(name, Value(), 1, 10_000) };
-                    break;
-                case "--folds":
-                    options = options with { Folds = Integer(name, Value(), 2, 20) };
-                    break;
-                case "--train-size":
-                    options = options with { TrainSize = Integer(name, Value(), 20, 1000) };
-                    break;
-                case "--lambdas":
-                    options = options with { Lambdas = LambdaList(Value()) };
-                    break;
-                case "--optimizer":
-                    options = options with { Optimizers = OptimizerList(Value()) };
-                    break;
-                case "--out":
-                    options = options with { OutputDirectory = NonEmpty(name, Value()) };
-                    break;
-                case "--data":
-                    options = options with { DataPath = NonEmpty(name, Value()) };
-                    break;
-                default:
-                    throw new DemoException($"unknown option '{arg}' (see --help)");
-            }
-
-            string Value()
-            {
-                if (inline is not null)
-                {
-                    return inline;
-                }
-
-                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    throw new DemoException($"option {name} needs a value (see --help)");
-                }
-
-                return args[++i];
-            }
+                "--help" or "-h" or "-?" => options with { Help = true },
+                "--seed" => options with { Seed = Integer(name, line.Value(), int.MinValue, int.MaxValue) },
+                "--epochs" => options with { Epochs = Integer(name, line.Value(), 1, 10_000) },
+                "--folds" => options with { Folds = Integer(name, line.Value(), 2, 20) },
+                "--train-size" => options with { TrainSize = Integer(name, line.Value(), 20, 1000) },
+                "--lambdas" => options with { Lambdas = LambdaList(line.Value()) },
+                "--optimizer" => options with { Optimizers = OptimizerList(line.Value()) },
+                "--out" => options with { OutputDirectory = NonEmpty(name, line.Value()) },
+                "--data" => options with { DataPath = NonEmpty(name, line.Value()) },
+                _ => throw line.Unknown(),
+            };
         }
 
         if (options.TrainSize < options.Folds * 10)
