@@ -35,10 +35,19 @@ internal static class Demo
         Report.PrintSweeps(result, output);
         Report.PrintSummary(result, output);
 
+        var storyClock = System.Diagnostics.Stopwatch.StartNew();
+        BoundaryResult boundaries = BoundaryExperiment.Run(options.Seed);
+        output.WriteLine();
+        BoundaryReport.Print(boundaries, output);
+        FineTuneResult fineTuning = FineTuning.Run(data, options.Seed, FineTuneArm.All);
+        output.WriteLine();
+        FineTuneReport.Print(fineTuning, output);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(two moons and fine-tuning: {storyClock.Elapsed.TotalSeconds:F1} s)"));
+
         IReadOnlyList<string> files;
         try
         {
-            files = [.. Plots.WriteAll(result, outDir), Write(outDir, "sweep.csv", Report.SweepCsv(result)), Write(outDir, "summary.csv", Report.SummaryCsv(result)), Write(outDir, "curves.csv", Report.CurvesCsv(result))];
+            files = [.. Plots.WriteAll(result, boundaries, fineTuning, outDir), Write(outDir, "sweep.csv", Report.SweepCsv(result)), Write(outDir, "summary.csv", Report.SummaryCsv(result)), Write(outDir, "curves.csv", Report.CurvesCsv(result)), Write(outDir, "boundaries.csv", BoundaryReport.Csv(boundaries)), Write(outDir, "finetune.csv", FineTuneReport.Csv(fineTuning))];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
