@@ -41,9 +41,10 @@ internal static class FineTunePlot
                     var label = plot.Add.Text(text, xs[first], ys[first]);
                     label.LabelFontColor = color;
                     label.LabelFontSize = 11;
-                    label.LabelAlignment = Alignment.UpperLeft;
+                    bool below = (first % 2) == 0; // alternate sides so neighbouring labels do not overlap
+                    label.LabelAlignment = below ? Alignment.UpperLeft : Alignment.LowerLeft;
                     label.OffsetX = 6;
-                    label.OffsetY = 4;
+                    label.OffsetY = below ? 4 : -4;
                     first = last + 1;
                 }
             }

@@ -44,18 +44,20 @@ internal sealed record Options
     public static string Usage =>
         """
         Fine-tunes a 64-32-10 MLP on a small subset of the digits data set and compares no decay, SGD with L2,
-        Adam with L2 and AdamW, choosing each optimizer's λ by k-fold cross-validation.
+        Adam with L2 and AdamW, choosing each optimizer's λ by k-fold cross-validation. Then draws a small
+        two-moons classifier's decision regions at λ = 0, at the λ validation picks and at too large a λ, and
+        fine-tunes the pre-trained MLP on a few shifted digits with and without decay (new task against old).
 
         Usage: WeightDecay.Edge.Demo [options]
-          --seed N           seed for the split, initialisation and batch order (default 1)
+          --seed N           seed for the splits, initialisation, batch order and toy data (default 1)
           --lambdas L1,L2..  λ grid for every optimizer, torch's weight_decay convention, each >= 0
                              (default: 0,3e-4,1e-3,3e-3,1e-2,3e-2,0.1 for SGD and Adam;
                               0,0.01,0.03,0.1,0.3,1,3 for AdamW)
           --optimizer NAME   sgd, adam, adamw or all (default all)
-          --epochs N         epochs per training run, 1..10000 (default 50)
+          --epochs N         epochs per run of the digits sweep, 1..10000 (default 50)
           --folds K          cross-validation folds, 2..20 (default 5)
           --train-size N     training subset size, 20..1000, the rest is held out (default 200)
-          --out DIR          folder for the plots and CSV files (default artifacts/demo)
+          --out DIR          folder for the plots (SVG) and CSV files (default artifacts/demo)
           --data FILE        digits.csv.gz to use (default: the copy shipped with the demo)
           --self-check       check every optimizer allocates nothing per step (CI runs it on Native AOT)
           --help             show this text
