@@ -154,6 +154,10 @@ internal static class Plots
                 plot.YLabel(loss ? "mean cross-entropy (log scale)" : "accuracy (%)");
                 plot.ShowLegend(loss ? Alignment.LowerLeft : Alignment.LowerRight);
             }
+            else
+            {
+                plot.HideLegend(); // the first panel's legend says it for all
+            }
 
             panels[i] = plot;
         }
