@@ -26,7 +26,7 @@ internal static class Demo
             throw new DemoException($"cannot create the output folder {outDir}: {e.Message}");
         }
 
-        output.WriteLine("WeightDecay.Edge digits demo: 64-32-10 MLP (2,410 parameters: HiddenWeight and OutputWeight decayed, biases not)");
+        output.WriteLine("WeightDecay.Edge digits demo: 64-32-10 MLP (2,410 parameters: HiddenWeight and OutputWeight decayed, biases not); then two moons and fine-tuning");
         output.WriteLine($"data: {data.Length} digits from {dataPath}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"optimizers: {string.Join(", ", options.Optimizers.Select(Report.OptimizerName))}; batch {TrainConfig.BatchSize}; SGD lr {TrainConfig.SgdLearningRate} momentum {TrainConfig.SgdMomentum}; Adam/AdamW lr {TrainConfig.AdamLearningRate}"));
         output.WriteLine();
@@ -35,10 +35,19 @@ internal static class Demo
         Report.PrintSweeps(result, output);
         Report.PrintSummary(result, output);
 
+        var storyClock = System.Diagnostics.Stopwatch.StartNew();
+        BoundaryResult boundaries = BoundaryExperiment.Run(options.Seed);
+        output.WriteLine();
+        BoundaryReport.Print(boundaries, output);
+        FineTuneResult fineTuning = FineTuning.Run(data, options.Seed, FineTuneArm.All);
+        output.WriteLine();
+        FineTuneReport.Print(fineTuning, output);
+        TimeSpan elapsed = result.Elapsed + storyClock.Elapsed;
+
         IReadOnlyList<string> files;
         try
         {
-            files = [.. Plots.WriteAll(result, outDir), Write(outDir, "sweep.csv", Report.SweepCsv(result)), Write(outDir, "summary.csv", Report.SummaryCsv(result)), Write(outDir, "curves.csv", Report.CurvesCsv(result))];
+            files = [.. Plots.WriteAll(result, boundaries, fineTuning, outDir), Write(outDir, "sweep.csv", Report.SweepCsv(result)), Write(outDir, "summary.csv", Report.SummaryCsv(result)), Write(outDir, "curves.csv", Report.CurvesCsv(result)), Write(outDir, "boundaries.csv", BoundaryReport.Csv(boundaries)), Write(outDir, "finetune.csv", FineTuneReport.Csv(fineTuning))];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -47,7 +56,7 @@ internal static class Demo
 
         output.WriteLine();
         output.WriteLine($"wrote {string.Join(", ", files.Select(Path.GetFileName))} to {outDir}");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done in {result.Elapsed.TotalSeconds:F1} s"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done in {elapsed.TotalSeconds:F1} s (two moons and fine-tuning: {storyClock.Elapsed.TotalSeconds:F1} s)"));
         return 0;
     }
 

@@ -1,3 +1,5 @@
+using System;
+
 namespace WeightDecay.Edge.Demo;
 
 /// <summary>

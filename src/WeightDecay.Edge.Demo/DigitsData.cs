@@ -1,4 +1,7 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.IO.Compression;
 
 namespace WeightDecay.Edge.Demo;
@@ -10,6 +13,8 @@ internal sealed record Digit(float[] Pixels, int Label);
 /// Loads <c>digits.csv.gz</c> (UCI "Optical Recognition of Handwritten Digits", see data/README.md):
 /// one row per image, 64 integer pixels in 0..16 and the label in 0..9, comma separated, no header.
 /// Every problem is reported as a <see cref="DemoException"/> naming the file, line and column.
+/// The soak test (tests/WeightDecay.Edge.Soak) compiles this file too, with DemoException.cs, and
+/// reports the same messages as its own failures.
 /// </summary>
 internal static class DigitsData
 {
@@ -18,7 +23,7 @@ internal static class DigitsData
     public const int ClassCount = 10;
     public const int MaxPixel = 16;
 
-    /// <summary>The file name the demo looks for.</summary>
+    /// <summary>The file name the demo and the soak look for.</summary>
     public const string FileName = "digits.csv.gz";
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System;
+
 namespace WeightDecay.Edge.Demo;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace WeightDecay.Edge.Demo;
 /// The generator emits HiddenWeight (32x64) and OutputWeight (10x32), which are decayed, and
 /// HiddenBias (32) and OutputBias (10), which are not: a bias does not scale the input, so shrinking it
 /// does not make the function smoother; it only pulls each unit's threshold toward zero.
+/// The soak test (tests/WeightDecay.Edge.Soak) compiles this file too: both train this one layout.
 /// </summary>
 [ModelLayout]
 [Dense("Hidden", 64, 32, Activation = Activation.ReLU)]

@@ -44,18 +44,20 @@ internal sealed record Options
     public static string Usage =>
         """
         Fine-tunes a 64-32-10 MLP on a small subset of the digits data set and compares no decay, SGD with L2,
-        Adam with L2 and AdamW, choosing each optimizer's λ by k-fold cross-validation.
+        Adam with L2 and AdamW, choosing each optimizer's λ by k-fold cross-validation. Then draws a small
+        two-moons classifier's decision regions at λ = 0, at the λ validation picks and at too large a λ, and
+        fine-tunes the pre-trained MLP on a few shifted digits with and without decay (new task against old).
 
         Usage: WeightDecay.Edge.Demo [options]
-          --seed N           seed for the split, initialisation and batch order (default 1)
+          --seed N           seed for the splits, initialisation, batch order and toy data (default 1)
           --lambdas L1,L2..  λ grid for every optimizer, torch's weight_decay convention, each >= 0
                              (default: 0,3e-4,1e-3,3e-3,1e-2,3e-2,0.1 for SGD and Adam;
                               0,0.01,0.03,0.1,0.3,1,3 for AdamW)
           --optimizer NAME   sgd, adam, adamw or all (default all)
-          --epochs N         epochs per training run, 1..10000 (default 50)
+          --epochs N         epochs per run of the digits sweep, 1..10000 (default 50)
           --folds K          cross-validation folds, 2..20 (default 5)
           --train-size N     training subset size, 20..1000, the rest is held out (default 200)
-          --out DIR          folder for the plots and CSV files (default artifacts/demo)
+          --out DIR          folder for the plots (SVG) and CSV files (default artifacts/demo)
           --data FILE        digits.csv.gz to use (default: the copy shipped with the demo)
           --self-check       check every optimizer allocates nothing per step (CI runs it on Native AOT)
           --help             show this text
@@ -65,65 +67,23 @@ internal sealed record Options
     {
         ArgumentNullException.ThrowIfNull(args);
         var options = new Options();
-        for (int i = 0; i < args.Count; i++)
+        var line = new CommandLine(args, static message => new DemoException(message));
+        while (line.MoveNext())
         {
-            string arg = args[i];
-            string name = arg;
-            string? inline = null;
-            int equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            string name = line.Name;
+            options = name switch
             {
-                name = arg[..equals];
-                inline = arg[(equals + 1)..];
-            }
-
-            switch (name)
-            {
-                case "--help" or "-h" or "-?":
-                    options = options with { Help = true };
-                    break;
-                case "--seed":
-                    options = options with { Seed = Integer(name, Value(), int.MinValue, int.MaxValue) };
-                    break;
-                case "--epochs":
-                    options = options with { Epochs = Integer(name, Value(), 1, 10_000) };
-                    break;
-                case "--folds":
-                    options = options with { Folds = Integer(name, Value(), 2, 20) };
-                    break;
-                case "--train-size":
-                    options = options with { TrainSize = Integer(name, Value(), 20, 1000) };
-                    break;
-                case "--lambdas":
-                    options = options with { Lambdas = LambdaList(Value()) };
-                    break;
-                case "--optimizer":
-                    options = options with { Optimizers = OptimizerList(Value()) };
-                    break;
-                case "--out":
-                    options = options with { OutputDirectory = NonEmpty(name, Value()) };
-                    break;
-                case "--data":
-                    options = options with { DataPath = NonEmpty(name, Value()) };
-                    break;
-                default:
-                    throw new DemoException($"unknown option '{arg}' (see --help)");
-            }
-
-            string Value()
-            {
-                if (inline is not null)
-                {
-                    return inline;
-                }
-
-                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    throw new DemoException($"option {name} needs a value (see --help)");
-                }
-
-                return args[++i];
-            }
+                "--help" or "-h" or "-?" => options with { Help = true },
+                "--seed" => options with { Seed = Integer(name, line.Value(), int.MinValue, int.MaxValue) },
+                "--epochs" => options with { Epochs = Integer(name, line.Value(), 1, 10_000) },
+                "--folds" => options with { Folds = Integer(name, line.Value(), 2, 20) },
+                "--train-size" => options with { TrainSize = Integer(name, line.Value(), 20, 1000) },
+                "--lambdas" => options with { Lambdas = LambdaList(line.Value()) },
+                "--optimizer" => options with { Optimizers = OptimizerList(line.Value()) },
+                "--out" => options with { OutputDirectory = NonEmpty(name, line.Value()) },
+                "--data" => options with { DataPath = NonEmpty(name, line.Value()) },
+                _ => throw line.Unknown(),
+            };
         }
 
         if (options.TrainSize < options.Folds * 10)

@@ -55,8 +55,24 @@ internal static class Trainer
         var model = new DigitsMlp();
         model.InitializeLikeTorch(random);
         IOptimizer optimizer = CreateOptimizer(model, config.Optimizer, config.Lambda);
+        Fit(model, optimizer, train, config.Epochs, random, validation, onEpoch);
+        return model;
+    }
+
+    /// <summary>
+    /// Trains <paramref name="model"/> in place with <paramref name="optimizer"/> (made for it) for
+    /// <paramref name="epochs"/> epochs of mini-batches of <see cref="TrainConfig.BatchSize"/>, in an order
+    /// shuffled by <paramref name="random"/> each epoch. Fine-tuning calls this on a copy of a
+    /// pre-trained model; <see cref="Train"/> on a freshly initialised one.
+    /// </summary>
+    public static void Fit(DigitsMlp model, IOptimizer optimizer, IReadOnlyList<Digit> train, int epochs, Random random, IReadOnlyList<Digit>? validation = null, Action<EpochStats>? onEpoch = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(random);
         int[] order = Enumerable.Range(0, train.Count).ToArray();
-        for (int epoch = 1; epoch <= config.Epochs; epoch++)
+        for (int epoch = 1; epoch <= epochs; epoch++)
         {
             random.Shuffle(order);
             for (int start = 0; start < order.Length; start += TrainConfig.BatchSize)
@@ -78,8 +94,6 @@ internal static class Trainer
                 onEpoch(new EpochStats(epoch, Evaluate(model, train), Evaluate(model, validation)));
             }
         }
-
-        return model;
     }
 
     /// <summary>Mean cross-entropy (natural log, as torch's cross_entropy) and accuracy, from Forward's logits.</summary>

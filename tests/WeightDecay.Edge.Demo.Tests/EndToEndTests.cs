@@ -35,11 +35,14 @@ public class EndToEndTests
         Assert.Contains("Cross-validating λ (2 folds, 2 epochs): 12/12 done in", text, StringComparison.Ordinal);
         Assert.DoesNotContain('\r', text);
 
+        Assert.Equal(6, Plots.FileNames.Length);
         foreach (string name in Plots.FileNames)
         {
-            byte[] png = File.ReadAllBytes(folder.File(name));
-            Assert.True(png.Length > 5000, $"{name} is {png.Length} bytes");
-            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+            string svg = File.ReadAllText(folder.File(name));
+            Assert.True(svg.Length > 5000, $"{name} is {svg.Length} characters");
+            Assert.StartsWith("<?xml", svg, StringComparison.Ordinal);
+            Assert.Contains("<svg", svg, StringComparison.Ordinal);
+            Assert.EndsWith("</svg>", svg.TrimEnd(), StringComparison.Ordinal);
         }
 
         string[] sweep = File.ReadAllLines(folder.File("sweep.csv"));
@@ -47,6 +50,12 @@ public class EndToEndTests
         Assert.Equal(3, sweep.Count(line => line.EndsWith(",1", StringComparison.Ordinal)));
         Assert.Equal(1 + 5, File.ReadAllLines(folder.File("summary.csv")).Length);
         Assert.Equal(1 + (5 * 2), File.ReadAllLines(folder.File("curves.csv")).Length);
+        string[] boundaries = File.ReadAllLines(folder.File("boundaries.csv"));
+        Assert.Equal(1 + BoundaryExperiment.Grid.Length, boundaries.Length);
+        Assert.Single(boundaries, line => line.EndsWith(",1", StringComparison.Ordinal));
+        string[] fineTuning = File.ReadAllLines(folder.File("finetune.csv"));
+        Assert.Equal(2 + FineTuneArm.All.Sum(a => a.Grid.Length), fineTuning.Length);
+        Assert.Equal(FineTuneArm.All.Count, fineTuning.Count(line => line.EndsWith(",1", StringComparison.Ordinal)));
     }
 
     [Fact]

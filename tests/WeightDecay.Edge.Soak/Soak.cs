@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using WeightDecay.Edge.Demo;
 
 namespace WeightDecay.Edge.Soak;
 
@@ -29,9 +30,8 @@ internal static class Soak
     /// <summary>Runs the soak described by <paramref name="options"/>; returns the exit code.</summary>
     public static int Run(SoakOptions options, TextWriter output)
     {
-        DigitsData all = DigitsData.Load(options.DataPath ?? DigitsData.DefaultPath());
-        (DigitsData train, DigitsData heldOut) = all.Split(HeldOutCount, Seed);
-        output.WriteLine($"soak: digits MLP 64-32-10 (ReLU), {DigitsMlp.ParameterCount:N0} parameters; {train.Count:N0} training samples cycled in a fixed order, {heldOut.Count:N0} held out");
+        (Digit[] train, Digit[] heldOut) = Split(Load(options.DataPath ?? DigitsData.DefaultPath()), HeldOutCount, Seed);
+        output.WriteLine($"soak: digits MLP 64-32-10 (ReLU), {DigitsMlp.ParameterCount:N0} parameters; {train.Length:N0} training samples cycled in a fixed order, {heldOut.Length:N0} held out");
         output.WriteLine($"soak: one step = ZeroGrad, AccumulateCrossEntropyGradient on {options.Batch} sample{(options.Batch == 1 ? string.Empty : "s")}, Step; clipping at gradient norm {SoakOptimizer.MaxGradientNorm:0.###}, SkipNonFiniteSteps on{(options.FlushSubnormals ? ", FlushSubnormals on" : string.Empty)}");
         output.WriteLine($"soak: full finiteness check every {options.CheckEvery:N0} steps; {RuntimeSummary()}");
 
@@ -89,7 +89,7 @@ internal static class Soak
         return Summarize(output, options, runs, initialAccuracy, train, heldOut, elapsed, bytesAfter - bytesBefore, processBytesAfter - processBytesBefore, collections);
     }
 
-    private static int Summarize(TextWriter output, SoakOptions options, List<SoakRun> runs, double[] initialAccuracy, DigitsData train, DigitsData heldOut, long elapsed, long bytes, long processBytes, int[] collections)
+    private static int Summarize(TextWriter output, SoakOptions options, List<SoakRun> runs, double[] initialAccuracy, Digit[] train, Digit[] heldOut, long elapsed, long bytes, long processBytes, int[] collections)
     {
         var failures = new List<string>();
         long totalSteps = 0;
@@ -200,5 +200,51 @@ internal static class Soak
             : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "Vector256"
             : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
         return $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, {Environment.ProcessorCount} cores, widest SIMD {simd}, server GC {System.Runtime.GCSettings.IsServerGC}";
+    }
+
+    /// <summary>The demo's loader; a data problem is a soak failure (exit code 1) with the demo's message.</summary>
+    private static Digit[] Load(string path)
+    {
+        try
+        {
+            return DigitsData.Load(path);
+        }
+        catch (DemoException e)
+        {
+            throw new SoakException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Splits <paramref name="all"/> into a training part and a held-out part of <paramref name="heldOutCount"/>
+    /// samples, chosen by a shuffle seeded with <paramref name="seed"/> (the file lists the labels in
+    /// a repeating 0..9 pattern, so a split by row position would not be representative).
+    /// </summary>
+    private static (Digit[] Train, Digit[] HeldOut) Split(Digit[] all, int heldOutCount, int seed)
+    {
+        if (heldOutCount <= 0 || heldOutCount >= all.Length)
+        {
+            throw new SoakException($"cannot hold out {heldOutCount} of {all.Length} samples");
+        }
+
+        int[] order = new int[all.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        new Random(seed).Shuffle(order);
+        return (Select(all, order.AsSpan(heldOutCount)), Select(all, order.AsSpan(0, heldOutCount)));
+    }
+
+    private static Digit[] Select(Digit[] all, ReadOnlySpan<int> indices)
+    {
+        var selected = new Digit[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            selected[i] = all[indices[i]];
+        }
+
+        return selected;
     }
 }

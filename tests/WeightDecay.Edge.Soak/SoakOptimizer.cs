@@ -1,3 +1,5 @@
+using WeightDecay.Edge.Demo;
+
 namespace WeightDecay.Edge.Soak;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using WeightDecay.Edge.Demo;
 
 namespace WeightDecay.Edge.Soak;
 
@@ -108,63 +109,22 @@ internal sealed record SoakOptions
     {
         ArgumentNullException.ThrowIfNull(args);
         var options = new SoakOptions();
-        for (int i = 0; i < args.Count; i++)
+        var line = new CommandLine(args, UsageError);
+        while (line.MoveNext())
         {
-            string arg = args[i];
-            string name = arg;
-            string? inline = null;
-            int equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            string name = line.Name;
+            options = name switch
             {
-                name = arg[..equals];
-                inline = arg[(equals + 1)..];
-            }
-
-            switch (name)
-            {
-                case "--help" or "-h" or "-?":
-                    options = options with { Help = true };
-                    break;
-                case "--flush-subnormals":
-                    options = options with { FlushSubnormals = true };
-                    break;
-                case "--steps":
-                    options = options with { Steps = Count(name, Value(), 1, MaxSteps) };
-                    break;
-                case "--optimizer":
-                    options = options with { Optimizers = OptimizerList(Value()) };
-                    break;
-                case "--batch":
-                    options = options with { Batch = (int)Count(name, Value(), 1, MaxBatch) };
-                    break;
-                case "--report-every":
-                    options = options with { ReportEvery = Count(name, Value(), 0, MaxSteps) };
-                    break;
-                case "--check-every":
-                    options = options with { CheckEvery = Count(name, Value(), 1, MaxSteps) };
-                    break;
-                case "--data":
-                    string path = Value();
-                    options = options with { DataPath = path.Length > 0 ? path : throw UsageError($"option {name} needs a non-empty value") };
-                    break;
-                default:
-                    throw UsageError($"unknown option '{arg}' (see --help)");
-            }
-
-            string Value()
-            {
-                if (inline is not null)
-                {
-                    return inline;
-                }
-
-                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    throw UsageError($"option {name} needs a value (see --help)");
-                }
-
-                return args[++i];
-            }
+                "--help" or "-h" or "-?" => options with { Help = true },
+                "--flush-subnormals" => options with { FlushSubnormals = true },
+                "--steps" => options with { Steps = Count(name, line.Value(), 1, MaxSteps) },
+                "--optimizer" => options with { Optimizers = OptimizerList(line.Value()) },
+                "--batch" => options with { Batch = (int)Count(name, line.Value(), 1, MaxBatch) },
+                "--report-every" => options with { ReportEvery = Count(name, line.Value(), 0, MaxSteps) },
+                "--check-every" => options with { CheckEvery = Count(name, line.Value(), 1, MaxSteps) },
+                "--data" => options with { DataPath = line.Value() is { Length: > 0 } path ? path : throw UsageError($"option {name} needs a non-empty value") },
+                _ => throw line.Unknown(),
+            };
         }
 
         if (options.Optimizers.Count > 1 && options.Steps < 4)

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using WeightDecay.Edge.Demo;
 
 namespace WeightDecay.Edge.Soak;
 
@@ -38,17 +39,17 @@ internal enum SoakFailure
 /// </summary>
 internal sealed class SoakRun
 {
-    private readonly DigitsData _train;
+    private readonly Digit[] _train;
     private int _cursor;
 
     /// <summary>Creates the model (seeded with <paramref name="seed"/>) and the optimizer of <paramref name="kind"/>.</summary>
-    public SoakRun(OptimizerKind kind, DigitsData train, long steps, int seed, bool flushSubnormals = false)
+    public SoakRun(OptimizerKind kind, Digit[] train, long steps, int seed, bool flushSubnormals = false)
     {
         Kind = kind;
         _train = train;
         PlannedSteps = steps;
         Model = new DigitsMlp();
-        InitializeLikeTorch(Model, new Random(seed));
+        Model.InitializeLikeTorch(new Random(seed));
         Optimizer = SoakOptimizer.Create(kind, Model, flushSubnormals);
     }
 
@@ -108,9 +109,8 @@ internal sealed class SoakRun
     {
         DigitsMlp model = Model;
         SoakOptimizer optimizer = Optimizer;
-        float[][] pixels = _train.Pixels;
-        int[] labels = _train.Labels;
-        int count = labels.Length;
+        Digit[] train = _train;
+        int count = train.Length;
         float weight = 1f / batch;
         long sinceCheck = 0;
         long sinceReport = 0;
@@ -124,7 +124,8 @@ internal sealed class SoakRun
             {
                 int i = _cursor;
                 _cursor = i + 1 == count ? 0 : i + 1;
-                loss += model.AccumulateCrossEntropyGradient(pixels[i], labels[i], weight);
+                Digit digit = train[i];
+                loss += model.AccumulateCrossEntropyGradient(digit.Pixels, digit.Label, weight);
             }
 
             optimizer.Step();
@@ -192,15 +193,15 @@ internal sealed class SoakRun
     }
 
     /// <summary>The fraction of <paramref name="data"/> the model classifies correctly.</summary>
-    public double Accuracy(DigitsData data)
+    public double Accuracy(Digit[] data)
     {
         int correct = 0;
-        for (int i = 0; i < data.Count; i++)
+        foreach (Digit digit in data)
         {
-            correct += Model.Predict(data.Pixels[i]) == data.Labels[i] ? 1 : 0;
+            correct += Model.Predict(digit.Pixels) == digit.Label ? 1 : 0;
         }
 
-        return correct / (double)data.Count;
+        return correct / (double)data.Length;
     }
 
     /// <summary>
@@ -269,23 +270,5 @@ internal sealed class SoakRun
         FailureIndex = index;
         ElapsedTicks = Stopwatch.GetTimestamp() - start;
         return false;
-    }
-
-    /// <summary>torch.nn.Linear's default initialisation: weights and biases uniform in ±1/sqrt(fan_in).</summary>
-    private static void InitializeLikeTorch(DigitsMlp model, Random random)
-    {
-        Fill(model.HiddenWeight, random, DigitsMlp.InputSize);
-        Fill(model.HiddenBias, random, DigitsMlp.InputSize);
-        Fill(model.OutputWeight, random, DigitsMlp.HiddenBiasLength);
-        Fill(model.OutputBias, random, DigitsMlp.HiddenBiasLength);
-    }
-
-    private static void Fill(Span<float> values, Random random, int fanIn)
-    {
-        double bound = 1.0 / Math.Sqrt(fanIn);
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)(((random.NextDouble() * 2) - 1) * bound);
-        }
     }
 }
