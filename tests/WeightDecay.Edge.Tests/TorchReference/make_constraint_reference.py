@@ -16,21 +16,17 @@ Initial parameters and gradients are the integer formulas of make_reference.py (
     p[i] = float32(((i * 31337 + 17) % 2003 - 1001) / 1000)
     g[i] = float32(((i * 7919 + t * 104729) % 2001 - 1000) / 1000) * scale, scale W 1, B 0.01, V 10, U 0.1
 """
-import json
 import os
-import re
 
 import torch
+
+from make_reference import f32, write  # the number format and the one-line-per-list JSON layout
 
 SHAPES = [("W", (4, 5), True, 0.01, 1.0), ("B", (5,), False, 0.0, 0.0), ("V", (3, 7), True, 0.0, 1.25), ("U", (2, 6), True, 1.0, 0.0)]
 SCALES = {"W": 1.0, "B": 0.01, "V": 10.0, "U": 0.1}
 STEPS = 60
 SNAPSHOTS = [1, 2, 3, 5, 10, 20, 30, 40, 50, 60]
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def f32(values):
-    return ["%.9g" % v for v in values]
 
 
 def make_tensors():
@@ -96,13 +92,6 @@ CASES = [
     ("adamw", "adamw", {"lr": 0.01, "weight_decay": 0.1}),
     ("adamw", "adamw-amsgrad", {"lr": 0.01, "weight_decay": 0.1, "amsgrad": True}),
 ]
-
-
-def write(name, document):
-    text = json.dumps(document, indent=1)
-    text = re.sub(r'\[\s*("[^"\]]*"(?:,\s*"[^"\]]*")*)\s*\]', lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text)
-    with open(os.path.join(HERE, name), "w") as f:
-        f.write(text + "\n")
 
 
 if __name__ == "__main__":
