@@ -16,7 +16,6 @@ Initial parameters and gradients are the integer formulas of make_reference.py (
     p[i] = float32(((i * 31337 + 17) % 2003 - 1001) / 1000)
     g[i] = float32(((i * 7919 + t * 104729) % 2001 - 1000) / 1000) * scale, scale W 1, B 0.01, V 10, U 0.1
 """
-import os
 
 import torch
 
@@ -26,7 +25,6 @@ SHAPES = [("W", (4, 5), True, 0.01, 1.0), ("B", (5,), False, 0.0, 0.0), ("V", (3
 SCALES = {"W": 1.0, "B": 0.01, "V": 10.0, "U": 0.1}
 STEPS = 60
 SNAPSHOTS = [1, 2, 3, 5, 10, 20, 30, 40, 50, 60]
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def make_tensors():
