@@ -86,7 +86,7 @@ internal static class AdamEmitter
                 WriteDecayModeProperty(writer, profile);
             }
 
-            WriteStep(writer, profile, math, decoupled);
+            WriteStep(writer, layout, profile, math, decoupled);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: false);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: true);
             StateViewEmitter.Emit(writer, layout, profile, new[]
@@ -180,7 +180,7 @@ internal static class AdamEmitter
         }
     }
 
-    private static void WriteStep(CodeWriter writer, TargetProfile profile, ScalarMath math, bool decoupled)
+    private static void WriteStep(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, bool decoupled)
     {
         string torch = decoupled ? "torch.optim.AdamW" : "torch.optim.Adam";
         string decay = decoupled ? "decayFactor" : "weightDecay";
@@ -228,12 +228,12 @@ internal static class AdamEmitter
             string arguments = $"{signArguments}, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, invBiasCorrection2Sqrt, _epsilon";
             using (writer.OpenBlock("if (_amsgrad)"))
             {
-                UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateAmsgrad", arguments);
+                UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdateAmsgrad", arguments);
             }
 
             using (writer.OpenBlock("else"))
             {
-                UpdateLoopEmitter.WriteDispatch(writer, profile, "Update", arguments);
+                UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "Update", arguments);
             }
 
             TrainingLoopEmitter.WriteStepEpilogue(writer);

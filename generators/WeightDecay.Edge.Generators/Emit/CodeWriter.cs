@@ -27,6 +27,48 @@ internal sealed class CodeWriter
         return this;
     }
 
+    /// <summary>The widest line the writer aims for, indentation included.</summary>
+    public const int MaxColumns = 140;
+
+    /// <summary>
+    /// Writes <paramref name="head"/>, the comma-separated <paramref name="items"/> and <paramref name="tail"/>
+    /// on one line, or, when that is wider than <see cref="MaxColumns"/>, the head on its own line and the items
+    /// packed on the lines after it, one indent deeper: a long call or signature.
+    /// </summary>
+    public CodeWriter Wrapped(string head, System.Collections.Generic.IEnumerable<string> items, string tail)
+    {
+        var list = new System.Collections.Generic.List<string>(items);
+        string single = head + string.Join(", ", list) + tail;
+        if ((_indent * IndentUnit.Length) + single.Length <= MaxColumns || list.Count == 0)
+        {
+            return Line(single);
+        }
+
+        Line(head);
+        _indent++;
+        int room = MaxColumns - (_indent * IndentUnit.Length);
+        var line = new StringBuilder();
+        for (int i = 0; i < list.Count; i++)
+        {
+            string item = list[i] + (i == list.Count - 1 ? tail : ",");
+            if (line.Length > 0 && line.Length + 1 + item.Length > room)
+            {
+                Line(line.ToString());
+                line.Clear();
+            }
+
+            line.Append(line.Length > 0 ? " " : string.Empty).Append(item);
+        }
+
+        Line(line.ToString());
+        _indent--;
+        return this;
+    }
+
+    /// <summary>Writes the call statement <c>name(arguments);</c>, wrapped as <see cref="Wrapped"/> does.</summary>
+    public CodeWriter Call(string name, string arguments) =>
+        Wrapped(name + "(", arguments.Length == 0 ? new string[0] : arguments.Split(new[] { ", " }, StringSplitOptions.None), ");");
+
     /// <summary>Writes several lines given as one string separated by '\n', each at the current indent.</summary>
     public CodeWriter Lines(string lines)
     {

@@ -19,31 +19,14 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
     /// <summary>The vector type: <c>global::System.Runtime.Intrinsics.Vector256&lt;float&gt;</c>.</summary>
     public string VectorType => $"{Intrinsics}.{Suffix}<float>";
 
+    /// <summary>The vector of 32-bit integers of the same width (lane masks): <c>Vector256&lt;int&gt;</c>.</summary>
+    public string IntVectorType => $"{Intrinsics}.{Suffix}<int>";
+
+    /// <summary>The class whose <c>GetArrayDataReference</c> gives a buffer's first element without a bounds check.</summary>
+    public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+
     /// <summary>The static helper class: <c>global::System.Runtime.Intrinsics.Vector256</c>.</summary>
     public string StaticClass => $"{Intrinsics}.{Suffix}";
-
-    /// <summary>
-    /// The widths a tail window may take inside a method of this path, widest first: this path itself, then
-    /// the narrower x86 vectors, whose fused multiply-add the AVX-512 and AVX2+FMA conditions guarantee
-    /// (<c>Fma.MultiplyAdd</c> has 256- and 128-bit forms from .NET 8). A narrower window does the same
-    /// per-lane arithmetic in fewer lanes: square root and division cost about lanes/4 cycles each.
-    /// </summary>
-    public IReadOnlyList<VectorPath> WindowPaths()
-    {
-        var paths = new List<VectorPath> { this };
-        string fma = $"{Intrinsics}.X86.Fma.MultiplyAdd({{0}}, {{1}}, {{2}})";
-        if (Width >= 16)
-        {
-            paths.Add(new VectorPath("Vector256", 8, Condition, fma));
-        }
-
-        if (Width >= 8)
-        {
-            paths.Add(new VectorPath("Vector128", 4, Condition, fma));
-        }
-
-        return paths;
-    }
 
     /// <summary>
     /// The paths the compilation can use, widest first. AVX-512 and AVX2+FMA use x86 intrinsics for
