@@ -57,7 +57,7 @@ internal static class AdamEmitter
         {
             state = state.Concat(new[]
             {
-                $"private {BiasCorrectionType} _biasCorrection1; // 1 - beta1^step, as Math.Pow gives it, without calling it each step",
+                $"private {BiasCorrectionType} _biasCorrection1; // 1 - beta1^step as Math.Pow gives it, kept running",
                 $"private {BiasCorrectionType} _biasCorrection2;",
             }).ToArray();
         }
@@ -174,7 +174,12 @@ internal static class AdamEmitter
             writer.Line("get { return _decayMode; }");
             using (writer.OpenBlock("set"))
             {
-                writer.Line("if (value != global::WeightDecay.Edge.DecoupledDecay.LearningRateCoupled && value != global::WeightDecay.Edge.DecoupledDecay.ScheduleCoupled) { throw new global::System.ArgumentOutOfRangeException(\"DecayMode\", \"DecayMode must be LearningRateCoupled or ScheduleCoupled.\"); }");
+                const string Mode = "global::WeightDecay.Edge.DecoupledDecay";
+                using (writer.OpenBlock($"if (value != {Mode}.LearningRateCoupled && value != {Mode}.ScheduleCoupled)"))
+                {
+                    writer.Line("throw new global::System.ArgumentOutOfRangeException(\"DecayMode\", \"DecayMode must be LearningRateCoupled or ScheduleCoupled.\");");
+                }
+
                 writer.Line("_decayMode = value;");
             }
         }

@@ -16,17 +16,39 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
 {
     private const string Intrinsics = "global::System.Runtime.Intrinsics";
 
-    /// <summary>The vector type: <c>global::System.Runtime.Intrinsics.Vector256&lt;float&gt;</c>.</summary>
-    public string VectorType => $"{Intrinsics}.{Suffix}<float>";
+    /// <summary>The bits per vector: <c>256</c>.</summary>
+    private string Bits => Literals.Int(Width * 32);
 
-    /// <summary>The vector of 32-bit integers of the same width (lane masks): <c>Vector256&lt;int&gt;</c>.</summary>
-    public string IntVectorType => $"{Intrinsics}.{Suffix}<int>";
+    /// <summary>The vector type, through its alias (see <see cref="Aliases"/>): <c>Floats256</c> for <c>Vector256&lt;float&gt;</c>.</summary>
+    public string VectorType => "Floats" + Bits;
+
+    /// <summary>The vector of 32-bit integers of the same width (lane masks): <c>Ints256</c> for <c>Vector256&lt;int&gt;</c>.</summary>
+    public string IntVectorType => "Ints" + Bits;
 
     /// <summary>The class whose <c>GetArrayDataReference</c> gives a buffer's first element without a bounds check.</summary>
-    public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+    public const string MemoryMarshal = "InteropMarshal";
 
-    /// <summary>The static helper class: <c>global::System.Runtime.Intrinsics.Vector256</c>.</summary>
-    public string StaticClass => $"{Intrinsics}.{Suffix}";
+    /// <summary>The static helper class, through its alias: <c>Simd256</c> for <c>Vector256</c>.</summary>
+    public string StaticClass => "Simd" + Bits;
+
+    /// <summary>
+    /// The <c>using</c> aliases the emitted SIMD code is written with, so that a line reads
+    /// <c>Floats256 m0 = X86Fma.MultiplyAdd(...)</c> instead of repeating <c>global::System.Runtime.Intrinsics</c>.
+    /// The names are not those of the framework's types, so the aliases cannot clash with a user's <c>using</c>.
+    /// </summary>
+    public static IEnumerable<(string Alias, string Target)> Aliases()
+    {
+        foreach (string bits in new[] { "128", "256", "512" })
+        {
+            yield return ("Simd" + bits, $"{Intrinsics}.Vector{bits}");
+            yield return ("Floats" + bits, $"{Intrinsics}.Vector{bits}<float>");
+            yield return ("Ints" + bits, $"{Intrinsics}.Vector{bits}<int>");
+        }
+
+        yield return ("X86Fma", $"{Intrinsics}.X86.Fma");
+        yield return ("X86Avx512F", $"{Intrinsics}.X86.Avx512F");
+        yield return (MemoryMarshal, "global::System.Runtime.InteropServices.MemoryMarshal");
+    }
 
     /// <summary>
     /// The paths the compilation can use, widest first. AVX-512 and AVX2+FMA use x86 intrinsics for
@@ -41,8 +63,8 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
             paths.Add(new VectorPath(
                 "Vector512",
                 16,
-                $"{Intrinsics}.Vector512.IsHardwareAccelerated && {Intrinsics}.X86.Avx512F.IsSupported && {Intrinsics}.X86.Fma.IsSupported",
-                $"{Intrinsics}.X86.Avx512F.FusedMultiplyAdd({{0}}, {{1}}, {{2}})"));
+                "Simd512.IsHardwareAccelerated && X86Avx512F.IsSupported && X86Fma.IsSupported",
+                "X86Avx512F.FusedMultiplyAdd({0}, {1}, {2})"));
         }
 
         if (profile.HasVector256Fma)
@@ -50,8 +72,8 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
             paths.Add(new VectorPath(
                 "Vector256",
                 8,
-                $"{Intrinsics}.Vector256.IsHardwareAccelerated && {Intrinsics}.X86.Fma.IsSupported",
-                $"{Intrinsics}.X86.Fma.MultiplyAdd({{0}}, {{1}}, {{2}})"));
+                "Simd256.IsHardwareAccelerated && X86Fma.IsSupported",
+                "X86Fma.MultiplyAdd({0}, {1}, {2})"));
         }
 
         if (profile.HasVector128Fma)
@@ -59,8 +81,8 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
             paths.Add(new VectorPath(
                 "Vector128",
                 4,
-                $"{Intrinsics}.Vector128.IsHardwareAccelerated",
-                $"{Intrinsics}.Vector128.FusedMultiplyAdd({{0}}, {{1}}, {{2}})"));
+                "Simd128.IsHardwareAccelerated",
+                "Simd128.FusedMultiplyAdd({0}, {1}, {2})"));
         }
 
         return paths;
