@@ -19,17 +19,17 @@ internal sealed class CodeWriter
         int room = MaxColumns - (_indent * IndentUnit.Length);
         if (line.Length > room)
         {
-            if (line.StartsWith("///", StringComparison.Ordinal))
+            if (line.StartsWith("//", StringComparison.Ordinal))
             {
-                return WrapComment(line, room);
+                return WrapComment(line, room, line.StartsWith("///", StringComparison.Ordinal) ? "/// " : "// ");
             }
 
-            if (!line.StartsWith("//", StringComparison.Ordinal) && SplitCall(line) is (string head, List<string> items))
+            if (SplitCall(line) is (string head, List<string> items))
             {
                 return Wrapped(head, items.GetRange(0, items.Count - 1), items[items.Count - 1]);
             }
 
-            if (!line.StartsWith("//", StringComparison.Ordinal) && BreakBeforeOperator(line, room) is int at)
+            if (BreakBeforeOperator(line, room) is int at)
             {
                 Line(line.Substring(0, at));
                 _indent++;
@@ -51,20 +51,20 @@ internal sealed class CodeWriter
         return this;
     }
 
-    // A documentation line too wide for the page, as several: broken at spaces, each continued with "/// ".
-    private CodeWriter WrapComment(string line, int room)
+    // A comment line too wide for the page, as several: broken at spaces, each continued with the same prefix.
+    private CodeWriter WrapComment(string line, int room, string prefix)
     {
         string rest = line;
         while (rest.Length > room)
         {
             int space = rest.LastIndexOf(' ', room);
-            if (space <= 4)
+            if (space <= prefix.Length)
             {
                 break;
             }
 
             AppendLine(rest.Substring(0, space));
-            rest = "/// " + rest.Substring(space + 1);
+            rest = prefix + rest.Substring(space + 1);
         }
 
         AppendLine(rest);

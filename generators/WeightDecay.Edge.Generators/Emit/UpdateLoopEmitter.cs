@@ -44,7 +44,8 @@ internal static class UpdateLoopEmitter
     /// <param name="NeutralDecay">
     /// A parameter and the value of it that makes the decayed element rule compute exactly the undecayed one
     /// (AdamW: <c>("decayFactor", "1f")</c>, as <c>p * 1 == p</c> for every float), or null when there is none
-    /// (coupled L2: <c>g + 0 * p</c> turns a -0 gradient into +0). With one, the device writes a single loop.
+    /// (coupled L2: <c>g + 0 * p</c> turns a -0 gradient into +0). With one, each code path has a single kernel, which
+    /// undecayed runs call with that value (torch's own undecayed AdamW group multiplies by 1 - lr * 0 = 1 too).
     /// </param>
     internal sealed record UpdateMethod(
         string Name, string[] Parameters, (string Local, string Source)[] Buffers, ElementWriter Element, (string Parameter, string Value)? NeutralDecay = null);
@@ -78,28 +79,6 @@ internal static class UpdateLoopEmitter
 
     /// <summary>The runs an optimizer updates: every run of trainable tensors.</summary>
     public static IEnumerable<Run> TrainableRuns(LayoutSpec layout) => Runs(layout).Where(run => run.Trainable);
-
-    /// <summary>
-    /// The state index for parameter index <paramref name="index"/> (a constant, <c>i</c> or
-    /// <c>i + k</c>) in a run whose state is shifted by <paramref name="shift"/>.
-    /// </summary>
-    public static string StateIndex(string index, int shift)
-    {
-        if (shift == 0)
-        {
-            return index;
-        }
-
-        if (int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int constant))
-        {
-            return Literals.Int(constant - shift);
-        }
-
-        int plus = index.IndexOf(" + ", System.StringComparison.Ordinal);
-        int offset = (plus < 0 ? 0 : int.Parse(index.Substring(plus + 3), System.Globalization.CultureInfo.InvariantCulture)) - shift;
-        string variable = plus < 0 ? index : index.Substring(0, plus);
-        return offset < 0 ? $"{variable} - {Literals.Int(-offset)}" : $"{variable} + {Literals.Int(offset)}";
-    }
 
     /// <summary>The tensor as a reader would write it: <c>W1 (64x32)</c>.</summary>
     public static string Describe(TensorSpec tensor) =>
