@@ -60,6 +60,7 @@ internal static class OptimizerEmitter
 
         CodeWriter.Block block = writer.OpenBlock($"public sealed class {className}{baseList}");
         writer.Line("private static readonly float[] NoState = new float[0];");
+        UpdateLoopEmitter.WriteRunTables(writer, layout, profile);
         writer.Line($"private readonly {layout.ClassName} _model;");
         foreach (string field in stateFields.Concat(TrainingLoopEmitter.StateFields()))
         {

@@ -10,15 +10,16 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// written exactly once. Frozen tensors (<c>Trainable = false</c>) end a run and are skipped:
 /// optimizer state holds only trainable parameters, packed, so each run indexes its state at a
 /// constant shift below the parameter index (the number of frozen parameters before it).
-/// Each code path is one update method that calls a few shared kernels once per run, with the
-/// run's bounds (and, for a decay factor, the run's factor):
+/// Each code path is one update method that calls a few shared kernels, one per decay flag (one in
+/// all when a decay factor of 1 is exact, as for AdamW):
 /// <list type="bullet">
-/// <item>Scalar (the device, and desktop machines without SIMD): one plain loop per decay flag (one
-/// in all for AdamW); see <c>WriteDeviceMethods</c>.</item>
-/// <item>Vector (desktop, one per SIMD width that some run fills): a loop of whole vectors, then
-/// the remainder (fewer than one vector) as one more vector over a window that ends at the run's
-/// end, whose stores keep every lane outside the remainder as it was; see
-/// <c>WriteVectorKernel</c>. No element is updated by scalar code, nor twice.</item>
+/// <item>Scalar (the device, and desktop machines without SIMD): a plain loop, called once per run
+/// with the run's bounds; see <c>WriteDeviceMethods</c>.</item>
+/// <item>Vector (desktop, one set per SIMD width that some run fills): called once with a table of
+/// runs (<c>DecayedRuns</c>, <c>UndecayedRuns</c>), a loop of whole vectors per run, plus its
+/// remainder (fewer than one vector) as one more vector whose stores keep every lane outside the
+/// remainder as it was; see <c>WriteVectorKernel</c>. No element is updated by scalar code, nor
+/// twice.</item>
 /// </list>
 /// </summary>
 internal static class UpdateLoopEmitter
@@ -219,54 +220,80 @@ internal static class UpdateLoopEmitter
     public static string DeviceKernel(UpdateMethod method, bool decay) => method.Name + (decay ? "Decayed" : "Undecayed");
 
     // The kernels of one SIMD width: one per decay flag the layout's runs use (one in all when the method has a
-    // neutral decay value, as AdamW's decayFactor = 1), each a plain loop over a run's whole vectors and one
-    // tail window, called once per run by the width's update method:
+    // neutral decay value, as AdamW's decayFactor = 1), each a loop over a table of runs (see WriteRunTables)
+    // that updates each run's whole vectors and its tail window; the width's update method calls each once:
     //
     // private void UpdateVector256(float gradientSign, float decayFactor, float beta1, ...)
     // {
-    //     // W1 (64x32), decayed
-    //     UpdateDecayedVector256(0, 2048, gradientSign, decayFactor, beta1, ...);
-    //     // B1 (32), not decayed
-    //     UpdateDecayedVector256(2048, 2080, gradientSign, 1f, beta1, ...);
+    //     UpdateDecayedVector256(DecayedRuns, gradientSign, decayFactor, beta1, ...);
+    //     UpdateDecayedVector256(UndecayedRuns, gradientSign, 1f, beta1, ...);
     // }
     //
-    // One method per layout with a loop per run keeps every broadcast scalar live across all the runs; with
-    // many runs on AVX2 (16 vector registers) that spilled badly (the 20x50 benchmark layout: a 4.5 KB frame).
+    // One straight-line method with a loop per run kept every broadcast scalar live across all the runs; with many
+    // runs on AVX2 (16 vector registers) that spilled badly (the 20x50 benchmark layout: a 4.5 KB frame), and a
+    // kernel call per run paid its broadcasts and call per run. Elements are independent, so the order in which
+    // runs are updated does not change a bit.
     private static void WriteVectorMethods(CodeWriter writer, LayoutSpec layout, UpdateMethod method, KernelDialect.VectorDialect kernel)
     {
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
         bool shifted = runs.Any(run => run.StateShift != 0);
         string suffix = kernel.Path.Suffix;
-        bool[] flags = method.NeutralDecay is null ? new[] { true, false } : new[] { true };
-        var kernels = new Dictionary<bool, string[]>();
-        foreach (bool decay in flags.Where(flag => method.NeutralDecay is not null || runs.Any(run => run.Decay == flag)))
-        {
-            kernels[decay] = UsedParameters(method, kernel, decay);
-        }
-
         writer.Line();
         writer.Wrapped($"private void {method.Name}{suffix}(", method.Parameters.Select(name => "float " + name), ")");
+        var kernels = new List<(bool Decay, string[] Parameters)>();
         using (writer.OpenBlock())
         {
-            foreach (Run run in runs)
+            foreach (bool decay in new[] { true, false }.Where(flag => runs.Any(run => run.Decay == flag)))
             {
-                bool decay = run.Decay || method.NeutralDecay is not null;
-                var arguments = new List<string> { Literals.Int(run.Start), Literals.Int(run.End) };
-                if (shifted)
+                bool kernelDecay = decay || method.NeutralDecay is not null;
+                string[] parameters = UsedParameters(method, kernel, kernelDecay);
+                if (!kernels.Any(k => k.Decay == kernelDecay))
                 {
-                    arguments.Add(Literals.Int(run.StateShift));
+                    kernels.Add((kernelDecay, parameters));
                 }
 
-                arguments.AddRange(kernels[decay].Select(name =>
-                    !run.Decay && method.NeutralDecay is { } neutral && name == neutral.Parameter ? neutral.Value : name));
-                writer.Line($"// {run.Description}, {(run.Decay ? "decayed" : "not decayed")}");
-                writer.Call(DeviceKernel(method, decay) + suffix, string.Join(", ", arguments));
+                IEnumerable<string> arguments = new[] { decay ? DecayedRuns : UndecayedRuns }.Concat(parameters.Select(name =>
+                    !decay && method.NeutralDecay is { } neutral && name == neutral.Parameter ? neutral.Value : name));
+                writer.Call(DeviceKernel(method, kernelDecay) + suffix, string.Join(", ", arguments));
             }
         }
 
-        foreach (KeyValuePair<bool, string[]> entry in kernels)
+        foreach ((bool decay, string[] parameters) in kernels)
         {
-            WriteVectorKernel(writer, method, kernel, entry.Key, entry.Value, shifted);
+            WriteVectorKernel(writer, method, kernel, decay, parameters, runs);
+        }
+    }
+
+    private const string DecayedRuns = "DecayedRuns", UndecayedRuns = "UndecayedRuns";
+
+    // private static readonly int[] DecayedRuns = { 0, 2048, 2080, 2400 }; // W1 (64x32); W2 (32x10)
+    /// <summary>
+    /// Writes the tables the vector kernels loop over, once per optimizer class on desktop: the trainable runs with
+    /// and without decay, as <c>start, end</c> pairs (<c>start, end, frozenBefore</c> when frozen tensors shift the
+    /// state of some run).
+    /// </summary>
+    public static void WriteRunTables(CodeWriter writer, LayoutSpec layout, TargetProfile profile)
+    {
+        if (!profile.HasSpan || PathsFor(layout, profile).Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
+        bool shifted = runs.Any(run => run.StateShift != 0);
+        foreach (bool decay in new[] { true, false })
+        {
+            List<Run> table = runs.Where(run => run.Decay == decay).ToList();
+            if (table.Count == 0)
+            {
+                continue;
+            }
+
+            writer.Line($"// {(decay ? "Decayed" : "Not decayed")}: {string.Join("; ", table.Select(run => run.Description))}.");
+            IEnumerable<string> entries = table.SelectMany(run => shifted
+                ? new[] { run.Start, run.End, run.StateShift }
+                : new[] { run.Start, run.End }).Select(Literals.Int);
+            writer.Wrapped($"private static readonly int[] {(decay ? DecayedRuns : UndecayedRuns)} = {{ ", entries, " };");
         }
     }
 
@@ -281,35 +308,32 @@ internal static class UpdateLoopEmitter
             .ToArray();
     }
 
-    // private void UpdateDecayedVector256(nuint start, nuint end, float gradientSign, ...)
+    // private void UpdateDecayedVector256(int[] runs, float gradientSign, ...)
     // {
     //     ref float pRef = ref MemoryMarshal.GetArrayDataReference(_model.Parameters); ...
-    //     Vector256<float> gradientSignLanes = Vector256.Create(gradientSign); ...
-    //     nuint vectorsEnd = end - ((end - start) % 8);
-    //     for (nuint i = start; i < vectorsEnd; i += 8) { <vector element i> }
-    //     if (vectorsEnd != end) { <one vector ending at end, stored where the mask "tail" is set> }
+    //     Floats256 gradientSignLanes = Simd256.Create(gradientSign); ...
+    //     for (int r = 0; r < runs.Length; r += 2)
+    //     {
+    //         nuint start = (nuint)runs[r]; nuint end = (nuint)runs[r + 1];
+    //         nuint vectorsEnd = end - ((end - start) % 8);
+    //         if (vectorsEnd != end) { <one window of 4 or 8 floats over the remainder, stored where "tail" is set> }
+    //         for (nuint i = start; i < vectorsEnd; i += 8) { <vector element i> }
+    //     }
     // }
     //
-    // The remainder (fewer than one vector) is one more vector over a window that ends at the run's end (or, for
-    // a run shorter than a vector at the start of the state buffers, starts at the run's first state element):
-    // its lanes before vectorsEnd are computed from values the loop already updated, thrown away, and written
-    // back as they are, because an in-place update cannot simply run twice on the overlap (Adam's moments would
-    // advance twice). The window always fits: a width is emitted only when some run fills one vector, so the
-    // buffers hold at least one (see PathsFor). No element is updated by scalar code, nor twice.
+    // The remainder (fewer than one vector) is one more vector of the narrowest width that holds it (see
+    // WriteTailWindow), whose stores blend in only the remainder's lanes: the other lanes are written back as
+    // they are, because an in-place update cannot simply run twice on an overlap (Adam's moments would advance
+    // twice). The window always fits: a width is emitted only when some run fills one vector, so the buffers hold
+    // at least one (see PathsFor). No element is updated by scalar code, nor twice.
     private static void WriteVectorKernel(
-        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, bool decay, string[] parameters, bool shifted)
+        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, bool decay, string[] parameters, IReadOnlyList<Run> runs)
     {
         VectorPath path = kernel.Path;
-        int width = path.Width;
-        var signature = new List<string> { "nuint start", "nuint end" };
-        if (shifted)
-        {
-            signature.Add("nuint frozenBefore");
-        }
-
-        signature.AddRange(parameters.Select(name => "float " + name));
+        bool shifted = runs.Any(run => run.StateShift != 0);
+        string w = Literals.Int(path.Width);
         writer.Line();
-        writer.Wrapped($"private void {DeviceKernel(method, decay)}{path.Suffix}(", signature, ")");
+        writer.Wrapped($"private void {DeviceKernel(method, decay)}{path.Suffix}(", new[] { "int[] runs" }.Concat(parameters.Select(name => "float " + name)), ")");
         using (writer.OpenBlock())
         {
             foreach ((string local, string source) in method.Buffers)
@@ -322,31 +346,113 @@ internal static class UpdateLoopEmitter
                 writer.Line(kernel.Broadcast(name));
             }
 
-            string state = shifted ? "i - frozenBefore" : "i";
-            writer.Line($"nuint vectorsEnd = end - ((end - start) % {Literals.Int(width)});");
-            using (writer.OpenBlock($"for (nuint i = start; i < vectorsEnd; i += {Literals.Int(width)})"))
+            using (writer.OpenBlock($"for (int r = 0; r < runs.Length; r += {(shifted ? "3" : "2")})"))
             {
-                method.Element(writer, kernel, "i", state, "0", decay);
-            }
-
-            writer.Line();
-            using (writer.OpenBlock("if (vectorsEnd != end)"))
-            {
-                string w = Literals.Int(width);
-                writer.Line(shifted ? $"nuint at = end - frozenBefore < {w} ? frozenBefore : end - {w};" : $"nuint at = end < {w} ? 0 : end - {w};");
-                string lanes = string.Join(", ", Enumerable.Range(0, width).Select(Literals.Int));
-                writer.Line($"{path.IntVectorType} lane = {path.StaticClass}.Create({lanes});");
-                writer.Line($"{path.IntVectorType} first = {path.StaticClass}.Create((int)(vectorsEnd - at));");
-                writer.Line($"{path.IntVectorType} last = {path.StaticClass}.Create((int)(end - at));");
-                writer.Line($"{kernel.Type} tail = {path.StaticClass}.AsSingle("
-                    + $"{path.StaticClass}.GreaterThanOrEqual(lane, first) & {path.StaticClass}.LessThan(lane, last));");
-                var stores = new List<(string Array, string Index)>();
-                method.Element(writer, kernel.Deferred(stores), "at", shifted ? "at - frozenBefore" : "at", "Tail", decay);
-                foreach ((string array, string index) in stores)
+                writer.Line("nuint start = (nuint)runs[r];");
+                writer.Line("nuint end = (nuint)runs[r + 1];");
+                if (shifted)
                 {
-                    writer.Line(kernel.BlendedStore(array, index, "tail"));
+                    writer.Line("nuint frozenBefore = (nuint)runs[r + 2];");
+                }
+
+                writer.Line($"nuint vectorsEnd = end - ((end - start) % {w});");
+                List<VectorPath> windows = WindowPaths(path)
+                    .Where(window => runs.Any(run => (method.NeutralDecay is not null || run.Decay == decay) && WindowFor(run, path) == window.Width))
+                    .ToList();
+                if (windows.Count > 0)
+                {
+                    using (writer.OpenBlock("if (vectorsEnd != end)"))
+                    {
+                        for (int k = 0; k < windows.Count; k++)
+                        {
+                            string? header = windows.Count == 1 ? null
+                                : k == windows.Count - 1 ? "else"
+                                : $"{(k == 0 ? "if" : "else if")} (end - vectorsEnd <= {Literals.Int(windows[k].Width)})";
+                            if (header is null)
+                            {
+                                WriteTailWindow(writer, method, kernel, windows[k], decay, parameters, shifted);
+                                continue;
+                            }
+
+                            using (writer.OpenBlock(header))
+                            {
+                                WriteTailWindow(writer, method, kernel, windows[k], decay, parameters, shifted);
+                            }
+                        }
+                    }
+
+                    writer.Line();
+                }
+
+                using (writer.OpenBlock($"for (nuint i = start; i < vectorsEnd; i += {w})"))
+                {
+                    method.Element(writer, kernel, "i", shifted ? "i - frozenBefore" : "i", "0", decay);
                 }
             }
         }
+    }
+
+    // The remainder [vectorsEnd, end) as one vector of the window's width, computed and stored with a blend before
+    // the loop. The window starts at vectorsEnd where the state buffer holds it (reaching over the start of the runs
+    // after it, which are updated later), so that it overlaps none of the loop's vectors: a load that partly
+    // overlaps a store still in flight waits for it, and the window's stores wait for its whole computation. At the
+    // end of the buffers it ends at end instead (or starts at the run's first state element, when that is closer).
+    private static void WriteTailWindow(
+        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, VectorPath window, bool decay, string[] parameters, bool shifted)
+    {
+        KernelDialect.VectorDialect dialect = window.Width == kernel.Width ? kernel : new KernelDialect.VectorDialect(window, "Lanes" + Literals.Int(window.Width * 32));
+        string w = Literals.Int(window.Width);
+        string s = window.StaticClass;
+        writer.Line(shifted
+            ? $"nuint at = vectorsEnd + {w} <= TrainableParameterCount + frozenBefore ? vectorsEnd : end - frozenBefore < {w} ? frozenBefore : end - {w};"
+            : $"nuint at = vectorsEnd + {w} <= TrainableParameterCount ? vectorsEnd : end < {w} ? 0 : end - {w};");
+        string lanes = string.Join(", ", Enumerable.Range(0, window.Width).Select(Literals.Int));
+        writer.Line($"{window.IntVectorType} lane = {s}.Create({lanes});");
+        writer.Line($"{window.IntVectorType} first = {s}.Create((int)(vectorsEnd - at));");
+        writer.Line($"{window.IntVectorType} last = {s}.Create((int)(end - at));");
+        writer.Line($"{dialect.Type} tail = {s}.AsSingle({s}.GreaterThanOrEqual(lane, first) & {s}.LessThan(lane, last));");
+        if (dialect != kernel)
+        {
+            foreach (string name in parameters)
+            {
+                writer.Line(dialect.Broadcast(name));
+            }
+        }
+
+        var stores = new List<(string Array, string Index)>();
+        method.Element(writer, dialect.Deferred(stores), "at", shifted ? "at - frozenBefore" : "at", "Tail", decay);
+        foreach ((string array, string index) in stores)
+        {
+            writer.Line(dialect.BlendedStore(array, index, "tail"));
+        }
+    }
+
+    // The widths a tail window may take in a method of this path, narrowest first: the narrower x86 vectors, whose
+    // fused multiply-add the AVX-512 and AVX2+FMA conditions guarantee (Fma.MultiplyAdd has 128- and 256-bit forms),
+    // then the path itself. A narrower window does the same per-lane arithmetic in fewer lanes, and square root and
+    // division cost about lanes/4 cycles each.
+    private static List<VectorPath> WindowPaths(VectorPath path)
+    {
+        var paths = new List<VectorPath>();
+        const string Fma = "X86Fma.MultiplyAdd({0}, {1}, {2})";
+        if (path.Width >= 8)
+        {
+            paths.Add(new VectorPath("Vector128", 4, path.Condition, Fma));
+        }
+
+        if (path.Width >= 16)
+        {
+            paths.Add(new VectorPath("Vector256", 8, path.Condition, Fma));
+        }
+
+        paths.Add(path);
+        return paths;
+    }
+
+    // The width of the window that finishes run in a method of path: the narrowest that holds its remainder; 0 for none.
+    private static int WindowFor(Run run, VectorPath path)
+    {
+        int remainder = run.Length % path.Width;
+        return remainder == 0 ? 0 : WindowPaths(path).First(window => window.Width >= remainder).Width;
     }
 }
