@@ -165,7 +165,8 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
             HasVector512Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.X86.Avx512F", "FusedMultiplyAdd"),
             HasVector256Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.X86.Fma", "MultiplyAdd"),
             HasVector128Fma: canVectorize && HasMember(compilation, "System.Runtime.Intrinsics.Vector128", "FusedMultiplyAdd"),
-            HasStream: compilation.GetTypeByMetadataName("System.IO.Stream") is not null);
+            HasStream: compilation.GetTypeByMetadataName("System.IO.Stream") is not null,
+            HasGeneratedCodeAttribute: compilation.GetTypeByMetadataName("System.CodeDom.Compiler.GeneratedCodeAttribute") is not null);
     }
 
     private static bool HasMember(Compilation compilation, string typeName, string memberName) =>

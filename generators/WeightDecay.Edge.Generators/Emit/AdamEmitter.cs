@@ -57,7 +57,7 @@ internal static class AdamEmitter
         {
             state = state.Concat(new[]
             {
-                $"private {BiasCorrectionType} _biasCorrection1; // 1 - beta1^step, as Math.Pow gives it, without calling it each step",
+                $"private {BiasCorrectionType} _biasCorrection1; // 1 - beta1^step as Math.Pow gives it, kept running",
                 $"private {BiasCorrectionType} _biasCorrection2;",
             }).ToArray();
         }
@@ -174,7 +174,12 @@ internal static class AdamEmitter
             writer.Line("get { return _decayMode; }");
             using (writer.OpenBlock("set"))
             {
-                writer.Line("if (value != global::WeightDecay.Edge.DecoupledDecay.LearningRateCoupled && value != global::WeightDecay.Edge.DecoupledDecay.ScheduleCoupled) { throw new global::System.ArgumentOutOfRangeException(\"DecayMode\", \"DecayMode must be LearningRateCoupled or ScheduleCoupled.\"); }");
+                const string Mode = "global::WeightDecay.Edge.DecoupledDecay";
+                using (writer.OpenBlock($"if (value != {Mode}.LearningRateCoupled && value != {Mode}.ScheduleCoupled)"))
+                {
+                    writer.Line("throw new global::System.ArgumentOutOfRangeException(\"DecayMode\", \"DecayMode must be LearningRateCoupled or ScheduleCoupled.\");");
+                }
+
                 writer.Line("_decayMode = value;");
             }
         }
@@ -228,12 +233,12 @@ internal static class AdamEmitter
             string arguments = $"{signArguments}, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, invBiasCorrection2Sqrt, _epsilon";
             using (writer.OpenBlock("if (_amsgrad)"))
             {
-                UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateAmsgrad", arguments);
+                UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdateAmsgrad", arguments);
             }
 
             using (writer.OpenBlock("else"))
             {
-                UpdateLoopEmitter.WriteDispatch(writer, profile, "Update", arguments);
+                UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "Update", arguments);
             }
 
             TrainingLoopEmitter.WriteStepEpilogue(writer, layout);

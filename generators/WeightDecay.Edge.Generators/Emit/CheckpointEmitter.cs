@@ -461,9 +461,9 @@ internal static class CheckpointEmitter
         using (writer.OpenBlock($"{Error} {Codec}.Validate(byte[] s, int o, int count, {keyType} key, bool checkSequence, ulong minimumSequence, out ulong sequence, out string message)"))
         {
             writer.Line($"bool withState = {present};");
-            writer.Line($"{Error} error = {Format}.ValidateFrame(s, o, count, \"{shape.ClassName}\", CheckpointKind, withState ? 1 : 0,");
-            writer.Line("    withState ? CheckpointHashWith : CheckpointHashWithout, withState ? CheckpointBytesWith : CheckpointBytesWithout,");
-            writer.Line("    ParameterCount, TrainableParameterCount, key, checkSequence, minimumSequence, out sequence, out message);");
+            writer.Line($"{Error} error = {Format}.ValidateFrame(s, o, count, \"{shape.ClassName}\", CheckpointKind, withState ? 1 : 0, "
+                + "withState ? CheckpointHashWith : CheckpointHashWithout, withState ? CheckpointBytesWith : CheckpointBytesWithout, "
+                + "ParameterCount, TrainableParameterCount, key, checkSequence, minimumSequence, out sequence, out message);");
             writer.Line($"if (error != {Error}.None) {{ return error; }}");
             writer.Line($"int at = o + {Format}.HeaderBytes;");
             writer.Line($"if ((long){Format}.ReadUInt64(s, at) < 0 || (long){Format}.ReadUInt64(s, at + 8) < 0)");

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace WeightDecay.Edge.Generators.Emit;
@@ -15,6 +16,29 @@ internal sealed class CodeWriter
 
     public CodeWriter Line(string line = "")
     {
+        int room = MaxColumns - (_indent * IndentUnit.Length);
+        if (line.Length > room)
+        {
+            if (line.StartsWith("//", StringComparison.Ordinal))
+            {
+                return WrapComment(line, room, line.StartsWith("///", StringComparison.Ordinal) ? "/// " : "// ");
+            }
+
+            if (SplitCall(line) is (string head, List<string> items))
+            {
+                return Wrapped(head, items.GetRange(0, items.Count - 1), items[items.Count - 1]);
+            }
+
+            if (BreakBeforeOperator(line, room) is int at)
+            {
+                Line(line.Substring(0, at));
+                _indent++;
+                Line(line.Substring(at + 1));
+                _indent--;
+                return this;
+            }
+        }
+
         if (line.Length > 0)
         {
             for (int i = 0; i < _indent; i++)
@@ -26,6 +50,239 @@ internal sealed class CodeWriter
         _text.Append(line).Append('\n');
         return this;
     }
+
+    // A comment line too wide for the page, as several: broken at spaces, each continued with the same prefix.
+    private CodeWriter WrapComment(string line, int room, string prefix)
+    {
+        string rest = line;
+        while (rest.Length > room)
+        {
+            int space = rest.LastIndexOf(' ', room);
+            if (space <= prefix.Length)
+            {
+                break;
+            }
+
+            AppendLine(rest.Substring(0, space));
+            rest = prefix + rest.Substring(space + 1);
+        }
+
+        AppendLine(rest);
+        return this;
+    }
+
+    private void AppendLine(string line)
+    {
+        for (int i = 0; i < _indent; i++)
+        {
+            _text.Append(IndentUnit);
+        }
+
+        _text.Append(line).Append('\n');
+    }
+
+    /// <summary>
+    /// A statement too wide for the page, cut for <see cref="Wrapped"/>: the text up to and including the opening
+    /// parenthesis of its first call (not of <c>if</c> and the like), then that call's arguments, split at the
+    /// commas outside any nested parentheses, brackets or string, with the rest of the line appended to the last.
+    /// Null when the line has no such call.
+    /// </summary>
+    private static (string Head, List<string> Items)? SplitCall(string line)
+    {
+        int open = -1;
+        bool inString = false;
+        for (int i = 0; i < line.Length && open < 0; i++)
+        {
+            char c = line[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c == '(' && i > 0 && (char.IsLetterOrDigit(line[i - 1]) || line[i - 1] == '_' || line[i - 1] == '>') && !EndsWithKeyword(line, i))
+            {
+                open = i;
+            }
+        }
+
+        if (open < 0)
+        {
+            return null;
+        }
+
+        var items = new List<string>();
+        int depth = 0;
+        int start = open + 1;
+        inString = false;
+        for (int i = open + 1; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"': inString = true; break;
+                case '(': case '[': case '{': depth++; break;
+                case ')': case ']': case '}':
+                    if (depth == 0)
+                    {
+                        items.Add(line.Substring(start, i - start).Trim());
+                        items.Add(line.Substring(i));
+                        return items.Count == 2 && items[0].Length == 0 ? null : (line.Substring(0, open + 1), Merge(items));
+                    }
+
+                    depth--;
+                    break;
+                case ',' when depth == 0:
+                    items.Add(line.Substring(start, i - start).Trim());
+                    start = i + 1;
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    // The last space, outside strings and before any comment, that comes before a binary operator ("&&", "||",
+    // "?", ":", "+") and leaves the first part within room: where a long expression is continued on the next line.
+    private static int? BreakBeforeOperator(string line, int room)
+    {
+        int? best = null;
+        bool inString = false;
+        for (int i = 0; i < line.Length - 2 && i <= room; i++)
+        {
+            char c = line[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+
+                continue;
+            }
+
+            if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c == '/' && line[i + 1] == '/')
+            {
+                break;
+            }
+            else if (c == ' ' && i > 0 && IsBinaryOperatorAt(line, i + 1))
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static bool IsBinaryOperatorAt(string line, int at)
+    {
+        foreach (string op in new[] { "&& ", "|| ", "? ", ": ", "+ " })
+        {
+            if (string.CompareOrdinal(line, at, op, 0, op.Length) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The last argument and the text after the call's closing parenthesis are one item: "q0);".
+    private static List<string> Merge(List<string> items)
+    {
+        string tail = items[items.Count - 1];
+        items.RemoveAt(items.Count - 1);
+        items[items.Count - 1] += tail;
+        items.Add(string.Empty);
+        return items;
+    }
+
+    private static bool EndsWithKeyword(string line, int paren)
+    {
+        foreach (string keyword in new[] { "if", "for", "foreach", "while", "switch", "catch", "using", "lock", "return", "nameof", "typeof", "sizeof" })
+        {
+            if (paren >= keyword.Length && string.CompareOrdinal(line, paren - keyword.Length, keyword, 0, keyword.Length) == 0
+                && (paren == keyword.Length || !char.IsLetterOrDigit(line[paren - keyword.Length - 1])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The widest line the writer aims for, indentation included.</summary>
+    public const int MaxColumns = 140;
+
+    /// <summary>
+    /// Writes <paramref name="head"/>, the comma-separated <paramref name="items"/> and <paramref name="tail"/>
+    /// on one line, or, when that is wider than <see cref="MaxColumns"/>, the head on its own line and the items
+    /// packed on the lines after it, one indent deeper: a long call or signature.
+    /// </summary>
+    public CodeWriter Wrapped(string head, System.Collections.Generic.IEnumerable<string> items, string tail)
+    {
+        var list = new System.Collections.Generic.List<string>(items);
+        string single = head + string.Join(", ", list) + tail;
+        if ((_indent * IndentUnit.Length) + single.Length <= MaxColumns || list.Count == 0)
+        {
+            return Line(single);
+        }
+
+        Line(head);
+        _indent++;
+        int room = MaxColumns - (_indent * IndentUnit.Length);
+        var line = new StringBuilder();
+        for (int i = 0; i < list.Count; i++)
+        {
+            string item = list[i] + (i == list.Count - 1 ? tail : ",");
+            if (line.Length > 0 && line.Length + 1 + item.Length > room)
+            {
+                Line(line.ToString());
+                line.Clear();
+            }
+
+            line.Append(line.Length > 0 ? " " : string.Empty).Append(item);
+        }
+
+        Line(line.ToString());
+        _indent--;
+        return this;
+    }
+
+    /// <summary>Writes the call statement <c>name(arguments);</c>, wrapped as <see cref="Wrapped"/> does.</summary>
+    public CodeWriter Call(string name, string arguments) =>
+        Wrapped(name + "(", arguments.Length == 0 ? new string[0] : arguments.Split(new[] { ", " }, StringSplitOptions.None), ");");
 
     /// <summary>Writes several lines given as one string separated by '\n', each at the current indent.</summary>
     public CodeWriter Lines(string lines)

@@ -24,7 +24,7 @@ namespace WeightDecay.Edge.Generators.Emit;
 internal static class DenseKernelEmitter
 {
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
-    private const string Memory = "global::System.Runtime.InteropServices.MemoryMarshal";
+    private const string Memory = VectorPath.MemoryMarshal;
 
     /// <summary>Samples per forward and input-delta tile, and outputs per weight-gradient tile.</summary>
     private const int Rows = 4;

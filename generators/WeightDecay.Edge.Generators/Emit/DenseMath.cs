@@ -17,9 +17,9 @@ internal sealed class DenseMath
     /// <summary>The parameter type of the passes' input and target: a span on desktop (arrays convert), an array on the device.</summary>
     public string VectorType => _profile.HasSpan ? "global::System.ReadOnlySpan<float>" : "float[]";
 
-    public string Exp(string x) => _profile.HasMathF ? $"global::System.MathF.Exp({x})" : $"{FloatMathClass}.Exp({x})";
+    public string Exp(string x) => _profile.HasMathF ? $"MathF.Exp({x})" : $"{FloatMathClass}.Exp({x})";
 
-    public string Log(string x) => _profile.HasMathF ? $"global::System.MathF.Log({x})" : $"{FloatMathClass}.Log({x})";
+    public string Log(string x) => _profile.HasMathF ? $"MathF.Log({x})" : $"{FloatMathClass}.Log({x})";
 
     /// <summary>
     /// Applies <paramref name="activation"/> to <paramref name="z"/>. ReLU is written so NaN passes
@@ -29,8 +29,8 @@ internal sealed class DenseMath
     public string Activate(DenseActivation activation, string z) => activation switch
     {
         DenseActivation.ReLU => $"{z} < 0f ? 0f : {z}",
-        DenseActivation.Tanh => _profile.HasMathF ? $"global::System.MathF.Tanh({z})" : $"{FloatMathClass}.Tanh({z})",
-        DenseActivation.Sigmoid => _profile.HasMathF ? $"1f / (1f + global::System.MathF.Exp(-{z}))" : $"{FloatMathClass}.Sigmoid({z})",
+        DenseActivation.Tanh => _profile.HasMathF ? $"MathF.Tanh({z})" : $"{FloatMathClass}.Tanh({z})",
+        DenseActivation.Sigmoid => _profile.HasMathF ? $"1f / (1f + MathF.Exp(-{z}))" : $"{FloatMathClass}.Sigmoid({z})",
         _ => z,
     };
 

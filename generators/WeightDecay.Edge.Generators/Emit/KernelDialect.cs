@@ -96,8 +96,8 @@ internal abstract class KernelDialect
     /// A SIMD vector: loads and stores through a <c>ref float</c> to each buffer's first element
     /// (named <c>{array}Ref</c>), without bounds checks: every buffer is a field of exactly
     /// <c>ParameterCount</c> (parameters, gradients) or <c>TrainableParameterCount</c> (state) floats
-    /// allocated by generated code, and every index is a constant range inside it, so the checks
-    /// could only ever pass.
+    /// allocated by generated code, and the kernels are private and called only with the layout's
+    /// run bounds (constants written by the generator), so the checks could only ever pass.
     /// </summary>
     internal sealed class VectorDialect : KernelDialect
     {
@@ -160,21 +160,6 @@ internal abstract class KernelDialect
         /// </summary>
         public string BlendedStore(string array, string index, string mask, string name = "") =>
             $"{_path.StaticClass}.StoreUnsafe({_path.StaticClass}.ConditionalSelect({mask}, {array}Window{name}, {Load(array, index)}), ref {array}Ref, {index});";
-
-        /// <summary>
-        /// The statement declaring <paramref name="name"/> as a lane mask (all bits set) for lanes
-        /// [<paramref name="from"/>, <paramref name="to"/>) of a vector, zero elsewhere: a constant the JIT loads once.
-        /// </summary>
-        public string MaskDeclaration(string name, int from, int to)
-        {
-            var lanes = new string[Width];
-            for (int lane = 0; lane < Width; lane++)
-            {
-                lanes[lane] = lane >= from && lane < to ? "-1" : "0";
-            }
-
-            return $"{Type} {name} = {_path.StaticClass}.AsSingle({_path.StaticClass}.Create({string.Join(", ", lanes)}));";
-        }
 
         /// <summary>The broadcast copy of a per-step scalar, made once per step: <c>beta1</c> becomes <c>beta1Lanes</c>.</summary>
         public override string Scalar(string name) => name + _lanes;

@@ -87,7 +87,8 @@ internal static class LayoutEmitter
         // "global::" would end up in the method's metadata name, where nanoCLR (which finds
         // interface implementations by name, not through the MethodImpl table) never finds it.
         writer.Line($"using {CheckpointEmitter.CodecAlias} = global::WeightDecay.Edge.Generated.ICheckpointCodec;");
-        writer.Line();
+        string header = writer.ToString();
+        writer = new CodeWriter();
         CodeWriter.Block? namespaceBlock = layout.Namespace is null ? null : writer.OpenBlock("namespace " + layout.Namespace);
         var containing = layout.ContainingTypes.Select(type => writer.OpenBlock($"partial {type.Keyword} {type.Name}")).ToList();
 
@@ -123,8 +124,52 @@ internal static class LayoutEmitter
         }
 
         namespaceBlock?.Dispose();
-        return writer.ToString();
+        string body = writer.ToString();
+        var aliases = new CodeWriter();
+        foreach ((string alias, string target) in Aliases(profile))
+        {
+            if (System.Text.RegularExpressions.Regex.IsMatch(body, $@"(?<![\w.]){alias}\b"))
+            {
+                aliases.Line($"using {alias} = {target};");
+            }
+        }
+
+        return header + aliases + "\n" + body;
     }
+
+    // The aliases the body may use (see VectorPath.Aliases), each only where its type exists: an alias of a
+    // missing type does not compile even unused.
+    private static System.Collections.Generic.IEnumerable<(string Alias, string Target)> Aliases(TargetProfile profile)
+    {
+        if (profile.HasMathF)
+        {
+            yield return ("MathF", "global::System.MathF");
+        }
+
+        if (VectorPath.For(profile).Count == 0)
+        {
+            yield break;
+        }
+
+        foreach ((string alias, string target) in VectorPath.Aliases())
+        {
+            if (profile.HasVector512Fma || !alias.Contains("512"))
+            {
+                yield return (alias, target);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The attribute on each type the generator writes whole (the optimizers), where the compilation has
+    /// <c>System.CodeDom.Compiler.GeneratedCodeAttribute</c> (nanoFramework's mscorlib does not), or null.
+    /// </summary>
+    public static string? GeneratedCodeAttribute(TargetProfile profile) => profile.HasGeneratedCodeAttribute
+        ? $"[global::System.CodeDom.Compiler.GeneratedCode(\"WeightDecay.Edge.Generators\", \"{GeneratorVersion}\")]"
+        : null;
+
+    private static readonly string GeneratorVersion =
+        typeof(LayoutEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
     // /// <summary>...</summary>
     // public const int ParameterBytes = 9640;   ...GradientBytes, OptimizerStateBytes, ActivationBytes, RamBytes

@@ -53,8 +53,14 @@ internal static class OptimizerEmitter
         }
 
         string baseList = bases.Count == 0 ? string.Empty : " : " + string.Join(", ", bases);
+        if (LayoutEmitter.GeneratedCodeAttribute(profile) is { } generatedCode)
+        {
+            writer.Line(generatedCode);
+        }
+
         CodeWriter.Block block = writer.OpenBlock($"public sealed class {className}{baseList}");
         writer.Line("private static readonly float[] NoState = new float[0];");
+        UpdateLoopEmitter.WriteRunTables(writer, layout, profile);
         writer.Line($"private readonly {layout.ClassName} _model;");
         foreach (string field in stateFields.Concat(TrainingLoopEmitter.StateFields()))
         {

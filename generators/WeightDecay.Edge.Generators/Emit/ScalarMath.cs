@@ -27,18 +27,18 @@ internal sealed class ScalarMath
 
     /// <summary><c>a * b + c</c>: one rounding on desktop, two on the device.</summary>
     public string Fma(string a, string b, string c) => _profile.HasMathF
-        ? $"global::System.MathF.FusedMultiplyAdd({a}, {b}, {c})"
+        ? $"MathF.FusedMultiplyAdd({a}, {b}, {c})"
         : $"{Operand(a)} * {Operand(b)} + {c}";
 
     /// <summary>Correctly rounded float square root.</summary>
     public string Sqrt(string x) => _profile.HasMathF
-        ? $"global::System.MathF.Sqrt({x})"
+        ? $"MathF.Sqrt({x})"
         : _profile.HasSystemMath
             ? $"(float)global::System.Math.Sqrt({x})"
             : $"{FloatMathClass}.Sqrt({x})";
 
     /// <summary>The larger of two floats, NaN if either is NaN (as <c>torch.maximum</c>); desktop only.</summary>
-    public string Max(string a, string b) => $"global::System.MathF.Max({a}, {b})";
+    public string Max(string a, string b) => $"MathF.Max({a}, {b})";
 
     /// <summary><c>x^n</c> in double, as Python's <c>beta ** step</c>.</summary>
     public string PowDouble(string x, string n) => _profile.HasSystemMath

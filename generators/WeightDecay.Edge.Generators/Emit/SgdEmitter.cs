@@ -145,7 +145,7 @@ internal static class SgdEmitter
                 : "negLearningRate, gradientSign, _weightDecay, bufferScale, bufferGradientScale";
             using (writer.OpenBlock("if (_momentum == 0f)"))
             {
-                UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdatePlain", plain);
+                UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdatePlain", plain);
             }
 
             using (writer.OpenBlock("else"))
@@ -155,12 +155,12 @@ internal static class SgdEmitter
                 writer.Line("float bufferGradientScale = _momentumBufferInitialized ? (float)(1.0 - _dampeningValue) : 1f;");
                 using (writer.OpenBlock("if (_nesterov)"))
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateNesterov", nesterov);
+                    UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdateNesterov", nesterov);
                 }
 
                 using (writer.OpenBlock("else"))
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, profile, "UpdateMomentum", momentum);
+                    UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdateMomentum", momentum);
                 }
 
                 writer.Line("_momentumBufferInitialized = true;");

@@ -5,39 +5,25 @@ using WeightDecay.Edge.Generators.Model;
 namespace WeightDecay.Edge.Generators.Emit;
 
 /// <summary>
-/// Writes an optimizer's per-element update over the whole layout, specialised for the layout's
-/// sizes. Adjacent tensors with the same decay flag share one pass (their update is the same
-/// code), so a layout is a few runs of constant length, each read and written exactly once.
-/// Frozen tensors (<c>Trainable = false</c>) end a run and are skipped: optimizer state holds only
-/// trainable parameters, packed, so each run indexes its state at a constant shift below the
-/// parameter index (the number of frozen parameters before it).
+/// Writes an optimizer's per-element update over the layout. Adjacent tensors with the same decay
+/// flag share one run (their update is the same code), so a layout is a few runs, each read and
+/// written exactly once. Frozen tensors (<c>Trainable = false</c>) end a run and are skipped:
+/// optimizer state holds only trainable parameters, packed, so each run indexes its state at a
+/// constant shift below the parameter index (the number of frozen parameters before it).
+/// Each code path is one update method that calls a few shared kernels, one per decay flag (one in
+/// all when a decay factor of 1 is exact, as for AdamW):
 /// <list type="bullet">
-/// <item>Scalar method (desktop machines without SIMD): each run is a loop unrolled by
-/// <see cref="UnrollFactor"/> with a constant bound, then the remainder written out at constant
-/// indices.</item>
-/// <item>Device profile (nanoFramework): one plain loop per decay flag (one in all for AdamW), called
-/// with each run's bounds, because flash, not the interpreter's loop overhead, is what runs out
-/// there (see <c>WriteDeviceMethods</c>).</item>
-/// <item>Vector methods (desktop): each run is a loop of whole vectors with a constant bound,
-/// then the remainder (fewer than one vector) as one more vector over a window that ends at the
-/// run's end, whose stores keep every lane outside the remainder as it was (see
-/// <c>WriteTailWindow</c>): no element is updated by scalar code, nor twice.</item>
+/// <item>Scalar (the device, and desktop machines without SIMD): a plain loop, called once per run
+/// with the run's bounds; see <c>WriteDeviceMethods</c>.</item>
+/// <item>Vector (desktop, one set per SIMD width that some run fills): called once with a table of
+/// runs (<c>DecayedRuns</c>, <c>UndecayedRuns</c>), a loop of whole vectors per run, plus its
+/// remainder (fewer than one vector) as one more vector whose stores keep every lane outside the
+/// remainder as it was; see <c>WriteVectorKernel</c>. No element is updated by scalar code, nor
+/// twice.</item>
 /// </list>
-/// On desktop, no run-time sizes and no run-time remainder loops anywhere.
 /// </summary>
 internal static class UpdateLoopEmitter
 {
-    /// <summary>
-    /// Elements per scalar loop iteration. Four amortises the loop's compare, branch and increment
-    /// (about five IL instructions, which nanoFramework's interpreter pays one by one) over four
-    /// element updates of 25-40 instructions each, keeping that overhead under 5%, while each
-    /// variant of the loop body stays small enough to be cheap in a microcontroller's flash.
-    /// Vector loops are not unrolled: an AdamW vector step is bound by the throughput of its
-    /// divisions and square root (and, past the caches, by memory), which out-of-order execution
-    /// already overlaps across iterations.
-    /// </summary>
-    public const int UnrollFactor = 4;
-
     /// <summary>
     /// Writes the element update at <c>index</c> of <c>Parameters</c> and <c>Gradients</c>, and
     /// <c>stateIndex</c> of the optimizer's state buffers, naming its locals with <c>suffix</c>.
@@ -59,7 +45,8 @@ internal static class UpdateLoopEmitter
     /// <param name="NeutralDecay">
     /// A parameter and the value of it that makes the decayed element rule compute exactly the undecayed one
     /// (AdamW: <c>("decayFactor", "1f")</c>, as <c>p * 1 == p</c> for every float), or null when there is none
-    /// (coupled L2: <c>g + 0 * p</c> turns a -0 gradient into +0). With one, the device writes a single loop.
+    /// (coupled L2: <c>g + 0 * p</c> turns a -0 gradient into +0). With one, each code path has a single kernel, which
+    /// undecayed runs call with that value (torch's own undecayed AdamW group multiplies by 1 - lr * 0 = 1 too).
     /// </param>
     internal sealed record UpdateMethod(
         string Name, string[] Parameters, (string Local, string Source)[] Buffers, ElementWriter Element, (string Parameter, string Value)? NeutralDecay = null);
@@ -94,63 +81,54 @@ internal static class UpdateLoopEmitter
     /// <summary>The runs an optimizer updates: every run of trainable tensors.</summary>
     public static IEnumerable<Run> TrainableRuns(LayoutSpec layout) => Runs(layout).Where(run => run.Trainable);
 
-    /// <summary>
-    /// The state index for parameter index <paramref name="index"/> (a constant, <c>i</c> or
-    /// <c>i + k</c>) in a run whose state is shifted by <paramref name="shift"/>.
-    /// </summary>
-    public static string StateIndex(string index, int shift)
-    {
-        if (shift == 0)
-        {
-            return index;
-        }
-
-        if (int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int constant))
-        {
-            return Literals.Int(constant - shift);
-        }
-
-        int plus = index.IndexOf(" + ", System.StringComparison.Ordinal);
-        int offset = (plus < 0 ? 0 : int.Parse(index.Substring(plus + 3), System.Globalization.CultureInfo.InvariantCulture)) - shift;
-        string variable = plus < 0 ? index : index.Substring(0, plus);
-        return offset < 0 ? $"{variable} - {Literals.Int(-offset)}" : $"{variable} + {Literals.Int(offset)}";
-    }
-
     /// <summary>The tensor as a reader would write it: <c>W1 (64x32)</c>.</summary>
     public static string Describe(TensorSpec tensor) =>
         tensor.Name + " (" + string.Join("x", tensor.Shape.Select(Literals.Int)) + ")";
 
     /// <summary>
-    /// Writes <paramref name="method"/> once per code path: a scalar method, plus one per SIMD
-    /// width on desktop (<c>UpdateVector512</c>, ...). Pair with <see cref="WriteDispatch"/>.
+    /// The SIMD paths worth emitting for <paramref name="layout"/>, widest first: those of
+    /// <see cref="VectorPath.For"/> that at least one trainable run fills with one whole vector. A width no
+    /// run can fill would only ever run its tail window, so the dispatch picks the widest one emitted.
+    /// </summary>
+    public static IReadOnlyList<VectorPath> PathsFor(LayoutSpec layout, TargetProfile profile) =>
+        VectorPath.For(profile).Where(path => TrainableRuns(layout).Any(run => run.Length >= path.Width)).ToList();
+
+    /// <summary>
+    /// Writes <paramref name="method"/> once per code path: a scalar method, plus one per SIMD width
+    /// on desktop (<c>UpdateVector512</c>, ...), each calling its kernels once per run. Pair with
+    /// <see cref="WriteDispatch(CodeWriter, IReadOnlyList{VectorPath}, string, string)"/> over
+    /// <see cref="PathsFor"/>.
     /// </summary>
     public static void WriteMethods(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, UpdateMethod method)
     {
         var scalar = new KernelDialect.ScalarDialect(math);
+        WriteDeviceMethods(writer, layout, method, scalar);
         if (!profile.HasSpan)
         {
-            WriteDeviceMethods(writer, layout, method, scalar);
             return;
         }
 
-        WriteMethod(writer, layout, method, scalar, scalar, suffix: string.Empty);
-        foreach (VectorPath path in VectorPath.For(profile))
+        foreach (VectorPath path in PathsFor(layout, profile))
         {
-            WriteMethod(writer, layout, method, new KernelDialect.VectorDialect(path), scalar, path.Suffix);
+            WriteVectorMethods(writer, layout, method, new KernelDialect.VectorDialect(path));
         }
     }
 
     // if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported) { UpdateVector512(args); }
     // else if (Vector256.IsHardwareAccelerated && Fma.IsSupported) { UpdateVector256(args); }
     // else { Update(args); }
-    public static void WriteDispatch(CodeWriter writer, TargetProfile profile, string name, string arguments)
+    public static void WriteDispatch(CodeWriter writer, TargetProfile profile, string name, string arguments) =>
+        WriteDispatch(writer, VectorPath.For(profile), name, arguments);
+
+    /// <summary>The dispatch over <paramref name="paths"/> (widest first), then the scalar method.</summary>
+    public static void WriteDispatch(CodeWriter writer, IReadOnlyList<VectorPath> paths, string name, string arguments)
     {
         string keyword = "if";
-        foreach (VectorPath path in VectorPath.For(profile))
+        foreach (VectorPath path in paths)
         {
             using (writer.OpenBlock($"{keyword} ({path.Condition})"))
             {
-                writer.Line($"{name}{path.Suffix}({arguments});");
+                writer.Call(name + path.Suffix, arguments);
             }
 
             keyword = "else if";
@@ -158,13 +136,13 @@ internal static class UpdateLoopEmitter
 
         if (keyword == "if")
         {
-            writer.Line($"{name}({arguments});");
+            writer.Call(name, arguments);
             return;
         }
 
         using (writer.OpenBlock("else"))
         {
-            writer.Line($"{name}({arguments});");
+            writer.Call(name, arguments);
         }
     }
 
@@ -192,11 +170,11 @@ internal static class UpdateLoopEmitter
     {
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
         bool shifted = runs.Any(run => run.StateShift != 0);
-        string parameters = string.Join(", ", method.Parameters.Select(name => "float " + name));
         string arguments = string.Join(", ", method.Parameters);
 
         writer.Line();
-        using (writer.OpenBlock($"private void {method.Name}({parameters})"))
+        writer.Wrapped($"private void {method.Name}(", method.Parameters.Select(name => "float " + name), ")");
+        using (writer.OpenBlock())
         {
             foreach (Run run in runs)
             {
@@ -206,7 +184,8 @@ internal static class UpdateLoopEmitter
                     ? string.Join(", ", method.Parameters.Select(name => name == method.NeutralDecay!.Value.Parameter ? method.NeutralDecay.Value.Value : name))
                     : arguments;
                 string kernel = DeviceKernel(method, run.Decay || neutral);
-                writer.Line($"{kernel}({Literals.Int(run.Start)}, {Literals.Int(run.End)}, {stateFrom}{runArguments}); // {run.Description}, {(run.Decay ? "decayed" : "not decayed")}");
+                writer.Line($"// {run.Description}, {(run.Decay ? "decayed" : "not decayed")}");
+                writer.Call(kernel, $"{Literals.Int(run.Start)}, {Literals.Int(run.End)}, {stateFrom}{runArguments}");
             }
         }
 
@@ -214,8 +193,14 @@ internal static class UpdateLoopEmitter
         foreach (bool decay in kernels.Where(flag => runs.Any(run => run.Decay == flag || method.NeutralDecay is not null)))
         {
             writer.Line();
-            string stateFrom = shifted ? "int stateFrom, " : string.Empty;
-            using (writer.OpenBlock($"private void {DeviceKernel(method, decay)}(int from, int to, {stateFrom}{parameters})"))
+            var signature = new List<string> { "int from", "int to" };
+            if (shifted)
+            {
+                signature.Add("int stateFrom");
+            }
+
+            writer.Wrapped($"private void {DeviceKernel(method, decay)}(", signature.Concat(method.Parameters.Select(name => "float " + name)), ")");
+            using (writer.OpenBlock())
             {
                 foreach ((string local, string source) in method.Buffers)
                 {
@@ -234,260 +219,240 @@ internal static class UpdateLoopEmitter
     /// <summary>The device loop of <paramref name="method"/> for runs with or without decay: <c>UpdateDecayed</c>, <c>UpdateUndecayed</c>.</summary>
     public static string DeviceKernel(UpdateMethod method, bool decay) => method.Name + (decay ? "Decayed" : "Undecayed");
 
-    // private void UpdateVector256(float beta1, ...)
+    // The kernels of one SIMD width: one per decay flag the layout's runs use (one in all when the method has a
+    // neutral decay value, as AdamW's decayFactor = 1), each a loop over a table of runs (see WriteRunTables)
+    // that updates each run's whole vectors and its tail window; the width's update method calls each once:
+    //
+    // private void UpdateVector256(float gradientSign, float decayFactor, float beta1, ...)
     // {
-    //     float[] p = _model.Parameters; ...
-    //     ref float pRef = ref MemoryMarshal.GetArrayDataReference(p); ...
-    //     Vector256<float> beta1Lanes = Vector256.Create(beta1); ...
-    //     <one pass per run: see WriteRuns>
+    //     UpdateDecayedVector256(DecayedRuns, gradientSign, decayFactor, beta1, ...);
+    //     UpdateDecayedVector256(UndecayedRuns, gradientSign, 1f, beta1, ...);
     // }
-    private static void WriteMethod(
-        CodeWriter writer, LayoutSpec layout, UpdateMethod method, KernelDialect kernel, KernelDialect.ScalarDialect scalar, string suffix)
+    //
+    // One straight-line method with a loop per run kept every broadcast scalar live across all the runs; with many
+    // runs on AVX2 (16 vector registers) that spilled badly (the 20x50 benchmark layout: a 4.5 KB frame), and a
+    // kernel call per run paid its broadcasts and call per run. Elements are independent, so the order in which
+    // runs are updated does not change a bit.
+    private static void WriteVectorMethods(CodeWriter writer, LayoutSpec layout, UpdateMethod method, KernelDialect.VectorDialect kernel)
     {
+        IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
+        bool shifted = runs.Any(run => run.StateShift != 0);
+        string suffix = kernel.Path.Suffix;
         writer.Line();
-        string parameters = string.Join(", ", method.Parameters.Select(name => "float " + name));
-        using (writer.OpenBlock($"private void {method.Name}{suffix}({parameters})"))
+        writer.Wrapped($"private void {method.Name}{suffix}(", method.Parameters.Select(name => "float " + name), ")");
+        var kernels = new List<(bool Decay, string[] Parameters)>();
+        using (writer.OpenBlock())
+        {
+            foreach (bool decay in new[] { true, false }.Where(flag => runs.Any(run => run.Decay == flag)))
+            {
+                bool kernelDecay = decay || method.NeutralDecay is not null;
+                string[] parameters = UsedParameters(method, kernel, kernelDecay);
+                if (!kernels.Any(k => k.Decay == kernelDecay))
+                {
+                    kernels.Add((kernelDecay, parameters));
+                }
+
+                IEnumerable<string> arguments = new[] { decay ? DecayedRuns : UndecayedRuns }.Concat(parameters.Select(name =>
+                    !decay && method.NeutralDecay is { } neutral && name == neutral.Parameter ? neutral.Value : name));
+                writer.Call(DeviceKernel(method, kernelDecay) + suffix, string.Join(", ", arguments));
+            }
+        }
+
+        foreach ((bool decay, string[] parameters) in kernels)
+        {
+            WriteVectorKernel(writer, method, kernel, decay, parameters, runs);
+        }
+    }
+
+    private const string DecayedRuns = "DecayedRuns", UndecayedRuns = "UndecayedRuns";
+
+    // private static readonly int[] DecayedRuns = { 0, 2048, 2080, 2400 }; // W1 (64x32); W2 (32x10)
+    /// <summary>
+    /// Writes the tables the vector kernels loop over, once per optimizer class on desktop: the trainable runs with
+    /// and without decay, as <c>start, end</c> pairs (<c>start, end, frozenBefore</c> when frozen tensors shift the
+    /// state of some run).
+    /// </summary>
+    public static void WriteRunTables(CodeWriter writer, LayoutSpec layout, TargetProfile profile)
+    {
+        if (!profile.HasSpan || PathsFor(layout, profile).Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
+        bool shifted = runs.Any(run => run.StateShift != 0);
+        foreach (bool decay in new[] { true, false })
+        {
+            List<Run> table = runs.Where(run => run.Decay == decay).ToList();
+            if (table.Count == 0)
+            {
+                continue;
+            }
+
+            writer.Line($"// {(decay ? "Decayed" : "Not decayed")}: {string.Join("; ", table.Select(run => run.Description))}.");
+            IEnumerable<string> entries = table.SelectMany(run => shifted
+                ? new[] { run.Start, run.End, run.StateShift }
+                : new[] { run.Start, run.End }).Select(Literals.Int);
+            writer.Wrapped($"private static readonly int[] {(decay ? DecayedRuns : UndecayedRuns)} = {{ ", entries, " };");
+        }
+    }
+
+    // The per-step scalars an element of this kernel reads (the undecayed SGD kernel, say, needs no weightDecay).
+    private static string[] UsedParameters(UpdateMethod method, KernelDialect.VectorDialect kernel, bool decay)
+    {
+        var probe = new CodeWriter();
+        method.Element(probe, kernel, "i", "i", "0", decay);
+        string text = probe.ToString();
+        return method.Parameters
+            .Where(name => System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b{kernel.Scalar(name)}\b"))
+            .ToArray();
+    }
+
+    // private void UpdateDecayedVector256(int[] runs, float gradientSign, ...)
+    // {
+    //     ref float pRef = ref MemoryMarshal.GetArrayDataReference(_model.Parameters); ...
+    //     Floats256 gradientSignLanes = Simd256.Create(gradientSign); ...
+    //     for (int r = 0; r < runs.Length; r += 2)
+    //     {
+    //         nuint start = (nuint)runs[r]; nuint end = (nuint)runs[r + 1];
+    //         nuint vectorsEnd = end - ((end - start) % 8);
+    //         if (vectorsEnd != end) { <one window of 4 or 8 floats over the remainder, stored where "tail" is set> }
+    //         for (nuint i = start; i < vectorsEnd; i += 8) { <vector element i> }
+    //     }
+    // }
+    //
+    // The remainder (fewer than one vector) is one more vector of the narrowest width that holds it (see
+    // WriteTailWindow), whose stores blend in only the remainder's lanes: the other lanes are written back as
+    // they are, because an in-place update cannot simply run twice on an overlap (Adam's moments would advance
+    // twice). The window always fits: a width is emitted only when some run fills one vector, so the buffers hold
+    // at least one (see PathsFor). No element is updated by scalar code, nor twice.
+    private static void WriteVectorKernel(
+        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, bool decay, string[] parameters, IReadOnlyList<Run> runs)
+    {
+        VectorPath path = kernel.Path;
+        bool shifted = runs.Any(run => run.StateShift != 0);
+        string w = Literals.Int(path.Width);
+        writer.Line();
+        writer.Wrapped($"private void {DeviceKernel(method, decay)}{path.Suffix}(", new[] { "int[] runs" }.Concat(parameters.Select(name => "float " + name)), ")");
+        using (writer.OpenBlock())
         {
             foreach ((string local, string source) in method.Buffers)
             {
-                writer.Line($"float[] {local} = {source};");
+                writer.Line($"ref float {local}Ref = ref {VectorPath.MemoryMarshal}.GetArrayDataReference({source});");
             }
 
-            if (kernel is KernelDialect.VectorDialect vector)
+            foreach (string name in parameters)
             {
-                foreach ((string local, _) in method.Buffers)
+                writer.Line(kernel.Broadcast(name));
+            }
+
+            using (writer.OpenBlock($"for (int r = 0; r < runs.Length; r += {(shifted ? "3" : "2")})"))
+            {
+                writer.Line("nuint start = (nuint)runs[r];");
+                writer.Line("nuint end = (nuint)runs[r + 1];");
+                if (shifted)
                 {
-                    writer.Line($"ref float {local}Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({local});");
+                    writer.Line("nuint frozenBefore = (nuint)runs[r + 2];");
                 }
 
-                foreach (string name in method.Parameters)
+                writer.Line($"nuint vectorsEnd = end - ((end - start) % {w});");
+                List<VectorPath> windows = WindowPaths(path)
+                    .Where(window => runs.Any(run => (method.NeutralDecay is not null || run.Decay == decay) && WindowFor(run, path) == window.Width))
+                    .ToList();
+                if (windows.Count > 0)
                 {
-                    writer.Line(vector.Broadcast(name));
-                }
-
-                // The narrower widths that some run's tail window takes (see WriteVectorRun).
-                foreach (VectorPath narrower in vector.Path.WindowPaths().Skip(1)
-                    .Where(path => TrainableRuns(layout).Any(run => ChooseWindow(layout, run, vector.Path)?.Path == path)))
-                {
-                    var dialect = WindowDialect(narrower);
-                    foreach (string name in method.Parameters)
+                    using (writer.OpenBlock("if (vectorsEnd != end)"))
                     {
-                        writer.Line(dialect.Broadcast(name));
+                        for (int k = 0; k < windows.Count; k++)
+                        {
+                            string? header = windows.Count == 1 ? null
+                                : k == windows.Count - 1 ? "else"
+                                : $"{(k == 0 ? "if" : "else if")} (end - vectorsEnd <= {Literals.Int(windows[k].Width)})";
+                            if (header is null)
+                            {
+                                WriteTailWindow(writer, method, kernel, windows[k], decay, parameters, shifted);
+                                continue;
+                            }
+
+                            using (writer.OpenBlock(header))
+                            {
+                                WriteTailWindow(writer, method, kernel, windows[k], decay, parameters, shifted);
+                            }
+                        }
                     }
+
+                    writer.Line();
                 }
-            }
 
-            WriteRuns(writer, layout, kernel, scalar, method.Element);
-        }
-    }
-
-    // For a run of 10 decayed elements starting at 40, scalar, unrolled by 4:
-    //     // W (2x5): [40, 50), decayed
-    //     for (int i = 40; i < 48;) { <element i> i++; <element i> i++; <element i> i++; <element i> i++; }
-    //     { <element 48> <element 49> }
-    // and with 8-float vectors, see WriteVectorRun.
-    private static void WriteRuns(CodeWriter writer, LayoutSpec layout, KernelDialect kernel, KernelDialect scalar, ElementWriter element)
-    {
-        // Runs shorter than one vector: their windows reach back over the runs before them, whose stores they
-        // must not wait for, so they are loaded and computed first and stored last (see WriteEarlyWindows).
-        var early = new List<(Run Run, VectorPath Path, int Start, List<(string Array, string Index)> Stores)>();
-        if (kernel is KernelDialect.VectorDialect vectorKernel)
-        {
-            foreach (Run run in TrainableRuns(layout))
-            {
-                if (VectorsEnd(run, vectorKernel.Width) == run.Start && ChooseWindow(layout, run, vectorKernel.Path) is (VectorPath path, int at))
+                using (writer.OpenBlock($"for (nuint i = start; i < vectorsEnd; i += {w})"))
                 {
-                    early.Add((run, path, at, new List<(string Array, string Index)>()));
+                    method.Element(writer, kernel, "i", shifted ? "i - frozenBefore" : "i", "0", decay);
                 }
             }
-
-            foreach (var window in early)
-            {
-                string name = Literals.Int(window.Run.Start);
-                writer.Line($"// The tail window of {window.Run.Description}, loaded and computed here, stored at the end.");
-                KernelDialect.VectorDialect dialect = Dialect(vectorKernel, window.Path);
-                writer.Line(dialect.MaskDeclaration("tail" + name, window.Run.Start - window.Start, window.Run.End - window.Start));
-                element(writer, dialect.Deferred(window.Stores, name), Literals.Int(window.Start), Literals.Int(window.Start - window.Run.StateShift), "Tail" + name, window.Run.Decay);
-            }
-        }
-
-        foreach (Run run in Runs(layout))
-        {
-            if (early.Any(window => window.Run == run))
-            {
-                writer.Line($"// {run.Description}: [{Literals.Int(run.Start)}, {Literals.Int(run.End)}): its tail window, computed above, is stored below");
-                continue;
-            }
-
-            if (!run.Trainable)
-            {
-                writer.Line($"// {run.Description}: [{Literals.Int(run.Start)}, {Literals.Int(run.End)}), frozen: no state, no update");
-                continue;
-            }
-
-            string state = run.StateShift == 0 ? string.Empty : $", state [{Literals.Int(run.Start - run.StateShift)}, {Literals.Int(run.End - run.StateShift)})";
-            writer.Line($"// {run.Description}: [{Literals.Int(run.Start)}, {Literals.Int(run.End)}){state}, {(run.Decay ? "decayed" : "not decayed")}");
-            if (kernel is KernelDialect.VectorDialect vector)
-            {
-                WriteVectorRun(writer, layout, run, vector, scalar, element);
-            }
-            else
-            {
-                WriteScalarRemainder(writer, run, WriteScalarLoop(writer, run, kernel, element), scalar, element);
-            }
-        }
-
-        foreach (var window in early)
-        {
-            string name = Literals.Int(window.Run.Start);
-            KernelDialect.VectorDialect dialect = Dialect((KernelDialect.VectorDialect)kernel, window.Path);
-            foreach ((string array, string index) in window.Stores)
-            {
-                writer.Line(dialect.BlendedStore(array, index, "tail" + name, name));
-            }
         }
     }
 
-    private static KernelDialect.VectorDialect Dialect(KernelDialect.VectorDialect kernel, VectorPath path) =>
-        path == kernel.Path ? kernel : WindowDialect(path);
-
-    // A run [40, 50) with 8-float vectors: one whole vector, then the remainder [48, 50) as a window of 8
-    // ending at the run's end, whose loads and arithmetic come first and whose stores come last:
-    //     {
-    //         Vector256<float> tail = <lanes 6 and 7 set>;
-    //         <vector element 42, its stores held back: Vector256<float> pWindow = ...; mWindow = ...>
-    //         for (nuint i = 40; i < 48; i += 8) { <vector element i> }
-    //         Vector256.StoreUnsafe(Vector256.ConditionalSelect(tail, mWindow, <m re-read at 42>), ref mRef, 42); ...
-    //     }
-    // Lanes outside the mask are computed from values the loop then changes, thrown away, and written back
-    // as the loop left them: an in-place update cannot simply run twice on the overlap (Adam's moments would
-    // advance twice), hence the blend. Storing last also keeps the window's loads clear of the loop's stores
-    // to the same bytes, which the processor cannot forward to an overlapping wider load.
-    private static void WriteVectorRun(
-        CodeWriter writer, LayoutSpec layout, Run run, KernelDialect.VectorDialect kernel, KernelDialect scalar, ElementWriter element)
+    // The remainder [vectorsEnd, end) as one vector of the window's width, computed and stored with a blend before
+    // the loop. The window starts at vectorsEnd where the state buffer holds it (reaching over the start of the runs
+    // after it, which are updated later), so that it overlaps none of the loop's vectors: a load that partly
+    // overlaps a store still in flight waits for it, and the window's stores wait for its whole computation. At the
+    // end of the buffers it ends at end instead (or starts at the run's first state element, when that is closer).
+    private static void WriteTailWindow(
+        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, VectorPath window, bool decay, string[] parameters, bool shifted)
     {
-        int vectorsEnd = VectorsEnd(run, kernel.Width);
-        if (ChooseWindow(layout, run, kernel.Path) is not (VectorPath path, int at))
+        KernelDialect.VectorDialect dialect = window.Width == kernel.Width ? kernel : new KernelDialect.VectorDialect(window, "Lanes" + Literals.Int(window.Width * 32));
+        string w = Literals.Int(window.Width);
+        string s = window.StaticClass;
+        writer.Line(shifted
+            ? $"nuint at = vectorsEnd + {w} <= TrainableParameterCount + frozenBefore ? vectorsEnd : end - frozenBefore < {w} ? frozenBefore : end - {w};"
+            : $"nuint at = vectorsEnd + {w} <= TrainableParameterCount ? vectorsEnd : end < {w} ? 0 : end - {w};");
+        string lanes = string.Join(", ", Enumerable.Range(0, window.Width).Select(Literals.Int));
+        writer.Line($"{window.IntVectorType} lane = {s}.Create({lanes});");
+        writer.Line($"{window.IntVectorType} first = {s}.Create((int)(vectorsEnd - at));");
+        writer.Line($"{window.IntVectorType} last = {s}.Create((int)(end - at));");
+        writer.Line($"{dialect.Type} tail = {s}.AsSingle({s}.GreaterThanOrEqual(lane, first) & {s}.LessThan(lane, last));");
+        if (dialect != kernel)
         {
-            WriteScalarRemainder(writer, run, WriteVectorLoop(writer, run, kernel, kernel.Width, element), scalar, element);
-            return;
-        }
-
-        KernelDialect.VectorDialect window = Dialect(kernel, path);
-        using (writer.OpenBlock())
-        {
-            writer.Line(window.MaskDeclaration("tail", vectorsEnd - at, run.End - at));
-            var stores = new List<(string Array, string Index)>();
-            element(writer, window.Deferred(stores), Literals.Int(at), Literals.Int(at - run.StateShift), "Tail", run.Decay);
-            WriteVectorLoop(writer, run, kernel, kernel.Width, element);
-            foreach ((string array, string index) in stores)
+            foreach (string name in parameters)
             {
-                writer.Line(window.BlendedStore(array, index, "tail"));
-            }
-        }
-    }
-
-    private static int VectorsEnd(Run run, int width) => run.Start + (run.Length / width * width);
-
-    /// <summary>
-    /// The tail window of <paramref name="run"/> in a method of <paramref name="path"/>: the narrowest width
-    /// that holds the remainder and fits in the buffers, and where it starts; null when the run has no
-    /// remainder or no window fits (see <see cref="TailWindow"/>).
-    /// </summary>
-    internal static (VectorPath Path, int Start)? ChooseWindow(LayoutSpec layout, Run run, VectorPath path)
-    {
-        int vectorsEnd = VectorsEnd(run, path.Width);
-        if (vectorsEnd == run.End)
-        {
-            return null;
-        }
-
-        foreach (VectorPath candidate in path.WindowPaths().Reverse())
-        {
-            if (candidate.Width >= run.End - vectorsEnd && TailWindow(layout, run, vectorsEnd, candidate.Width) is int start)
-            {
-                return (candidate, start);
+                writer.Line(dialect.Broadcast(name));
             }
         }
 
-        return null;
-    }
-
-    // A narrower window's dialect: its per-step scalars are broadcast as beta1Lanes128 (for 128 bits), ...
-    private static KernelDialect.VectorDialect WindowDialect(VectorPath path) =>
-        new(path, "Lanes" + Literals.Int(path.Width * 32));
-
-    // The elements [from, End) of a run, one at a time at constant indices.
-    private static void WriteScalarRemainder(CodeWriter writer, Run run, int from, KernelDialect scalar, ElementWriter element)
-    {
-        if (from >= run.End)
+        var stores = new List<(string Array, string Index)>();
+        method.Element(writer, dialect.Deferred(stores), "at", shifted ? "at - frozenBefore" : "at", "Tail", decay);
+        foreach ((string array, string index) in stores)
         {
-            return;
-        }
-
-        using (writer.OpenBlock())
-        {
-            for (int index = from; index < run.End; index++)
-            {
-                element(writer, scalar, Literals.Int(index), Literals.Int(index - run.StateShift), Literals.Int(index - from), run.Decay);
-            }
+            writer.Line(dialect.BlendedStore(array, index, "tail"));
         }
     }
 
-    /// <summary>
-    /// Where the one vector that finishes a run starts, or null when no vector fits. The window covers the
-    /// run's remainder [<paramref name="from"/>, End) and lies inside both the parameter buffers
-    /// (<c>ParameterCount</c>) and the state buffers (<c>TrainableParameterCount</c>, shifted by the frozen
-    /// parameters before the run). It ends at the run's end when the state buffers allow, so that it overlaps
-    /// elements updated just before (same cache lines); otherwise it starts at the run's first state element
-    /// and reaches over the runs after it. Only a layout with fewer trainable parameters than one vector has
-    /// no window (its remainder stays scalar).
-    /// </summary>
-    internal static int? TailWindow(LayoutSpec layout, Run run, int from, int width)
+    // The widths a tail window may take in a method of this path, narrowest first: the narrower x86 vectors, whose
+    // fused multiply-add the AVX-512 and AVX2+FMA conditions guarantee (Fma.MultiplyAdd has 128- and 256-bit forms),
+    // then the path itself. A narrower window does the same per-lane arithmetic in fewer lanes, and square root and
+    // division cost about lanes/4 cycles each.
+    private static List<VectorPath> WindowPaths(VectorPath path)
     {
-        int lowest = System.Math.Max(run.End - width, run.StateShift);
-        int highest = System.Math.Min(from, System.Math.Min(layout.ParameterCount - width, layout.TrainableParameterCount + run.StateShift - width));
-        return lowest <= highest ? lowest : null;
+        var paths = new List<VectorPath>();
+        const string Fma = "X86Fma.MultiplyAdd({0}, {1}, {2})";
+        if (path.Width >= 8)
+        {
+            paths.Add(new VectorPath("Vector128", 4, path.Condition, Fma));
+        }
+
+        if (path.Width >= 16)
+        {
+            paths.Add(new VectorPath("Vector256", 8, path.Condition, Fma));
+        }
+
+        paths.Add(path);
+        return paths;
     }
 
-    private static int WriteScalarLoop(CodeWriter writer, Run run, KernelDialect kernel, ElementWriter element)
+    // The width of the window that finishes run in a method of path: the narrowest that holds its remainder; 0 for none.
+    private static int WindowFor(Run run, VectorPath path)
     {
-        int iterations = run.Length / UnrollFactor;
-        if (iterations < 2)
-        {
-            return run.Start; // Short runs are written out in full.
-        }
-
-        // The index advances after each element instead of being offset at each access: `p[i + 1]`
-        // costs three IL instructions per access (nanoFramework interprets every one), `i++` costs
-        // four per element, and an AdamW element makes seven accesses.
-        int end = run.Start + (iterations * UnrollFactor);
-        using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(end)};)"))
-        {
-            for (int k = 0; k < UnrollFactor; k++)
-            {
-                element(writer, kernel, "i", StateIndex("i", run.StateShift), Literals.Int(k), run.Decay);
-                writer.Line("i++;");
-            }
-        }
-
-        return end;
-    }
-
-    private static int WriteVectorLoop(CodeWriter writer, Run run, KernelDialect kernel, int width, ElementWriter element)
-    {
-        int vectors = run.Length / width;
-        if (vectors == 0)
-        {
-            return run.Start;
-        }
-
-        int end = run.Start + (vectors * width);
-        using (writer.OpenBlock($"for (nuint i = {Literals.Int(run.Start)}; i < {Literals.Int(end)}; i += {Literals.Int(width)})"))
-        {
-            element(writer, kernel, "i", StateIndex("i", run.StateShift), "0", run.Decay);
-        }
-
-        return end;
+        int remainder = run.Length % path.Width;
+        return remainder == 0 ? 0 : WindowPaths(path).First(window => window.Width >= remainder).Width;
     }
 }

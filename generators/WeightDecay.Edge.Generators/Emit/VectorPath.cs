@@ -16,33 +16,38 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
 {
     private const string Intrinsics = "global::System.Runtime.Intrinsics";
 
-    /// <summary>The vector type: <c>global::System.Runtime.Intrinsics.Vector256&lt;float&gt;</c>.</summary>
-    public string VectorType => $"{Intrinsics}.{Suffix}<float>";
+    /// <summary>The bits per vector: <c>256</c>.</summary>
+    private string Bits => Literals.Int(Width * 32);
 
-    /// <summary>The static helper class: <c>global::System.Runtime.Intrinsics.Vector256</c>.</summary>
-    public string StaticClass => $"{Intrinsics}.{Suffix}";
+    /// <summary>The vector type, through its alias (see <see cref="Aliases"/>): <c>Floats256</c> for <c>Vector256&lt;float&gt;</c>.</summary>
+    public string VectorType => "Floats" + Bits;
+
+    /// <summary>The vector of 32-bit integers of the same width (lane masks): <c>Ints256</c> for <c>Vector256&lt;int&gt;</c>.</summary>
+    public string IntVectorType => "Ints" + Bits;
+
+    /// <summary>The class whose <c>GetArrayDataReference</c> gives a buffer's first element without a bounds check.</summary>
+    public const string MemoryMarshal = "InteropMarshal";
+
+    /// <summary>The static helper class, through its alias: <c>Simd256</c> for <c>Vector256</c>.</summary>
+    public string StaticClass => "Simd" + Bits;
 
     /// <summary>
-    /// The widths a tail window may take inside a method of this path, widest first: this path itself, then
-    /// the narrower x86 vectors, whose fused multiply-add the AVX-512 and AVX2+FMA conditions guarantee
-    /// (<c>Fma.MultiplyAdd</c> has 256- and 128-bit forms from .NET 8). A narrower window does the same
-    /// per-lane arithmetic in fewer lanes: square root and division cost about lanes/4 cycles each.
+    /// The <c>using</c> aliases the emitted SIMD code is written with, so that a line reads
+    /// <c>Floats256 m0 = X86Fma.MultiplyAdd(...)</c> instead of repeating <c>global::System.Runtime.Intrinsics</c>.
+    /// The names are not those of the framework's types, so the aliases cannot clash with a user's <c>using</c>.
     /// </summary>
-    public IReadOnlyList<VectorPath> WindowPaths()
+    public static IEnumerable<(string Alias, string Target)> Aliases()
     {
-        var paths = new List<VectorPath> { this };
-        string fma = $"{Intrinsics}.X86.Fma.MultiplyAdd({{0}}, {{1}}, {{2}})";
-        if (Width >= 16)
+        foreach (string bits in new[] { "128", "256", "512" })
         {
-            paths.Add(new VectorPath("Vector256", 8, Condition, fma));
+            yield return ("Simd" + bits, $"{Intrinsics}.Vector{bits}");
+            yield return ("Floats" + bits, $"{Intrinsics}.Vector{bits}<float>");
+            yield return ("Ints" + bits, $"{Intrinsics}.Vector{bits}<int>");
         }
 
-        if (Width >= 8)
-        {
-            paths.Add(new VectorPath("Vector128", 4, Condition, fma));
-        }
-
-        return paths;
+        yield return ("X86Fma", $"{Intrinsics}.X86.Fma");
+        yield return ("X86Avx512F", $"{Intrinsics}.X86.Avx512F");
+        yield return (MemoryMarshal, "global::System.Runtime.InteropServices.MemoryMarshal");
     }
 
     /// <summary>
@@ -58,8 +63,8 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
             paths.Add(new VectorPath(
                 "Vector512",
                 16,
-                $"{Intrinsics}.Vector512.IsHardwareAccelerated && {Intrinsics}.X86.Avx512F.IsSupported && {Intrinsics}.X86.Fma.IsSupported",
-                $"{Intrinsics}.X86.Avx512F.FusedMultiplyAdd({{0}}, {{1}}, {{2}})"));
+                "Simd512.IsHardwareAccelerated && X86Avx512F.IsSupported && X86Fma.IsSupported",
+                "X86Avx512F.FusedMultiplyAdd({0}, {1}, {2})"));
         }
 
         if (profile.HasVector256Fma)
@@ -67,8 +72,8 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
             paths.Add(new VectorPath(
                 "Vector256",
                 8,
-                $"{Intrinsics}.Vector256.IsHardwareAccelerated && {Intrinsics}.X86.Fma.IsSupported",
-                $"{Intrinsics}.X86.Fma.MultiplyAdd({{0}}, {{1}}, {{2}})"));
+                "Simd256.IsHardwareAccelerated && X86Fma.IsSupported",
+                "X86Fma.MultiplyAdd({0}, {1}, {2})"));
         }
 
         if (profile.HasVector128Fma)
@@ -76,8 +81,8 @@ internal sealed record VectorPath(string Suffix, int Width, string Condition, st
             paths.Add(new VectorPath(
                 "Vector128",
                 4,
-                $"{Intrinsics}.Vector128.IsHardwareAccelerated",
-                $"{Intrinsics}.Vector128.FusedMultiplyAdd({{0}}, {{1}}, {{2}})"));
+                "Simd128.IsHardwareAccelerated",
+                "Simd128.FusedMultiplyAdd({0}, {1}, {2})"));
         }
 
         return paths;

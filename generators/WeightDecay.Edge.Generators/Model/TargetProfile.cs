@@ -13,6 +13,7 @@ namespace WeightDecay.Edge.Generators.Model;
 /// <param name="HasVector256Fma">Whether <c>Vector256</c> and <c>Fma.MultiplyAdd</c> exist (.NET Core 3+).</param>
 /// <param name="HasVector128Fma">Whether the cross-platform <c>Vector128.FusedMultiplyAdd</c> exists (.NET 9+).</param>
 /// <param name="HasStream">Whether <c>System.IO.Stream</c> exists (checkpoints get Stream overloads).</param>
+/// <param name="HasGeneratedCodeAttribute">Whether <c>System.CodeDom.Compiler.GeneratedCodeAttribute</c> exists (not in nanoFramework's mscorlib).</param>
 internal sealed record TargetProfile(
     bool HasSpan,
     bool HasMathF,
@@ -22,7 +23,8 @@ internal sealed record TargetProfile(
     bool HasVector512Fma = false,
     bool HasVector256Fma = false,
     bool HasVector128Fma = false,
-    bool HasStream = false)
+    bool HasStream = false,
+    bool HasGeneratedCodeAttribute = false)
 {
     /// <summary>
     /// The accessibility of generated members whose signatures use shared types: public when the runtime
