@@ -109,6 +109,7 @@ internal static class ConstraintEmitter
                 }
             }
 
+            writer.Line();
             writer.Line("return count;");
         }
     }
@@ -122,12 +123,15 @@ internal static class ConstraintEmitter
         writer.Line("/// </summary>");
         using (writer.OpenBlock("public double L1Penalty()"))
         {
-            writer.Line("double sum = 0.0;");
-            if (layout.Tensors.Any(tensor => tensor.L1 != 0f))
+            if (!layout.Tensors.Any(tensor => tensor.L1 != 0f))
             {
-                writer.Line("float[] p = Parameters;");
-                writer.Line("double absolute;");
+                writer.Line("return 0.0;");
+                return;
             }
+
+            writer.Line("double sum = 0.0;");
+            writer.Line("float[] p = Parameters;");
+            writer.Line("double absolute;");
 
             foreach (TensorSpec tensor in layout.Tensors.Where(tensor => tensor.L1 != 0f))
             {
@@ -141,6 +145,7 @@ internal static class ConstraintEmitter
                 writer.Line($"sum += {Literals.DecimalOf(tensor.L1)} * absolute;");
             }
 
+            writer.Line();
             writer.Line("return sum;");
         }
     }
