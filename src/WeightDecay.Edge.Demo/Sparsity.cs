@@ -13,6 +13,9 @@ internal sealed record SparsityRun(string Name, float Lambda, float[] Initial, f
 
     /// <summary>‖HiddenWeight‖₂, in double.</summary>
     public double HiddenNorm => Math.Sqrt(HiddenWeight.Sum(w => (double)w * w));
+
+    /// <summary>Weights that are not zero but within ±<see cref="Sparsity.NearZero"/>: shrunk toward zero without reaching it.</summary>
+    public int NearZero => HiddenWeight.Count(w => w != 0f && Math.Abs(w) < Sparsity.NearZero);
 }
 
 /// <summary>
@@ -37,6 +40,9 @@ internal static class Sparsity
 
     /// <summary>SGD's L2 λ when the digits sweep did not run SGD (<c>--optimizer adam</c> or <c>adamw</c>): what it chooses at seed 1 and the defaults.</summary>
     public const float DefaultL2Lambda = 3e-3f;
+
+    /// <summary>What <see cref="SparsityRun.NearZero"/> counts as near zero.</summary>
+    public const float NearZero = 0.01f;
 
     /// <summary>Runs the comparison on the split and folds of <paramref name="sweep"/>; deterministic in its seed.</summary>
     public static SparsityResult Run(ExperimentResult sweep, IReadOnlyList<Digit> data, IReadOnlyList<L1Layout> layouts)
