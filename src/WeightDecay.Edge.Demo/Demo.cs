@@ -26,7 +26,7 @@ internal static class Demo
             throw new DemoException($"cannot create the output folder {outDir}: {e.Message}");
         }
 
-        output.WriteLine("WeightDecay.Edge digits demo: 64-32-10 MLP (2,410 parameters: HiddenWeight and OutputWeight decayed, biases not); then two moons and fine-tuning");
+        output.WriteLine("WeightDecay.Edge digits demo: 64-32-10 MLP (2,410 parameters: HiddenWeight and OutputWeight decayed, biases not); then two moons, fine-tuning and L1 vs L2");
         output.WriteLine($"data: {data.Length} digits from {dataPath}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"optimizers: {string.Join(", ", options.Optimizers.Select(Report.OptimizerName))}; batch {TrainConfig.BatchSize}; SGD lr {TrainConfig.SgdLearningRate} momentum {TrainConfig.SgdMomentum}; Adam/AdamW lr {TrainConfig.AdamLearningRate}"));
         output.WriteLine();
@@ -42,12 +42,15 @@ internal static class Demo
         FineTuneResult fineTuning = FineTuning.Run(data, options.Seed, FineTuneArm.All);
         output.WriteLine();
         FineTuneReport.Print(fineTuning, output);
+        SparsityResult sparsity = Sparsity.Run(result, data, L1Layout.All);
+        output.WriteLine();
+        SparsityReport.Print(sparsity, output);
         TimeSpan elapsed = result.Elapsed + storyClock.Elapsed;
 
         IReadOnlyList<string> files;
         try
         {
-            files = [.. Plots.WriteAll(result, boundaries, fineTuning, outDir), Write(outDir, "sweep.csv", Report.SweepCsv(result)), Write(outDir, "summary.csv", Report.SummaryCsv(result)), Write(outDir, "curves.csv", Report.CurvesCsv(result)), Write(outDir, "boundaries.csv", BoundaryReport.Csv(boundaries)), Write(outDir, "finetune.csv", FineTuneReport.Csv(fineTuning))];
+            files = [.. Plots.WriteAll(result, boundaries, fineTuning, sparsity, outDir), Write(outDir, "sweep.csv", Report.SweepCsv(result)), Write(outDir, "summary.csv", Report.SummaryCsv(result)), Write(outDir, "curves.csv", Report.CurvesCsv(result)), Write(outDir, "boundaries.csv", BoundaryReport.Csv(boundaries)), Write(outDir, "finetune.csv", FineTuneReport.Csv(fineTuning)), Write(outDir, "sparsity.csv", SparsityReport.Csv(sparsity))];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -56,7 +59,7 @@ internal static class Demo
 
         output.WriteLine();
         output.WriteLine($"wrote {string.Join(", ", files.Select(Path.GetFileName))} to {outDir}");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done in {elapsed.TotalSeconds:F1} s (two moons and fine-tuning: {storyClock.Elapsed.TotalSeconds:F1} s)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done in {elapsed.TotalSeconds:F1} s (two moons, fine-tuning and L1 vs L2: {storyClock.Elapsed.TotalSeconds:F1} s)"));
         return 0;
     }
 

@@ -7,7 +7,7 @@ namespace WeightDecay.Edge.Demo;
 /// The demo's figures, drawn with ScottPlot 5 and written as SVG (<see cref="Svg"/>; no dashed lines: SkiaSharp's
 /// SVG canvas warns on stderr for every dash pattern): the λ sweeps, one
 /// panel per optimizer; the training curves, one panel per configuration; the two-moons decision regions
-/// (<see cref="BoundaryPlot"/>); and fine-tuning's new-task against old-task accuracy (<see cref="FineTunePlot"/>).
+/// (<see cref="BoundaryPlot"/>); fine-tuning's new-task against old-task accuracy (<see cref="FineTunePlot"/>); and the hidden weights' histograms after L2 and after L1 (<see cref="SparsityPlot"/>).
 /// </summary>
 internal static class Plots
 {
@@ -26,13 +26,14 @@ internal static class Plots
         "training_curves_accuracy.svg",
         "decision_regions.svg",
         "fine_tuning.svg",
+        "weight_histograms.svg",
     ];
 
     /// <summary>The colour of each optimizer, shared by all figures.</summary>
     public static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
 
     /// <summary>Writes every figure into <paramref name="directory"/> and returns the paths written.</summary>
-    public static IReadOnlyList<string> WriteAll(ExperimentResult result, BoundaryResult boundaries, FineTuneResult fineTuning, string directory)
+    public static IReadOnlyList<string> WriteAll(ExperimentResult result, BoundaryResult boundaries, FineTuneResult fineTuning, SparsityResult sparsity, string directory)
     {
         ArgumentNullException.ThrowIfNull(result);
         string Path(int i) => System.IO.Path.Combine(directory, FileNames[i]);
@@ -44,6 +45,7 @@ internal static class Plots
             Svg.SaveSideBySide(CurvePanels(result, loss: false), Path(3), PanelWidth * 3 / 4, Height),
             Svg.SaveSideBySide(BoundaryPlot.Panels(boundaries), Path(4), PanelWidth, PanelWidth),
             Svg.Save(FineTunePlot.Plot(fineTuning), Path(5), PanelWidth * 2, Height),
+            Svg.SaveSideBySide(SparsityPlot.Panels(sparsity), Path(6), PanelWidth * 3 / 2, Height),
         ];
     }
 

@@ -65,7 +65,7 @@ internal static class Trainer
     /// shuffled by <paramref name="random"/> each epoch. Fine-tuning calls this on a copy of a
     /// pre-trained model; <see cref="Train"/> on a freshly initialised one.
     /// </summary>
-    public static void Fit(DigitsMlp model, IOptimizer optimizer, IReadOnlyList<Digit> train, int epochs, Random random, IReadOnlyList<Digit>? validation = null, Action<EpochStats>? onEpoch = null)
+    public static void Fit(IDigitsClassifier model, IOptimizer optimizer, IReadOnlyList<Digit> train, int epochs, Random random, IReadOnlyList<Digit>? validation = null, Action<EpochStats>? onEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -97,7 +97,7 @@ internal static class Trainer
     }
 
     /// <summary>Mean cross-entropy (natural log, as torch's cross_entropy) and accuracy, from Forward's logits.</summary>
-    public static Evaluation Evaluate(DigitsMlp model, IReadOnlyList<Digit> data)
+    public static Evaluation Evaluate(IDigitsClassifier model, IReadOnlyList<Digit> data)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);

@@ -35,7 +35,7 @@ public class EndToEndTests
         Assert.Contains("Cross-validating λ (2 folds, 2 epochs): 12/12 done in", text, StringComparison.Ordinal);
         Assert.DoesNotContain('\r', text);
 
-        Assert.Equal(6, Plots.FileNames.Length);
+        Assert.Equal(7, Plots.FileNames.Length);
         foreach (string name in Plots.FileNames)
         {
             string svg = File.ReadAllText(folder.File(name));
@@ -56,6 +56,12 @@ public class EndToEndTests
         string[] fineTuning = File.ReadAllLines(folder.File("finetune.csv"));
         Assert.Equal(2 + FineTuneArm.All.Sum(a => a.Grid.Length), fineTuning.Length);
         Assert.Equal(FineTuneArm.All.Count, fineTuning.Count(line => line.EndsWith(",1", StringComparison.Ordinal)));
+        string[] sparsity = File.ReadAllLines(folder.File("sparsity.csv"));
+        Assert.Equal(1 + L1Layout.All.Count + 3, sparsity.Length);
+        Assert.Single(sparsity, line => line.StartsWith("cv,", StringComparison.Ordinal) && line.EndsWith(",1", StringComparison.Ordinal));
+        Assert.Equal(["run,none,", "run,L2,", "run,L1,"], sparsity[^3..].Select(line => line[..(line.IndexOf(',', 4) + 1)]));
+        Assert.Contains("weight_histograms.svg", text, StringComparison.Ordinal);
+        Assert.Contains("L1 vs L2 on HiddenWeight", text, StringComparison.Ordinal);
     }
 
     [Fact]
