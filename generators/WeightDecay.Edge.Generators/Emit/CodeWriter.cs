@@ -82,6 +82,29 @@ internal sealed class CodeWriter
     }
 
     /// <summary>
+    /// True while <paramref name="i"/> is inside a string literal: steps over an escaped character, and leaves the
+    /// string at its closing quote. The scans below use it to ignore commas, brackets and operators in strings.
+    /// </summary>
+    private static bool SkipInString(string line, ref int i, ref bool inString)
+    {
+        if (!inString)
+        {
+            return false;
+        }
+
+        if (line[i] == '\\')
+        {
+            i++;
+        }
+        else if (line[i] == '"')
+        {
+            inString = false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// A statement too wide for the page, cut for <see cref="Wrapped"/>: the text up to and including the opening
     /// parenthesis of its first call (not of <c>if</c> and the like), then that call's arguments, split at the
     /// commas outside any nested parentheses, brackets or string, with the rest of the line appended to the last.
@@ -94,18 +117,12 @@ internal sealed class CodeWriter
         for (int i = 0; i < line.Length && open < 0; i++)
         {
             char c = line[i];
-            if (inString)
+            if (SkipInString(line, ref i, ref inString))
             {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
+                continue;
             }
-            else if (c == '"')
+
+            if (c == '"')
             {
                 inString = true;
             }
@@ -127,17 +144,8 @@ internal sealed class CodeWriter
         for (int i = open + 1; i < line.Length; i++)
         {
             char c = line[i];
-            if (inString)
+            if (SkipInString(line, ref i, ref inString))
             {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
-
                 continue;
             }
 
@@ -174,17 +182,8 @@ internal sealed class CodeWriter
         for (int i = 0; i < line.Length - 2 && i <= room; i++)
         {
             char c = line[i];
-            if (inString)
+            if (SkipInString(line, ref i, ref inString))
             {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inString = false;
-                }
-
                 continue;
             }
 
