@@ -118,7 +118,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor RamBudgetExceeded = Error(
         "WDE022",
         "Model layout exceeds its RAM budget",
-        "The model layout '{0}' needs {1} bytes of RAM (parameters {2}, gradients {3}, optimizer state {4}, activations {5}), over its budget of {6} bytes: shrink or freeze tensors, drop an optimizer, or raise RamBudgetBytes");
+        "The model layout '{0}' needs {1} bytes of RAM (parameters {2}, gradients {3}, optimizer state {4}, activations {5}{7}), over its budget of {6} bytes: shrink or freeze tensors, drop an optimizer, or raise RamBudgetBytes");
 
     public static readonly DiagnosticDescriptor FlashBudgetExceeded = Error(
         "WDE023",
@@ -153,7 +153,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidConstraint = Error(
         "WDE029",
         "Regulariser value is out of range",
-        "The tensor '{0}' sets {1} = {2}, but {3}: e.g. [Tensor(\"{0}\", 64, 32, L1 = 1e-4f, MaxNorm = 3f)] on a trainable tensor");
+        "The tensor '{0}' sets {1} = {2}, but {3}: e.g. [Tensor(\"{0}\", 64, 32, L1 = 1e-4f, MaxNorm = 3f, DecayTowardAnchor = true)] on a trainable, decayed tensor");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

@@ -12,6 +12,8 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// g = maximize ? -g : g                         (exact; see OptimizerEmitter.FoldsGradientSign)
 /// Adam:  g = g + weight_decay * p                (decayed tensors only)
 /// AdamW: p = p * (1 - lr * weight_decay)         (decayed tensors only)
+/// Adam:  g = g + weight_decay * (p - anchor)      (instead, tensors decayed toward the anchor)
+/// AdamW: p = p - lr * weight_decay * (p - anchor) (the same)
 /// m = beta1 * m + (1 - beta1) * g                (fused)
 /// v = beta2 * v + (1 - beta2) * g * g            (fused, as addcmul)
 /// v̂ = amsgrad ? (vmax = max(vmax, v)) : v
@@ -220,6 +222,10 @@ internal static class AdamEmitter
                 writer.Line("// torch: p *= 1 - lr_t·λ; the paper (ScheduleCoupled): p *= 1 - η_t·λ.");
                 writer.Line("double decayRate = _decayMode == global::WeightDecay.Edge.DecoupledDecay.ScheduleCoupled ? multiplier : learningRate;");
                 writer.Line("float decayFactor = (float)(1.0 - (decayRate * _weightDecayValue));");
+                if (AnchorEmitter.HasAnchor(layout))
+                {
+                    writer.Line("float negAnchorDecay = (float)(-(decayRate * _weightDecayValue)); // toward the anchor: p -= lr_t·λ·(p - a)");
+                }
             }
             else
             {
@@ -229,6 +235,12 @@ internal static class AdamEmitter
             // sign; the second moment squares it, so it needs no sign.
             bool fold = OptimizerEmitter.FoldsGradientSign(math);
             string decayArgument = fold && !decoupled ? "weightDecay * gradientSign" : decay;
+            if (decoupled && AnchorEmitter.HasAnchor(layout))
+            {
+                decayArgument += ", negAnchorDecay";
+                decay += ", negAnchorDecay";
+            }
+
             string signArguments = fold ? $"{decayArgument}, _beta1, oneMinusBeta1 * gradientSign" : $"gradientSign, {decay}, _beta1, oneMinusBeta1";
             string arguments = $"{signArguments}, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, invBiasCorrection2Sqrt, _epsilon";
             using (writer.OpenBlock("if (_amsgrad)"))
@@ -257,6 +269,11 @@ internal static class AdamEmitter
     {
         string decay = decoupled ? "decayFactor" : "weightDecay";
         string[] parameters = { decay, "beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "negStepSize", "biasCorrection2Sqrt", "invBiasCorrection2Sqrt", "epsilon" };
+        if (decoupled && AnchorEmitter.HasAnchor(layout))
+        {
+            parameters = new[] { decay, "negAnchorDecay" }.Concat(parameters.Skip(1)).ToArray();
+        }
+
         if (!OptimizerEmitter.FoldsGradientSign(math))
         {
             parameters = new[] { "gradientSign" }.Concat(parameters).ToArray();
@@ -268,14 +285,30 @@ internal static class AdamEmitter
             buffers.Add(("vmax", "_maxExpAvgSq"));
         }
 
-        var method = new UpdateLoopEmitter.UpdateMethod(amsgrad ? "UpdateAmsgrad" : "Update", parameters, buffers.ToArray(), (w, k, i, j, s, isDecayed) =>
+        var method = new UpdateLoopEmitter.UpdateMethod(amsgrad ? "UpdateAmsgrad" : "Update", parameters, buffers.ToArray(), (w, e) =>
         {
-            string type = k.Type;
-            bool applyDecoupled = decoupled && isDecayed;
-            bool applyCoupled = !decoupled && isDecayed;
-            w.Line($"{type} p{s} = {(applyDecoupled ? $"{k.Load("p", i)} * {k.Scalar("decayFactor")}" : k.Load("p", i))};");
+            KernelDialect k = e.Kernel;
+            string type = k.Type, s = e.Suffix, i = e.Index, j = e.StateIndex;
+            string parameter = k.Load("p", i);
+            if (decoupled && e.Decay == UpdateLoopEmitter.DecayTarget.Zero)
+            {
+                parameter = $"{parameter} * {k.Scalar("decayFactor")}";
+            }
+            else if (decoupled && e.Decay == UpdateLoopEmitter.DecayTarget.Anchor)
+            {
+                w.Line($"{type} old{s} = {parameter};");
+                parameter = k.Fma(e.WriteDrift(w, $"old{s}"), k.Scalar("negAnchorDecay"), $"old{s}");
+            }
+
+            w.Line($"{type} p{s} = {parameter};");
             string signed = OptimizerEmitter.SignedGradient(k, i, math);
-            w.Line($"{type} g{s} = {(applyCoupled ? k.Fma($"p{s}", k.Scalar("weightDecay"), signed) : signed)};");
+            string gradient = decoupled ? signed : e.Decay switch
+            {
+                UpdateLoopEmitter.DecayTarget.Zero => k.Fma($"p{s}", k.Scalar("weightDecay"), signed),
+                UpdateLoopEmitter.DecayTarget.Anchor => k.Fma(e.WriteDrift(w, $"p{s}"), k.Scalar("weightDecay"), signed),
+                _ => signed,
+            };
+            w.Line($"{type} g{s} = {gradient};");
             w.Line($"{type} m{s} = {k.Fma($"g{s}", k.Scalar("oneMinusBeta1"), $"{k.Load("m", j)} * {k.Scalar("beta1")}")};");
             w.Line($"{type} v{s} = {k.Fma($"{k.Scalar("oneMinusBeta2")} * g{s}", $"g{s}", $"{k.Load("v", j)} * {k.Scalar("beta2")}")};");
             w.Line(k.Store("m", j, $"m{s}"));

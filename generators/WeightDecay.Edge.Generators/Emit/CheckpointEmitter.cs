@@ -53,13 +53,20 @@ internal static class CheckpointEmitter
 
     /// <summary>Whether a checkpoint of the layout fits in one .NET array, with <paramref name="stateArrays"/> state arrays at most.</summary>
     public static bool Fits(LayoutSpec layout, int stateArrays) =>
-        128L + 4L * layout.ParameterCount + 4L * stateArrays * layout.TrainableParameterCount <= int.MaxValue;
+        128L + 4L * (layout.ParameterCount + layout.AnchoredParameterCount) + 4L * stateArrays * layout.TrainableParameterCount <= int.MaxValue;
 
     private static long Bytes(LayoutSpec layout, CheckpointShape shape, bool withOptional)
     {
         int arrays = shape.States.Count(state => withOptional || !state.Optional);
-        return FloatsOffset(shape) + 4L * layout.ParameterCount + 4L * arrays * layout.TrainableParameterCount + 4;
+        return FloatsOffset(shape) + 4L * (layout.ParameterCount + layout.AnchoredParameterCount) + 4L * arrays * layout.TrainableParameterCount + 4;
     }
+
+    /// <summary>
+    /// The floats of the model a checkpoint holds before the optimizer state, as C#: the parameters, then the anchor
+    /// when the layout has one.
+    /// </summary>
+    private static string ModelFloats(LayoutSpec layout) =>
+        AnchorEmitter.HasAnchor(layout) ? "(ParameterCount + AnchoredParameterCount)" : "ParameterCount";
 
     /// <summary>
     /// The text the layout hash is computed from (docs/checkpoints.md): every tensor with its shape and
@@ -82,6 +89,11 @@ internal static class CheckpointEmitter
             if (tensor.MaxNorm != 0f)
             {
                 text.Append(" maxnorm=").Append(tensor.MaxNorm.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (tensor.Anchored)
+            {
+                text.Append(" anchor=1");
             }
 
             text.Append('\n');
@@ -416,12 +428,18 @@ internal static class CheckpointEmitter
 
             writer.Line($"int index = {Format}.FindNonFinite(_model.Parameters, ParameterCount);");
             writer.Line("if (index >= 0) { return DescribeCheckpointFloat(index); }");
+            if (AnchorEmitter.HasAnchor(layout))
+            {
+                writer.Line($"index = {Format}.FindNonFinite(_model.Anchor, AnchoredParameterCount);");
+                writer.Line("if (index >= 0) { return DescribeCheckpointFloat(ParameterCount + index); }");
+            }
+
             int block = 1;
             foreach (CheckpointState state in shape.States)
             {
                 string scan = $"{Format}.FindNonFinite({state.Field}, TrainableParameterCount)";
                 writer.Line(state.Optional ? $"index = {present} ? {scan} : -1;" : $"index = {scan};");
-                writer.Line($"if (index >= 0) {{ return DescribeCheckpointFloat(ParameterCount + {Literals.Int(block - 1)} * TrainableParameterCount + index); }}");
+                writer.Line($"if (index >= 0) {{ return DescribeCheckpointFloat({ModelFloats(layout)} + {Literals.Int(block - 1)} * TrainableParameterCount + index); }}");
                 block++;
             }
 
@@ -451,7 +469,7 @@ internal static class CheckpointEmitter
                 writer.Line($"{Format}.WriteSingle(d, at + {Literals.Int(20 + 4 * k)}, {shape.HyperParameters[k].Field});");
             }
 
-            WriteFloatBlocks(writer, shape, "WriteSingles", "d");
+            WriteFloatBlocks(writer, layout, shape, "WriteSingles", "d");
 
             writer.Line($"{Format}.Seal(d, o, length, key);");
         }
@@ -510,7 +528,7 @@ internal static class CheckpointEmitter
             }
 
             int arrays = shape.States.Count(state => !state.Optional);
-            string floats = $"ParameterCount + {Literals.Int(arrays)} * TrainableParameterCount + (withState ? {Literals.Int(shape.States.Count - arrays)} * TrainableParameterCount : 0)";
+            string floats = $"{ModelFloats(layout)} + {Literals.Int(arrays)} * TrainableParameterCount + (withState ? {Literals.Int(shape.States.Count - arrays)} * TrainableParameterCount : 0)";
             writer.Line($"int index = {Format}.FindNonFinite(s, o + CheckpointFloatsOffset, {floats});");
             writer.Line("if (index >= 0)");
             using (writer.OpenBlock())
@@ -527,7 +545,7 @@ internal static class CheckpointEmitter
                     continue;
                 }
 
-                string first = $"ParameterCount + {Literals.Int(block)} * TrainableParameterCount";
+                string first = $"{ModelFloats(layout)} + {Literals.Int(block)} * TrainableParameterCount";
                 string scan = $"{Format}.FindNegative(s, o + CheckpointFloatsOffset + 4 * ({first}), TrainableParameterCount)";
                 writer.Line(state.Optional ? $"index = withState ? {scan} : -1;" : $"index = {scan};");
                 writer.Line("if (index >= 0)");
@@ -562,19 +580,25 @@ internal static class CheckpointEmitter
                 writer.Line($"{parameter.DecimalField} = {OptimizerEmitter.HyperParametersClass}.ToDecimal({parameter.Field});");
             }
 
-            WriteFloatBlocks(writer, shape, "ReadSingles", "s");
+            WriteFloatBlocks(writer, layout, shape, "ReadSingles", "s");
         }
 
         WriteDescribe(writer, layout, shape, trainable);
     }
 
     // at = o + CheckpointFloatsOffset; <Format>.WriteSingles(d, at, _model.Parameters, ParameterCount); at += 4 * ParameterCount;
-    // then each state array in payload order, the optional one only when withState (the same walk saves and commits).
-    private static void WriteFloatBlocks(CodeWriter writer, CheckpointShape shape, string method, string buffer)
+    // then the anchor (if the layout has one), then each state array in payload order, the optional one only when withState (the same walk saves and commits).
+    private static void WriteFloatBlocks(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, string method, string buffer)
     {
         writer.Line("at = o + CheckpointFloatsOffset;");
         writer.Line($"{Format}.{method}({buffer}, at, _model.Parameters, ParameterCount);");
         writer.Line("at += 4 * ParameterCount;");
+        if (AnchorEmitter.HasAnchor(layout))
+        {
+            writer.Line($"{Format}.{method}({buffer}, at, _model.Anchor, AnchoredParameterCount);");
+            writer.Line("at += 4 * AnchoredParameterCount;");
+        }
+
         foreach (CheckpointState state in shape.States)
         {
             string copy = $"{Format}.{method}({buffer}, at, {state.Field}, TrainableParameterCount);";
@@ -604,7 +628,15 @@ internal static class CheckpointEmitter
                 writer.Line("return \"Parameters[\" + index.ToString() + \"] (tensor \" + tensor + \")\";");
             }
 
-            writer.Line("index -= ParameterCount;");
+            if (AnchorEmitter.HasAnchor(layout))
+            {
+                using (writer.OpenBlock("if (index < ParameterCount + AnchoredParameterCount)"))
+                {
+                    writer.Line("return \"Anchor[\" + (index - ParameterCount).ToString() + \"]\";");
+                }
+            }
+
+            writer.Line($"index -= {ModelFloats(layout)};");
             if (shape.States.Count == 1)
             {
                 writer.Line($"return \"{shape.States[0].TorchName}[\" + index.ToString() + \"]\";");

@@ -176,7 +176,7 @@ internal static class LayoutEmitter
     private static void WriteMemoryConstants(CodeWriter writer, LayoutSpec layout)
     {
         var footprint = new MemoryFootprint(layout);
-        (string Name, long Bytes, string Summary)[] constants =
+        var constants = new System.Collections.Generic.List<(string Name, long Bytes, string Summary)>
         {
             ("ParameterBytes", footprint.ParameterBytes, "Bytes of <see cref=\"Parameters\"/>."),
             ("GradientBytes", footprint.GradientBytes, "Bytes of <see cref=\"Gradients\"/>."),
@@ -185,6 +185,12 @@ internal static class LayoutEmitter
             ("RamBytes", footprint.TotalBytes, "Bytes the layout and one optimizer allocate at most: the sum of the four parts above, what <c>RamBudgetBytes</c> is checked against."),
             ("DeviceIlBytes", new FlashEstimate(layout).TotalBytes, "Estimated bytes of IL this layout's generated code takes on nanoFramework (the types shared by all layouts come once per assembly, on top), what <c>FlashBudgetBytes</c> is checked against. One nanoFramework .pe holds at most 64 KiB of bytecode, about 0.84 x the IL."),
         };
+        if (footprint.AnchorBytes != 0)
+        {
+            constants.Insert(2, ("AnchorBytes", footprint.AnchorBytes, "Bytes of <see cref=\"Anchor\"/>."));
+            constants[constants.Count - 2] = ("RamBytes", footprint.TotalBytes, "Bytes the layout and one optimizer allocate at most: the sum of the five parts above, what <c>RamBudgetBytes</c> is checked against.");
+        }
+
         foreach ((string name, long bytes, string summary) in constants)
         {
             writer.Line();
@@ -213,6 +219,7 @@ internal static class LayoutEmitter
 
         TrainingLoopEmitter.WriteLayoutMembers(writer, layout);
         ConstraintEmitter.WriteLayoutMembers(writer, layout, profile);
+        AnchorEmitter.WriteLayoutMembers(writer, layout, profile);
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// Every parameter of the layout, flat: tensors in declaration order, each row-major, as");

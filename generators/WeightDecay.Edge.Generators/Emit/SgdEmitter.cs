@@ -9,6 +9,7 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// <code>
 /// g = maximize ? -g : g                         (exact; see OptimizerEmitter.FoldsGradientSign)
 /// d = g + weight_decay * p                      (decayed tensors only)
+/// d = g + weight_decay * (p - anchor)           (instead, tensors decayed toward the anchor)
 /// b = d on the first momentum step, else momentum * b + (1 - dampening) * d
 /// d = nesterov ? d + momentum * b : b            (with momentum)
 /// p = p - lr * d
@@ -197,22 +198,28 @@ internal static class SgdEmitter
             parameters.Add("momentum");
         }
 
-        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant, parameters.ToArray(), buffers.ToArray(), (w, k, i, j, s, decay) =>
+        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant, parameters.ToArray(), buffers.ToArray(), (w, e) =>
         {
-            string type = k.Type;
-            w.Line($"{type} p{s} = {k.Load("p", i)};");
-            string signed = OptimizerEmitter.SignedGradient(k, i, math);
-            string gradient = decay ? k.Fma($"p{s}", k.Scalar("weightDecay"), signed) : signed;
+            KernelDialect k = e.Kernel;
+            string type = k.Type, s = e.Suffix;
+            w.Line($"{type} p{s} = {k.Load("p", e.Index)};");
+            string signed = OptimizerEmitter.SignedGradient(k, e.Index, math);
+            string gradient = e.Decay switch
+            {
+                UpdateLoopEmitter.DecayTarget.Zero => k.Fma($"p{s}", k.Scalar("weightDecay"), signed),
+                UpdateLoopEmitter.DecayTarget.Anchor => k.Fma(e.WriteDrift(w, $"p{s}"), k.Scalar("weightDecay"), signed),
+                _ => signed,
+            };
             w.Line($"{type} d{s} = {gradient};");
             string direction = $"d{s}";
             if (variant != Variant.Plain)
             {
-                w.Line($"{type} b{s} = {k.Fma($"d{s}", k.Scalar("bufferGradientScale"), $"{k.Load("b", j)} * {k.Scalar("bufferScale")}")};");
-                w.Line(k.Store("b", j, $"b{s}"));
+                w.Line($"{type} b{s} = {k.Fma($"d{s}", k.Scalar("bufferGradientScale"), $"{k.Load("b", e.StateIndex)} * {k.Scalar("bufferScale")}")};");
+                w.Line(k.Store("b", e.StateIndex, $"b{s}"));
                 direction = variant == Variant.Nesterov ? k.Fma($"b{s}", k.Scalar("momentum"), $"d{s}") : $"b{s}";
             }
 
-            w.Line(k.Store("p", i, k.Fma(direction, k.Scalar("negLearningRate"), $"p{s}")));
+            w.Line(k.Store("p", e.Index, k.Fma(direction, k.Scalar("negLearningRate"), $"p{s}")));
         });
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }

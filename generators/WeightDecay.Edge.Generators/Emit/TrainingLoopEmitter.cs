@@ -37,13 +37,24 @@ internal static class TrainingLoopEmitter
         writer.Line("/// Σw² over the trainable tensors that are decayed, accumulated in double. With torch's convention");
         writer.Line("/// (<c>weight_decay = λ</c> adds λw to the gradient) the matching penalty is (λ/2)·Σw²; each optimizer's");
         writer.Line("/// <c>L2Penalty()</c> returns that. Allocates nothing.");
+        if (AnchorEmitter.HasAnchor(layout))
+        {
+            writer.Line("/// Tensors decayed toward the anchor count Σ(w − a)², their distance from <c>Anchor</c>, instead.");
+        }
+
         writer.Line("/// </summary>");
         using (writer.OpenBlock("public double DecayedSquaredNorm()"))
         {
             writer.Line("double sum = 0.0;");
             writer.Line("float[] p = Parameters;");
-            foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout).Where(run => run.Decay))
+            foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout).Where(run => run.Decayed))
             {
+                if (run.Decay == UpdateLoopEmitter.DecayTarget.Anchor)
+                {
+                    AnchorEmitter.WriteSquaredDistance(writer, run);
+                    continue;
+                }
+
                 writer.Line($"// {run.Description}");
                 using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
                 {

@@ -6,12 +6,13 @@ namespace WeightDecay.Edge.Generators.Emit;
 
 /// <summary>
 /// Writes an optimizer's per-element update over the layout. Adjacent tensors with the same decay
-/// flag share one run (their update is the same code), so a layout is a few runs, each read and
-/// written exactly once. Frozen tensors (<c>Trainable = false</c>) end a run and are skipped:
-/// optimizer state holds only trainable parameters, packed, so each run indexes its state at a
-/// constant shift below the parameter index (the number of frozen parameters before it).
-/// Each code path is one update method that calls a few shared kernels, one per decay flag (one in
-/// all when a decay factor of 1 is exact, as for AdamW):
+/// target (none, zero, the anchor) share one run (their update is the same code), so a layout is a few
+/// runs, each read and written exactly once. Frozen tensors (<c>Trainable = false</c>) end a run and are
+/// skipped: optimizer state holds only trainable parameters, packed, so each run indexes its state at a
+/// constant shift below the parameter index (the number of frozen parameters before it); the anchor holds
+/// only the anchored tensors, packed the same way.
+/// Each code path is one update method that calls a few shared kernels, one per decay target (undecayed
+/// runs share the decayed kernel when a decay factor of 1 is exact, as for AdamW):
 /// <list type="bullet">
 /// <item>Scalar (the device, and desktop machines without SIMD): a plain loop, called once per run
 /// with the run's bounds; see <c>WriteDeviceMethods</c>.</item>
@@ -19,25 +20,49 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// runs (<c>DecayedRuns</c>, <c>UndecayedRuns</c>), a loop of whole vectors per run, plus its
 /// remainder (fewer than one vector) as one more vector whose stores keep every lane outside the
 /// remainder as it was; see <c>WriteVectorKernel</c>. No element is updated by scalar code, nor
-/// twice.</item>
+/// twice. Anchored runs have no tail window (the anchor buffer may be shorter than one vector): their last
+/// elements go through the scalar kernel, which computes the same bits with the same fused operations.</item>
 /// </list>
 /// </summary>
 internal static class UpdateLoopEmitter
 {
-    /// <summary>
-    /// Writes the element update at <c>index</c> of <c>Parameters</c> and <c>Gradients</c>, and
-    /// <c>stateIndex</c> of the optimizer's state buffers, naming its locals with <c>suffix</c>.
-    /// </summary>
-    public delegate void ElementWriter(CodeWriter writer, KernelDialect kernel, string index, string stateIndex, string suffix, bool decay);
+    /// <summary>Where weight decay pulls a run of tensors: nowhere, toward zero, or toward the layout's anchor.</summary>
+    internal enum DecayTarget
+    {
+        None,
+        Zero,
+        Anchor,
+    }
 
     /// <summary>
-    /// A run of adjacent tensors that share a decay flag and are all trainable, or a run of frozen
-    /// tensors. Its state starts at <c>Start - StateShift</c>.
+    /// One element an update rule is written for: <see cref="Index"/> into <c>Parameters</c> and <c>Gradients</c>,
+    /// <see cref="StateIndex"/> into the optimizer's state buffers, <see cref="AnchorIndex"/> into the anchor (anchored
+    /// kernels only), with locals named with <see cref="Suffix"/>, decayed toward <see cref="Decay"/>.
     /// </summary>
-    internal sealed record Run(int Start, int Length, bool Decay, bool Trainable, int StateShift, string Description)
+    internal sealed record Element(KernelDialect Kernel, string Index, string StateIndex, string AnchorIndex, string Suffix, DecayTarget Decay)
+    {
+        /// <summary>Writes the local <c>drift0 = p0 - a[k]</c>, the parameter's distance from its anchor, and returns its name.</summary>
+        public string WriteDrift(CodeWriter writer, string parameter)
+        {
+            writer.Line($"{Kernel.Type} drift{Suffix} = {parameter} - {Kernel.Load("a", AnchorIndex)};");
+            return "drift" + Suffix;
+        }
+    }
+
+    /// <summary>Writes the update of one element.</summary>
+    public delegate void ElementWriter(CodeWriter writer, Element element);
+
+    /// <summary>
+    /// A run of adjacent trainable tensors that share a decay target, or a run of frozen tensors. Its state starts at
+    /// <c>Start - StateShift</c>, and, when anchored, its anchor at <c>Start - AnchorShift</c>.
+    /// </summary>
+    internal sealed record Run(int Start, int Length, DecayTarget Decay, bool Trainable, int StateShift, int AnchorShift, string Description)
     {
         /// <summary>One past the run's last parameter index.</summary>
         public int End => Start + Length;
+
+        /// <summary>Whether weight decay applies to the run, toward zero or toward the anchor.</summary>
+        public bool Decayed => Decay != DecayTarget.None;
     }
 
     /// <summary>One update method: its name, its per-step float parameters, the buffers it touches and its element rule.</summary>
@@ -45,11 +70,23 @@ internal static class UpdateLoopEmitter
     /// <param name="NeutralDecay">
     /// A parameter and the value of it that makes the decayed element rule compute exactly the undecayed one
     /// (AdamW: <c>("decayFactor", "1f")</c>, as <c>p * 1 == p</c> for every float), or null when there is none
-    /// (coupled L2: <c>g + 0 * p</c> turns a -0 gradient into +0). With one, each code path has a single kernel, which
-    /// undecayed runs call with that value (torch's own undecayed AdamW group multiplies by 1 - lr * 0 = 1 too).
+    /// (coupled L2: <c>g + 0 * p</c> turns a -0 gradient into +0). With one, undecayed runs call the decayed kernel
+    /// with that value (torch's own undecayed AdamW group multiplies by 1 - lr * 0 = 1 too).
     /// </param>
     internal sealed record UpdateMethod(
-        string Name, string[] Parameters, (string Local, string Source)[] Buffers, ElementWriter Element, (string Parameter, string Value)? NeutralDecay = null);
+        string Name, string[] Parameters, (string Local, string Source)[] Buffers, ElementWriter Element, (string Parameter, string Value)? NeutralDecay = null)
+    {
+        /// <summary>The decay target of the kernel that updates runs decayed toward <paramref name="decay"/>.</summary>
+        public DecayTarget KernelFor(DecayTarget decay) => decay == DecayTarget.None && NeutralDecay is not null ? DecayTarget.Zero : decay;
+
+        /// <summary>The arguments a run decayed toward <paramref name="decay"/> passes for <paramref name="parameters"/>.</summary>
+        public IEnumerable<string> ArgumentsFor(DecayTarget decay, IEnumerable<string> parameters) => parameters.Select(name =>
+            decay == DecayTarget.None && NeutralDecay is { } neutral && name == neutral.Parameter ? neutral.Value : name);
+
+        /// <summary>The buffers a kernel for <paramref name="decay"/> reads: the anchor too when it is anchored.</summary>
+        public IEnumerable<(string Local, string Source)> BuffersFor(DecayTarget decay) =>
+            decay == DecayTarget.Anchor ? Buffers.Concat(new[] { ("a", "_model.Anchor") }) : Buffers;
+    }
 
     /// <summary>The layout's runs in order, frozen ones included (see <see cref="Run"/>).</summary>
     public static IReadOnlyList<Run> Runs(LayoutSpec layout)
@@ -57,12 +94,13 @@ internal static class UpdateLoopEmitter
         var runs = new List<Run>();
         int i = 0;
         int frozenBefore = 0;
+        int anchoredBefore = 0;
         while (i < layout.Tensors.Count)
         {
             int first = i;
             bool trainable = layout.Tensors[i].Trainable;
-            bool decay = trainable && layout.Tensors[i].Decay;
-            while (i < layout.Tensors.Count && layout.Tensors[i].Trainable == trainable && (!trainable || layout.Tensors[i].Decay == decay))
+            DecayTarget decay = TargetOf(layout.Tensors[i]);
+            while (i < layout.Tensors.Count && layout.Tensors[i].Trainable == trainable && TargetOf(layout.Tensors[i]) == decay)
             {
                 i++;
             }
@@ -71,12 +109,18 @@ internal static class UpdateLoopEmitter
             TensorSpec last = layout.Tensors[i - 1];
             string names = string.Join(", ", Enumerable.Range(first, i - first).Select(t => Describe(layout.Tensors[t])));
             int length = last.Offset + last.Length - start.Offset;
-            runs.Add(new Run(start.Offset, length, decay, trainable, frozenBefore, names));
+            int anchorShift = decay == DecayTarget.Anchor ? start.Offset - anchoredBefore : 0;
+            runs.Add(new Run(start.Offset, length, decay, trainable, frozenBefore, anchorShift, names));
             frozenBefore += trainable ? 0 : length;
+            anchoredBefore += decay == DecayTarget.Anchor ? length : 0;
         }
 
         return runs;
     }
+
+    /// <summary>Where decay pulls <paramref name="tensor"/> (a frozen tensor is never decayed).</summary>
+    public static DecayTarget TargetOf(TensorSpec tensor) =>
+        !tensor.Trainable || !tensor.Decay ? DecayTarget.None : tensor.Anchored ? DecayTarget.Anchor : DecayTarget.Zero;
 
     /// <summary>The runs an optimizer updates: every run of trainable tensors.</summary>
     public static IEnumerable<Run> TrainableRuns(LayoutSpec layout) => Runs(layout).Where(run => run.Trainable);
@@ -147,7 +191,7 @@ internal static class UpdateLoopEmitter
     }
 
     // The device profile (nanoFramework): flash is the scarce resource (one .pe holds at most 64 KiB of
-    // bytecode, shared with the user's firmware), so the update is one plain loop per decay flag, called
+    // bytecode, shared with the user's firmware), so the update is one plain loop per decay target, called
     // once per run, instead of unrolled code per run:
     //
     // private void Update(float decayFactor, float beta1, ...)
@@ -163,14 +207,13 @@ internal static class UpdateLoopEmitter
     // }
     //
     // With frozen tensors the state index differs from the parameter index by a shift per run, so the
-    // loop carries a second index: for (int i = from, j = stateFrom; i < to; i++, j++). Unrolling
-    // would save the interpreter about three IL instructions per element (of 25-75), at four to five
-    // times the flash per loop, and per run.
+    // loop carries a second index: for (int i = from, j = stateFrom; i < to; i++, j++); the anchored loop
+    // carries the anchor's index k too. Unrolling would save the interpreter about three IL instructions per
+    // element (of 25-75), at four to five times the flash per loop, and per run.
     private static void WriteDeviceMethods(CodeWriter writer, LayoutSpec layout, UpdateMethod method, KernelDialect.ScalarDialect scalar)
     {
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
         bool shifted = runs.Any(run => run.StateShift != 0);
-        string arguments = string.Join(", ", method.Parameters);
 
         writer.Line();
         writer.Wrapped($"private void {method.Name}(", method.Parameters.Select(name => "float " + name), ")");
@@ -178,19 +221,12 @@ internal static class UpdateLoopEmitter
         {
             foreach (Run run in runs)
             {
-                string stateFrom = shifted ? Literals.Int(run.Start - run.StateShift) + ", " : string.Empty;
-                bool neutral = !run.Decay && method.NeutralDecay is not null;
-                string runArguments = neutral
-                    ? string.Join(", ", method.Parameters.Select(name => name == method.NeutralDecay!.Value.Parameter ? method.NeutralDecay.Value.Value : name))
-                    : arguments;
-                string kernel = DeviceKernel(method, run.Decay || neutral);
-                writer.Line($"// {run.Description}, {(run.Decay ? "decayed" : "not decayed")}");
-                writer.Call(kernel, $"{Literals.Int(run.Start)}, {Literals.Int(run.End)}, {stateFrom}{runArguments}");
+                writer.Line($"// {run.Description}, {Describe(run.Decay)}");
+                WriteScalarCall(writer, method, run, run.Start, shifted);
             }
         }
 
-        bool[] kernels = method.NeutralDecay is null ? new[] { true, false } : new[] { true };
-        foreach (bool decay in kernels.Where(flag => runs.Any(run => run.Decay == flag || method.NeutralDecay is not null)))
+        foreach (DecayTarget decay in KernelTargets(method, runs))
         {
             writer.Line();
             var signature = new List<string> { "int from", "int to" };
@@ -199,34 +235,89 @@ internal static class UpdateLoopEmitter
                 signature.Add("int stateFrom");
             }
 
+            if (decay == DecayTarget.Anchor)
+            {
+                signature.Add("int anchorFrom");
+            }
+
             writer.Wrapped($"private void {DeviceKernel(method, decay)}(", signature.Concat(method.Parameters.Select(name => "float " + name)), ")");
             using (writer.OpenBlock())
             {
-                foreach ((string local, string source) in method.Buffers)
+                foreach ((string local, string source) in method.BuffersFor(decay))
                 {
                     writer.Line($"float[] {local} = {source};");
                 }
 
-                string loop = shifted ? "for (int i = from, j = stateFrom; i < to; i++, j++)" : "for (int i = from; i < to; i++)";
+                var indices = new List<(string Name, string From)> { ("i", "from") };
+                if (shifted)
+                {
+                    indices.Add(("j", "stateFrom"));
+                }
+
+                if (decay == DecayTarget.Anchor)
+                {
+                    indices.Add(("k", "anchorFrom"));
+                }
+
+                string loop = $"for (int {string.Join(", ", indices.Select(x => $"{x.Name} = {x.From}"))}; i < to; {string.Join(", ", indices.Select(x => x.Name + "++"))})";
                 using (writer.OpenBlock(loop))
                 {
-                    method.Element(writer, scalar, "i", shifted ? "j" : "i", "0", decay);
+                    method.Element(writer, new Element(scalar, "i", shifted ? "j" : "i", "k", "0", decay));
                 }
             }
         }
     }
 
-    /// <summary>The device loop of <paramref name="method"/> for runs with or without decay: <c>UpdateDecayed</c>, <c>UpdateUndecayed</c>.</summary>
-    public static string DeviceKernel(UpdateMethod method, bool decay) => method.Name + (decay ? "Decayed" : "Undecayed");
+    // UpdateDecayed(0, 128, decayFactor, ...): the scalar kernel's call for run's elements from `from` to its end.
+    private static void WriteScalarCall(CodeWriter writer, UpdateMethod method, Run run, int from, bool shifted)
+    {
+        var arguments = new List<string> { Literals.Int(from), Literals.Int(run.End) };
+        if (shifted)
+        {
+            arguments.Add(Literals.Int(from - run.StateShift));
+        }
 
-    // The kernels of one SIMD width: one per decay flag the layout's runs use (one in all when the method has a
-    // neutral decay value, as AdamW's decayFactor = 1), each a loop over a table of runs (see WriteRunTables)
-    // that updates each run's whole vectors and its tail window; the width's update method calls each once:
+        if (run.Decay == DecayTarget.Anchor)
+        {
+            arguments.Add(Literals.Int(from - run.AnchorShift));
+        }
+
+        writer.Call(DeviceKernel(method, method.KernelFor(run.Decay)), string.Join(", ", arguments.Concat(method.ArgumentsFor(run.Decay, method.Parameters))));
+    }
+
+    // The kernels a layout's runs need, in a fixed order: decayed toward zero, undecayed, anchored.
+    private static IEnumerable<DecayTarget> KernelTargets(UpdateMethod method, IReadOnlyList<Run> runs) =>
+        new[] { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor }.Where(target => runs.Any(run => method.KernelFor(run.Decay) == target));
+
+    private static string Describe(DecayTarget decay) => decay switch
+    {
+        DecayTarget.Zero => "decayed",
+        DecayTarget.Anchor => "decayed toward the anchor",
+        _ => "not decayed",
+    };
+
+    /// <summary>
+    /// The loop of <paramref name="method"/> for runs decayed toward <paramref name="decay"/>: <c>UpdateDecayed</c>,
+    /// <c>UpdateUndecayed</c>, <c>UpdateAnchored</c>.
+    /// </summary>
+    public static string DeviceKernel(UpdateMethod method, DecayTarget decay) => method.Name + decay switch
+    {
+        DecayTarget.Zero => "Decayed",
+        DecayTarget.Anchor => "Anchored",
+        _ => "Undecayed",
+    };
+
+    // The kernels of one SIMD width: one per decay target the layout's runs use (undecayed runs share the decayed
+    // one when the method has a neutral decay value, as AdamW's decayFactor = 1), each a loop over a table of runs
+    // (see WriteRunTables) that updates each run's whole vectors and its tail window; the width's update method
+    // calls each once:
     //
     // private void UpdateVector256(float gradientSign, float decayFactor, float beta1, ...)
     // {
     //     UpdateDecayedVector256(DecayedRuns, gradientSign, decayFactor, beta1, ...);
     //     UpdateDecayedVector256(UndecayedRuns, gradientSign, 1f, beta1, ...);
+    //     UpdateAnchoredVector256(AnchoredRuns, gradientSign, negAnchorDecay, beta1, ...);  // whole vectors
+    //     UpdateAnchored(2044, 2048, 4, ...);                                                // W1's last 4
     // }
     //
     // One straight-line method with a loop per run kept every broadcast scalar live across all the runs; with many
@@ -236,72 +327,113 @@ internal static class UpdateLoopEmitter
     private static void WriteVectorMethods(CodeWriter writer, LayoutSpec layout, UpdateMethod method, KernelDialect.VectorDialect kernel)
     {
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
-        bool shifted = runs.Any(run => run.StateShift != 0);
         string suffix = kernel.Path.Suffix;
+        int width = kernel.Width;
         writer.Line();
         writer.Wrapped($"private void {method.Name}{suffix}(", method.Parameters.Select(name => "float " + name), ")");
-        var kernels = new List<(bool Decay, string[] Parameters)>();
+        var kernels = new List<(DecayTarget Decay, string[] Parameters)>();
         using (writer.OpenBlock())
         {
-            foreach (bool decay in new[] { true, false }.Where(flag => runs.Any(run => run.Decay == flag)))
+            foreach (DecayTarget decay in new[] { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor })
             {
-                bool kernelDecay = decay || method.NeutralDecay is not null;
-                string[] parameters = UsedParameters(method, kernel, kernelDecay);
-                if (!kernels.Any(k => k.Decay == kernelDecay))
+                List<Run> table = runs.Where(run => run.Decay == decay).ToList();
+                if (table.Count == 0)
                 {
-                    kernels.Add((kernelDecay, parameters));
+                    continue;
                 }
 
-                IEnumerable<string> arguments = new[] { decay ? DecayedRuns : UndecayedRuns }.Concat(parameters.Select(name =>
-                    !decay && method.NeutralDecay is { } neutral && name == neutral.Parameter ? neutral.Value : name));
-                writer.Call(DeviceKernel(method, kernelDecay) + suffix, string.Join(", ", arguments));
+                DecayTarget kernelDecay = method.KernelFor(decay);
+                if (decay != DecayTarget.Anchor || table.Any(run => run.Length >= width))
+                {
+                    string[] parameters = UsedParameters(method, kernel, kernelDecay);
+                    if (!kernels.Any(k => k.Decay == kernelDecay))
+                    {
+                        kernels.Add((kernelDecay, parameters));
+                    }
+
+                    IEnumerable<string> arguments = new[] { TableName(decay) }.Concat(method.ArgumentsFor(decay, parameters));
+                    writer.Call(DeviceKernel(method, kernelDecay) + suffix, string.Join(", ", arguments));
+                }
+
+                if (decay != DecayTarget.Anchor)
+                {
+                    continue;
+                }
+
+                bool shifted = runs.Any(run => run.StateShift != 0);
+                foreach (Run run in table.Where(run => run.Length % width != 0))
+                {
+                    int from = run.End - (run.Length % width);
+                    writer.Line($"// The last {Literals.Int(run.End - from)} of {run.Description}, with the same fused operations one at a time.");
+                    WriteScalarCall(writer, method, run, from, shifted);
+                }
             }
         }
 
-        foreach ((bool decay, string[] parameters) in kernels)
+        foreach ((DecayTarget decay, string[] parameters) in kernels)
         {
             WriteVectorKernel(writer, method, kernel, decay, parameters, runs);
         }
     }
 
-    private const string DecayedRuns = "DecayedRuns", UndecayedRuns = "UndecayedRuns";
+    private static string TableName(DecayTarget decay) => decay switch
+    {
+        DecayTarget.Zero => "DecayedRuns",
+        DecayTarget.Anchor => "AnchoredRuns",
+        _ => "UndecayedRuns",
+    };
 
     // private static readonly int[] DecayedRuns = { 0, 2048, 2080, 2400 }; // W1 (64x32); W2 (32x10)
     /// <summary>
-    /// Writes the tables the vector kernels loop over, once per optimizer class on desktop: the trainable runs with
-    /// and without decay, as <c>start, end</c> pairs (<c>start, end, frozenBefore</c> when frozen tensors shift the
-    /// state of some run).
+    /// Writes the tables the vector kernels loop over, once per optimizer class on desktop: the trainable runs of each
+    /// decay target, as <c>start, end</c> pairs, with <c>frozenBefore</c> when frozen tensors shift the state of some
+    /// run, and (anchored runs) <c>anchorShift</c>, the parameter index minus the anchor index.
     /// </summary>
     public static void WriteRunTables(CodeWriter writer, LayoutSpec layout, TargetProfile profile)
     {
-        if (!profile.HasSpan || PathsFor(layout, profile).Count == 0)
+        IReadOnlyList<VectorPath> paths = PathsFor(layout, profile);
+        if (!profile.HasSpan || paths.Count == 0)
         {
             return;
         }
 
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
         bool shifted = runs.Any(run => run.StateShift != 0);
-        foreach (bool decay in new[] { true, false })
+        foreach (DecayTarget decay in new[] { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor })
         {
             List<Run> table = runs.Where(run => run.Decay == decay).ToList();
-            if (table.Count == 0)
+            if (table.Count == 0 || (decay == DecayTarget.Anchor && !table.Any(run => paths.Any(path => run.Length >= path.Width))))
             {
                 continue;
             }
 
-            writer.Line($"// {(decay ? "Decayed" : "Not decayed")}: {string.Join("; ", table.Select(run => run.Description))}.");
-            IEnumerable<string> entries = table.SelectMany(run => shifted
-                ? new[] { run.Start, run.End, run.StateShift }
-                : new[] { run.Start, run.End }).Select(Literals.Int);
-            writer.Wrapped($"private static readonly int[] {(decay ? DecayedRuns : UndecayedRuns)} = {{ ", entries, " };");
+            writer.Line($"// {char.ToUpperInvariant(Describe(decay)[0])}{Describe(decay).Substring(1)}: {string.Join("; ", table.Select(run => run.Description))}.");
+            IEnumerable<string> entries = table.SelectMany(run => Columns(run, shifted)).Select(Literals.Int);
+            writer.Wrapped($"private static readonly int[] {TableName(decay)} = {{ ", entries, " };");
+        }
+    }
+
+    // One run's entries in its table: start, end, then frozenBefore (if any run is shifted), then anchorShift (anchored).
+    private static IEnumerable<int> Columns(Run run, bool shifted)
+    {
+        yield return run.Start;
+        yield return run.End;
+        if (shifted)
+        {
+            yield return run.StateShift;
+        }
+
+        if (run.Decay == DecayTarget.Anchor)
+        {
+            yield return run.AnchorShift;
         }
     }
 
     // The per-step scalars an element of this kernel reads (the undecayed SGD kernel, say, needs no weightDecay).
-    private static string[] UsedParameters(UpdateMethod method, KernelDialect.VectorDialect kernel, bool decay)
+    private static string[] UsedParameters(UpdateMethod method, KernelDialect.VectorDialect kernel, DecayTarget decay)
     {
         var probe = new CodeWriter();
-        method.Element(probe, kernel, "i", "i", "0", decay);
+        method.Element(probe, new Element(kernel, "i", "i", "i", "0", decay));
         string text = probe.ToString();
         return method.Parameters
             .Where(name => System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b{kernel.Scalar(name)}\b"))
@@ -325,18 +457,20 @@ internal static class UpdateLoopEmitter
     // WriteTailWindow), whose stores blend in only the remainder's lanes: the other lanes are written back as
     // they are, because an in-place update cannot simply run twice on an overlap (Adam's moments would advance
     // twice). The window always fits: a width is emitted only when some run fills one vector, so the buffers hold
-    // at least one (see PathsFor). No element is updated by scalar code, nor twice.
+    // at least one (see PathsFor). No element is updated by scalar code, nor twice, except the remainders of
+    // anchored runs, which the update method hands to the scalar kernel (see WriteVectorMethods).
     private static void WriteVectorKernel(
-        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, bool decay, string[] parameters, IReadOnlyList<Run> runs)
+        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, DecayTarget decay, string[] parameters, IReadOnlyList<Run> runs)
     {
         VectorPath path = kernel.Path;
         bool shifted = runs.Any(run => run.StateShift != 0);
+        bool anchored = decay == DecayTarget.Anchor;
         string w = Literals.Int(path.Width);
         writer.Line();
         writer.Wrapped($"private void {DeviceKernel(method, decay)}{path.Suffix}(", new[] { "int[] runs" }.Concat(parameters.Select(name => "float " + name)), ")");
         using (writer.OpenBlock())
         {
-            foreach ((string local, string source) in method.Buffers)
+            foreach ((string local, string source) in method.BuffersFor(decay))
             {
                 writer.Line($"ref float {local}Ref = ref {VectorPath.MemoryMarshal}.GetArrayDataReference({source});");
             }
@@ -346,7 +480,8 @@ internal static class UpdateLoopEmitter
                 writer.Line(kernel.Broadcast(name));
             }
 
-            using (writer.OpenBlock($"for (int r = 0; r < runs.Length; r += {(shifted ? "3" : "2")})"))
+            int stride = 2 + (shifted ? 1 : 0) + (anchored ? 1 : 0);
+            using (writer.OpenBlock($"for (int r = 0; r < runs.Length; r += {Literals.Int(stride)})"))
             {
                 writer.Line("nuint start = (nuint)runs[r];");
                 writer.Line("nuint end = (nuint)runs[r + 1];");
@@ -355,9 +490,14 @@ internal static class UpdateLoopEmitter
                     writer.Line("nuint frozenBefore = (nuint)runs[r + 2];");
                 }
 
+                if (anchored)
+                {
+                    writer.Line($"nuint anchorShift = (nuint)runs[r + {(shifted ? "3" : "2")}];");
+                }
+
                 writer.Line($"nuint vectorsEnd = end - ((end - start) % {w});");
-                List<VectorPath> windows = WindowPaths(path)
-                    .Where(window => runs.Any(run => (method.NeutralDecay is not null || run.Decay == decay) && WindowFor(run, path) == window.Width))
+                List<VectorPath> windows = anchored ? new List<VectorPath>() : WindowPaths(path)
+                    .Where(window => runs.Any(run => method.KernelFor(run.Decay) == decay && WindowFor(run, path) == window.Width))
                     .ToList();
                 if (windows.Count > 0)
                 {
@@ -386,7 +526,7 @@ internal static class UpdateLoopEmitter
 
                 using (writer.OpenBlock($"for (nuint i = start; i < vectorsEnd; i += {w})"))
                 {
-                    method.Element(writer, kernel, "i", shifted ? "i - frozenBefore" : "i", "0", decay);
+                    method.Element(writer, new Element(kernel, "i", shifted ? "i - frozenBefore" : "i", "i - anchorShift", "0", decay));
                 }
             }
         }
@@ -398,7 +538,7 @@ internal static class UpdateLoopEmitter
     // overlaps a store still in flight waits for it, and the window's stores wait for its whole computation. At the
     // end of the buffers it ends at end instead (or starts at the run's first state element, when that is closer).
     private static void WriteTailWindow(
-        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, VectorPath window, bool decay, string[] parameters, bool shifted)
+        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, VectorPath window, DecayTarget decay, string[] parameters, bool shifted)
     {
         KernelDialect.VectorDialect dialect = window.Width == kernel.Width ? kernel : new KernelDialect.VectorDialect(window, "Lanes" + Literals.Int(window.Width * 32));
         string w = Literals.Int(window.Width);
@@ -420,7 +560,7 @@ internal static class UpdateLoopEmitter
         }
 
         var stores = new List<(string Array, string Index)>();
-        method.Element(writer, dialect.Deferred(stores), "at", shifted ? "at - frozenBefore" : "at", "Tail", decay);
+        method.Element(writer, new Element(dialect.Deferred(stores), "at", shifted ? "at - frozenBefore" : "at", "at", "Tail", decay));
         foreach ((string array, string index) in stores)
         {
             writer.Line(dialect.BlendedStore(array, index, "tail"));

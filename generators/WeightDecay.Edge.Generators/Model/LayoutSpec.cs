@@ -54,6 +54,21 @@ internal sealed record LayoutSpec(
         }
     }
 
+    /// <summary>Number of scalars in tensors decayed toward the anchor: the length of the layout's <c>Anchor</c>.</summary>
+    public int AnchoredParameterCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (TensorSpec tensor in Tensors)
+            {
+                count += tensor.Anchored ? tensor.Length : 0;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Number of scalars in frozen (<c>Trainable = false</c>) tensors.</summary>
     public int FrozenParameterCount => ParameterCount - TrainableParameterCount;
 

@@ -5,7 +5,7 @@ namespace WeightDecay.Edge.Generators.Model;
 /// constants say and what <c>[ModelLayout(RamBudgetBytes = ...)]</c> is checked against. Optimizer
 /// state is the worst case of the optimizers the layout opts into: Adam and AdamW keep three
 /// floats per trainable parameter with AMSGrad on, SGD one (its momentum buffer). Dense buffers hold
-/// <c>MaxBatchSize</c> samples (at least one).
+/// <c>MaxBatchSize</c> samples (at least one). The anchor holds one float per anchored parameter.
 /// </summary>
 internal readonly struct MemoryFootprint
 {
@@ -15,6 +15,7 @@ internal readonly struct MemoryFootprint
     {
         ParameterBytes = FloatBytes * layout.ParameterCount;
         GradientBytes = FloatBytes * layout.ParameterCount;
+        AnchorBytes = FloatBytes * layout.AnchoredParameterCount;
         long statePerParameter = (layout.Optimizers & (OptimizerKinds.Adam | OptimizerKinds.AdamW)) != 0 ? 3
             : (layout.Optimizers & OptimizerKinds.Sgd) != 0 ? 1
             : 0;
@@ -32,9 +33,12 @@ internal readonly struct MemoryFootprint
 
     public long GradientBytes { get; }
 
+    /// <summary>The anchor of the tensors decayed toward it (<c>DecayTowardAnchor</c>): 4 bytes per anchored parameter.</summary>
+    public long AnchorBytes { get; }
+
     public long OptimizerStateBytes { get; }
 
     public long ActivationBytes { get; }
 
-    public long TotalBytes => ParameterBytes + GradientBytes + OptimizerStateBytes + ActivationBytes;
+    public long TotalBytes => ParameterBytes + GradientBytes + AnchorBytes + OptimizerStateBytes + ActivationBytes;
 }

@@ -24,6 +24,12 @@ internal sealed record TensorSpec(string Name, EquatableArray<int> Shape, int Of
     /// <summary>The largest L2 norm of each row (slice along the first dimension) after each update, 0 for no limit.</summary>
     public float MaxNorm { get; init; }
 
+    /// <summary>
+    /// Whether weight decay pulls this tensor toward its slice of the layout's anchor instead of toward zero
+    /// (<c>DecayTowardAnchor = true</c>): only on trainable, decayed tensors (the parser checks).
+    /// </summary>
+    public bool Anchored { get; init; }
+
     /// <summary>Whether a step ends with a pass over this tensor: a proximal L1 step or a max-norm projection.</summary>
     public bool HasConstraint => L1 != 0f || MaxNorm != 0f;
 }

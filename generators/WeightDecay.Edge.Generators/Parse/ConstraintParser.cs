@@ -6,41 +6,48 @@ using WeightDecay.Edge.Generators.Diagnostics;
 namespace WeightDecay.Edge.Generators.Parse;
 
 /// <summary>
-/// Reads the post-update regularisers a <c>[Tensor]</c> or a <c>[Dense]</c> layer's weight declares (<c>L1</c>,
-/// <c>MaxNorm</c>) and checks them (WDE029): a value that is negative or not finite, or one on a tensor that no step
-/// updates, or a row norm on a tensor without rows, would be a silent mistake.
+/// Reads the per-tensor regularisers a <c>[Tensor]</c> or a <c>[Dense]</c> layer's weight declares (<c>L1</c>,
+/// <c>MaxNorm</c>, <c>DecayTowardAnchor</c>) and checks them (WDE029): a value that is negative or not finite, or one on a
+/// tensor that no step updates, a row norm on a tensor without rows, or an anchor on a tensor that is not decayed, would
+/// be a silent mistake.
 /// </summary>
 internal static class ConstraintParser
 {
     /// <summary>The declared values; 0 where a property is not set.</summary>
     public readonly struct Constraints
     {
-        public Constraints(float l1, float maxNorm)
+        public Constraints(float l1, float maxNorm, bool anchored)
         {
             L1 = l1;
             MaxNorm = maxNorm;
+            Anchored = anchored;
         }
 
         public float L1 { get; }
 
         public float MaxNorm { get; }
+
+        /// <summary><c>DecayTowardAnchor</c>: decay toward the layout's anchor instead of zero.</summary>
+        public bool Anchored { get; }
     }
 
     /// <summary>
-    /// Reads <c>L1</c> and <c>MaxNorm</c> for the tensor <paramref name="tensorName"/> of rank <paramref name="rank"/>;
-    /// false (with WDE029 added) when any is out of range.
+    /// Reads <c>L1</c>, <c>MaxNorm</c> and <c>DecayTowardAnchor</c> for the tensor <paramref name="tensorName"/> of rank
+    /// <paramref name="rank"/>; false (with WDE029 added) when any is out of range.
     /// </summary>
     public static bool TryRead(
         AttributeData attribute,
         string tensorName,
         int rank,
         bool trainable,
+        bool decay,
         Location location,
         List<DiagnosticInfo> diagnostics,
         out Constraints constraints)
     {
         float l1 = 0f;
         float maxNorm = 0f;
+        bool anchored = false;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
             switch (argument.Key, argument.Value.Value)
@@ -51,15 +58,35 @@ internal static class ConstraintParser
                 case ("MaxNorm", float value):
                     maxNorm = value;
                     break;
+                case ("DecayTowardAnchor", bool value):
+                    anchored = value;
+                    break;
             }
         }
 
-        constraints = new Constraints(l1, maxNorm);
+        constraints = new Constraints(l1, maxNorm, anchored);
         bool valid = Check(tensorName, "L1", l1, location, diagnostics, trainable, rankError: null);
         string? rankError = rank < 2
             ? $"MaxNorm bounds the L2 norm of each row (each slice along the first dimension), and '{tensorName}' has one dimension"
             : null;
-        return Check(tensorName, "MaxNorm", maxNorm, location, diagnostics, trainable, rankError) && valid;
+        valid = Check(tensorName, "MaxNorm", maxNorm, location, diagnostics, trainable, rankError) && valid;
+        return CheckAnchor(tensorName, anchored, trainable, decay, location, diagnostics) && valid;
+    }
+
+    // An anchor on a tensor that is never decayed would be silently ignored, as would one on a frozen tensor.
+    private static bool CheckAnchor(string tensorName, bool anchored, bool trainable, bool decay, Location location, List<DiagnosticInfo> diagnostics)
+    {
+        string? reason = !anchored ? null
+            : !trainable ? "the tensor is frozen (Trainable = false), and no step updates it, so DecayTowardAnchor would do nothing"
+            : !decay ? "the tensor is not decayed (Decay = false), so no weight decay pulls it toward the anchor"
+            : null;
+        if (reason is null)
+        {
+            return true;
+        }
+
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidConstraint, location, tensorName, "DecayTowardAnchor", "true", reason));
+        return false;
     }
 
     private static bool Check(

@@ -21,6 +21,7 @@ internal sealed class GeneratedNames
         "TrainableParameterCount", "FrozenParameterCount", "DecayedSquaredNorm", "Tensors",
         "ResetParameters", "InitSeed", "InitialParameters", "CountZeros", "L1Penalty",
         "ApplyConstraints", "ShrinkTowardZero", "LimitRowNorms",
+        "Anchor", "AnchoredParameterCount", "AnchorBytes", "CaptureAnchor", "SetAnchorFrom", "CopyIntoAnchor",
     };
 
     /// <summary>Members a layout gets when it declares at least one <c>[Dense]</c> layer.</summary>
@@ -40,7 +41,7 @@ internal sealed class GeneratedNames
     public static readonly (string Prefix, string Suffix)[] DenseBufferNames = { ("_", "Activations"), ("_", "Deltas") };
 
     /// <summary>The suffixes of the members generated for each tensor (the empty one is the tensor view).</summary>
-    public static readonly string[] TensorMemberSuffixes = { string.Empty, "Offset", "Length", "Gradient" };
+    public static readonly string[] TensorMemberSuffixes = { string.Empty, "Offset", "Length", "Gradient", "Anchor" };
 
     private static readonly string[] ObjectMembers =
     {

@@ -202,7 +202,8 @@ internal static class LayoutParser
                         footprint.GradientBytes.ToString("N0", invariant),
                         footprint.OptimizerStateBytes.ToString("N0", invariant),
                         footprint.ActivationBytes.ToString("N0", invariant),
-                        budget.ToString("N0", invariant)));
+                        budget.ToString("N0", invariant),
+                        footprint.AnchorBytes == 0 ? string.Empty : ", anchor " + footprint.AnchorBytes.ToString("N0", invariant)));
                 }
             }
         }

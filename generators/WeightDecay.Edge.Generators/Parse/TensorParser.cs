@@ -52,7 +52,7 @@ internal static class TensorParser
                 }
 
                 // A bad value is reported, and the layer still placed, so the next layers' chain is checked as declared.
-                if (!ConstraintParser.TryRead(attribute, layer.Name + "Weight", 2, layer.Trainable, location, diagnostics, out ConstraintParser.Constraints weightConstraints))
+                if (!ConstraintParser.TryRead(attribute, layer.Name + "Weight", 2, layer.Trainable, decay: true, location, diagnostics, out ConstraintParser.Constraints weightConstraints))
                 {
                     canEmit = false;
                 }
@@ -69,6 +69,7 @@ internal static class TensorParser
                     InitScale = bound,
                     L1 = weightConstraints.L1,
                     MaxNorm = weightConstraints.MaxNorm,
+                    Anchored = weightConstraints.Anchored,
                 });
                 tensors.Add(new TensorSpec(layer.Name + "Bias", ImmutableArray.Create(layer.Outputs).ToEquatableArray(), biasOffset, layer.Outputs, layer.BiasDecay, layer.Trainable)
                 {
@@ -94,7 +95,7 @@ internal static class TensorParser
             }
 
             bool trainable = ReadBool(attribute, "Trainable");
-            if (!ConstraintParser.TryRead(attribute, name, shape.Length, trainable, location, diagnostics, out ConstraintParser.Constraints constraints))
+            if (!ConstraintParser.TryRead(attribute, name, shape.Length, trainable, decay, location, diagnostics, out ConstraintParser.Constraints constraints))
             {
                 canEmit = false;
                 continue;
@@ -106,6 +107,7 @@ internal static class TensorParser
                 InitScale = scale,
                 L1 = constraints.L1,
                 MaxNorm = constraints.MaxNorm,
+                Anchored = constraints.Anchored,
             });
             offset = System.Math.Min(offset + length, SizeCap);
         }

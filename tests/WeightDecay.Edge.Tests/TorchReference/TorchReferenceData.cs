@@ -67,6 +67,15 @@ internal static class TorchReferenceData
 
     public static TorchCase[] Cases(string file) => Load(file).Cases;
 
+    /// <summary>A top-level list of floats of <paramref name="file"/> other than the initial parameters (<c>anchor</c>).</summary>
+    public static float[] TopLevelFloats(string file, string property)
+    {
+        using Stream stream = typeof(TorchReferenceData).Assembly.GetManifestResourceStream("TorchReference." + file)
+            ?? throw new InvalidOperationException($"TorchReference.{file} is not embedded");
+        using JsonDocument document = JsonDocument.Parse(stream);
+        return Floats(document.RootElement.GetProperty(property));
+    }
+
     public static TorchCase Case(string file, string name) => Cases(file).Single(c => c.Name == name);
 
     /// <summary>make_reference.py's initial parameter <paramref name="i"/>.</summary>

@@ -61,5 +61,12 @@ namespace WeightDecay.Edge
         /// no limit), as Keras's <c>MaxNorm</c> on a Dense kernel. See <see cref="TensorAttribute.MaxNorm"/>.
         /// </summary>
         public float MaxNorm { get; set; }
+
+        /// <summary>
+        /// Whether weight decay pulls the weight toward its anchor (the pre-trained or the global model's weight) instead
+        /// of toward zero (default false); the bias is decayed only with <see cref="BiasDecay"/>, toward zero. See
+        /// <see cref="TensorAttribute.DecayTowardAnchor"/>.
+        /// </summary>
+        public bool DecayTowardAnchor { get; set; }
     }
 }

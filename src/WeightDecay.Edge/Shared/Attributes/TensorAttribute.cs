@@ -71,5 +71,15 @@ namespace WeightDecay.Edge
         /// finite number; the tensor must be trainable and have two or more dimensions.
         /// </summary>
         public float MaxNorm { get; set; }
+
+        /// <summary>
+        /// Whether weight decay pulls this tensor toward its anchor instead of toward zero (default false): L2-SP
+        /// (Li et al. 2018) for fine-tuning a pre-trained model, and FedProx's proximal term (μ/2)·‖w − w_global‖². The
+        /// optimizer's <c>WeightDecay</c> λ then adds λ·(w − a) to the gradient (SGD, Adam) or moves the weight by
+        /// −lr_t·λ·(w − a) (AdamW), where a is the tensor's slice of the layout's <c>Anchor</c>: zero until
+        /// <c>CaptureAnchor()</c> or <c>SetAnchorFrom(parameters)</c> sets it. Costs 4 bytes of RAM per parameter. The
+        /// tensor must be trainable and decayed. See docs/regularisers.md.
+        /// </summary>
+        public bool DecayTowardAnchor { get; set; }
     }
 }

@@ -27,6 +27,20 @@ namespace WeightDecay.Edge.Generated
             }
         }
 
+        /// <summary>Throws unless every value of <paramref name="buffer"/> is finite (neither NaN nor infinite).</summary>
+        public static void RequireFinite(float[] buffer, string name)
+        {
+            for (int i = 0; i < buffer.Length; i++)
+            {
+                float x = buffer[i];
+                if (float.IsNaN(x) || float.IsInfinity(x))
+                {
+                    throw new global::System.ArgumentException(
+                        name + "[" + i.ToString() + "] is NaN or infinite; nothing was copied.", name);
+                }
+            }
+        }
+
         /// <summary>Throws unless <paramref name="vector"/> is non-null and has exactly <paramref name="size"/> elements.</summary>
         public static void RequireSize(float[] vector, int size, string name)
         {
