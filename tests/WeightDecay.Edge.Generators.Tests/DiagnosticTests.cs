@@ -416,20 +416,23 @@ public class DiagnosticTests
     [InlineData("Tensor(\"W\", 2, 3, MaxNorm = -3f)", "sets MaxNorm = -3, but")]
     [InlineData("Tensor(\"W\", 6, MaxNorm = 3f)", "sets MaxNorm = 3, but MaxNorm bounds the L2 norm of each row")]
     [InlineData("Tensor(\"W\", 2, 3, L1 = 0.5f, Trainable = false)", "sets L1 = 0.5, but the tensor is frozen")]
+    [InlineData("Tensor(\"W\", 2, 3, DecayTowardAnchor = true, Decay = false)", "sets DecayTowardAnchor = true, but the tensor is not decayed (Decay = false)")]
+    [InlineData("Tensor(\"W\", 2, 3, DecayTowardAnchor = true, Trainable = false)", "sets DecayTowardAnchor = true, but the tensor is frozen")]
     public void WDE029_invalid_regulariser_on_a_tensor(string attribute, string what)
     {
         string source = Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]");
-        GeneratorRun run = Single(source, "WDE029", Error, AttributeOpen, attribute, "on a trainable tensor");
+        GeneratorRun run = Single(source, "WDE029", Error, AttributeOpen, attribute, "on a trainable, decayed tensor");
         Assert.Contains("The tensor 'W' " + what, run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("Dense(\"Hidden\", 4, 3, MaxNorm = 0.5f, Trainable = false)", "sets MaxNorm = 0.5, but the tensor is frozen")]
     [InlineData("Dense(\"Hidden\", 4, 3, L1 = float.NaN)", "sets L1 = NaN, but")]
+    [InlineData("Dense(\"Hidden\", 4, 3, DecayTowardAnchor = true, Trainable = false)", "sets DecayTowardAnchor = true, but the tensor is frozen")]
     public void WDE029_invalid_regulariser_on_a_dense_layer(string attribute, string what)
     {
         string source = Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]");
-        GeneratorRun run = Single(source, "WDE029", Error, AttributeOpen, attribute, "on a trainable tensor");
+        GeneratorRun run = Single(source, "WDE029", Error, AttributeOpen, attribute, "on a trainable, decayed tensor");
         Assert.Contains("The tensor 'HiddenWeight' " + what, run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
     }
 
@@ -437,6 +440,9 @@ public class DiagnosticTests
     [InlineData("Tensor(\"W\", 2, 3, L1 = 1e-4f, MaxNorm = 3f)")]
     [InlineData("Tensor(\"W\", 6, L1 = 0f, MaxNorm = 0f, Trainable = false)")]
     [InlineData("Dense(\"Hidden\", 4, 3, L1 = 1e-30f, MaxNorm = 1e30f)")]
+    [InlineData("Tensor(\"W\", 2, 3, DecayTowardAnchor = true, L1 = 1e-4f)")]
+    [InlineData("Tensor(\"W\", 2, 3, DecayTowardAnchor = false, Decay = false)")]
+    [InlineData("Dense(\"Hidden\", 4, 3, DecayTowardAnchor = true, BiasDecay = true)")]
     public void WDE029_is_not_reported_for_valid_regularisers(string attribute)
     {
         GeneratorRun run = GeneratorHarness.Run(Layout($"[ModelLayout]\n[{attribute}]\n[Sgd, Adam, AdamW]"));

@@ -57,6 +57,14 @@ internal sealed class ReferenceAdam : IReferenceAdam
 
     public bool Amsgrad { get; }
 
+    /// <summary>
+    /// The value each decayed parameter is pulled toward (L2-SP, FedProx: decay toward an anchor), in the flat layout; null
+    /// (the default) for zero, torch.optim's only target.
+    /// </summary>
+    public double[]? Anchor { get; set; }
+
+    private double AnchorOf(int i) => Anchor is null ? 0 : Anchor[i];
+
     public void Step(float[] gradients)
     {
         _t++;
@@ -67,7 +75,7 @@ internal sealed class ReferenceAdam : IReferenceAdam
             double g = gradients[i];
             if (_decay[i])
             {
-                g += WeightDecay * Parameters[i];
+                g += WeightDecay * (Parameters[i] - AnchorOf(i));
             }
 
             _m[i] = (Beta1 * _m[i]) + ((1 - Beta1) * g);

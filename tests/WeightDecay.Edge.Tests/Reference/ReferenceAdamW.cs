@@ -57,6 +57,20 @@ internal sealed class ReferenceAdamW : IReferenceAdam
 
     public bool Amsgrad { get; }
 
+    /// <summary>
+    /// The value each decayed parameter is pulled toward (L2-SP, FedProx: decay toward an anchor), in the flat layout; null
+    /// (the default) for zero, torch.optim's only target.
+    /// </summary>
+    public double[]? Anchor { get; set; }
+
+    private double AnchorOf(int i) => Anchor is null ? 0 : Anchor[i];
+
+    /// <summary>
+    /// The rate the decoupled decay is scaled by instead of the learning rate, or null for the learning rate (torch). The
+    /// paper's Algorithm 2 (<c>DecoupledDecay.ScheduleCoupled</c>) uses the schedule multiplier η_t here.
+    /// </summary>
+    public double? DecayRate { get; set; }
+
     public void Step(float[] gradients)
     {
         _t++;
@@ -66,7 +80,10 @@ internal sealed class ReferenceAdamW : IReferenceAdam
         {
             if (_decay[i])
             {
-                Parameters[i] *= 1 - (LearningRate * WeightDecay);
+                // θ(1 - γλ) toward zero; θ - γλ(θ - a) toward an anchor a (the same where a = 0).
+                Parameters[i] = Anchor is null
+                    ? Parameters[i] * (1 - ((DecayRate ?? LearningRate) * WeightDecay))
+                    : Parameters[i] - ((DecayRate ?? LearningRate) * WeightDecay * (Parameters[i] - AnchorOf(i)));
             }
 
             double g = gradients[i];

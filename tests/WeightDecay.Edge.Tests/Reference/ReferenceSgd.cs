@@ -50,6 +50,14 @@ internal sealed class ReferenceSgd : IReferenceOptimizer
 
     public double WeightDecay { get; set; }
 
+    /// <summary>
+    /// The value each decayed parameter is pulled toward (L2-SP, FedProx: decay toward an anchor), in the flat layout; null
+    /// (the default) for zero, torch.optim's only target.
+    /// </summary>
+    public double[]? Anchor { get; set; }
+
+    private double AnchorOf(int i) => Anchor is null ? 0 : Anchor[i];
+
     public void Step(float[] gradients)
     {
         for (int i = 0; i < Parameters.Length; i++)
@@ -57,7 +65,7 @@ internal sealed class ReferenceSgd : IReferenceOptimizer
             double g = gradients[i];
             if (_decay[i])
             {
-                g += WeightDecay * Parameters[i];
+                g += WeightDecay * (Parameters[i] - AnchorOf(i));
             }
 
             if (Momentum != 0)
