@@ -8,14 +8,15 @@ namespace WeightDecay.Edge.Device.Samples
     /// <summary>
     /// A keyword head fine-tuned on the device: a frozen feature projection (never updated, no
     /// optimizer state) in front of a trainable classifier, with a frozen normalisation scale; the
-    /// classifier's weights are pruned by a proximal L1 step and its head's rows norm-limited.
+    /// classifier's weights are pruned by a proximal L1 step, and its head's rows are norm-limited and decayed
+    /// toward their pre-trained values (the anchor) instead of toward zero.
     /// </summary>
     [ModelLayout]
     [Tensor("Projection", 12, 8, Trainable = false)]
     [Tensor("W", 8, 5, L1 = 0.2f)]
     [Tensor("B", 5, Decay = false)]
     [Tensor("Scale", 3, Trainable = false, Decay = false)]
-    [Tensor("Head", 5, 3, MaxNorm = 0.8f)]
+    [Tensor("Head", 5, 3, MaxNorm = 0.8f, DecayTowardAnchor = true)]
     [Tensor("HeadBias", 3, Decay = false)]
     [Sgd, Adam, AdamW]
     public partial class FrozenFeatureHead

@@ -38,6 +38,8 @@ public class TrainingLoopDeviceTests
         }
 
         float[] start = (float[])desktop.Parameters.Clone();
+        desktop.Layout<object?>("CaptureAnchor");
+        device.Layout<object?>("CaptureAnchor");
         double maxDifference = 0;
         for (int step = 0; step < Steps; step++)
         {
@@ -80,6 +82,11 @@ public class TrainingLoopDeviceTests
             double norm = Math.Sqrt(Enumerable.Range(144 + (3 * row), 3).Sum(i => (double)device.Parameters[i] * device.Parameters[i]));
             Assert.True(norm <= 0.8 * (1 + 1e-6), $"Head row {row}: norm {norm:R}");
         }
+
+        // Head decays toward its captured start on both builds; the anchor itself never moves.
+        Assert.Equal(start[144..159], device.Field<float[]>("Anchor"));
+        Assert.Equal(start[144..159], desktop.Field<float[]>("Anchor"));
+        Assert.Equal(desktop.Layout<double>("DecayedSquaredNorm"), device.Layout<double>("DecayedSquaredNorm"), 1e-5);
     }
 
     [Fact]
@@ -207,6 +214,8 @@ public class TrainingLoopDeviceTests
         public T Invoke<T>(string name) => (T)_optimizerType.GetMethod(name)!.Invoke(_optimizer, null)!;
 
         public T Layout<T>(string name, params object[] arguments) => (T)_model.GetType().GetMethod(name)!.Invoke(_model, arguments)!;
+
+        public T Field<T>(string name) => (T)_model.GetType().GetField(name)!.GetValue(_model)!;
 
         private void Set(string name, object value) => _optimizerType.GetProperty(name, Members)!.SetValue(_optimizer, value);
     }

@@ -32,6 +32,15 @@ internal readonly struct FlashEstimate
     private const long ZeroCountBytes = 67, ZeroCountBytesPerTensor = 20, L1PenaltyBytesPerTensor = 75,
         ConstraintBytes = 13, ConstraintBytesPerCall = 20, ShrinkBytes = 88, RowNormBytes = 138, ConstraintStepBytes = 18;
 
+    /// <summary>
+    /// What decay toward an anchor adds, counted from the IL of FrozenFeatureHead (one anchored tensor): the layout's
+    /// CaptureAnchor, SetAnchorFrom and copy (150, and 20 per anchored run for its copy and its squared-distance loop);
+    /// per optimizer, one anchored kernel per update method with its calls (SGD three, about 440; Adam two, 450;
+    /// AdamW two and its decay scalar, 490); and in each checkpoint codec the anchor's save, load, scan and name (70).
+    /// </summary>
+    private const long AnchorLayoutBytes = 150, AnchorLayoutBytesPerRun = 20, AnchorSgdBytes = 440, AnchorAdamBytes = 450,
+        AnchorAdamWBytes = 490, AnchorCheckpointBytes = 70;
+
     /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
     public const long WarningBytes = 48 * 1024;
 
@@ -39,27 +48,31 @@ internal readonly struct FlashEstimate
     {
         int tensors = layout.Tensors.Count;
         int runs = UpdateLoopEmitter.TrainableRuns(layout).Count();
-        LayoutBytes = 200 + (20L * tensors) + ZeroCountBytes + (ZeroCountBytesPerTensor * tensors) + RegulariserBytes(layout);
+        bool anchored = layout.AnchoredParameterCount > 0;
+        int anchoredRuns = UpdateLoopEmitter.TrainableRuns(layout).Count(run => run.Decay == UpdateLoopEmitter.DecayTarget.Anchor);
+        LayoutBytes = 200 + (20L * tensors) + ZeroCountBytes + (ZeroCountBytesPerTensor * tensors) + RegulariserBytes(layout)
+            + (anchored ? AnchorLayoutBytes + (AnchorLayoutBytesPerRun * anchoredRuns) : 0);
+        long anchorCheckpoint = anchored ? AnchorCheckpointBytes : 0;
         DenseBytes = layout.DenseLayers.Count == 0 ? 0 : 250 + (295L * layout.DenseLayers.Count);
         long optimizers = 0;
         long checkpoints = 0;
         long flush = FlushBytes + (FlushBytesPerRun * runs) + (layout.Tensors.Any(tensor => tensor.HasConstraint) ? ConstraintStepBytes : 0);
         if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
         {
-            optimizers += 1_500 + (75L * runs) + flush;
-            checkpoints += 1_480 + FlushCheckpointBytes + (15L * tensors);
+            optimizers += 1_500 + (75L * runs) + flush + (anchored ? AnchorSgdBytes : 0);
+            checkpoints += 1_480 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         if ((layout.Optimizers & OptimizerKinds.Adam) != 0)
         {
-            optimizers += 1_850 + (65L * runs) + flush;
-            checkpoints += 1_730 + FlushCheckpointBytes + (15L * tensors);
+            optimizers += 1_850 + (65L * runs) + flush + (anchored ? AnchorAdamBytes : 0);
+            checkpoints += 1_730 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         if ((layout.Optimizers & OptimizerKinds.AdamW) != 0)
         {
-            optimizers += 1_640 + (65L * runs) + flush;
-            checkpoints += 1_760 + FlushCheckpointBytes + (15L * tensors);
+            optimizers += 1_640 + (65L * runs) + flush + (anchored ? AnchorAdamWBytes : 0);
+            checkpoints += 1_760 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         OptimizerBytes = optimizers;
