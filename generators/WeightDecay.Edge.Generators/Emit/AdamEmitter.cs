@@ -265,6 +265,12 @@ internal static class AdamEmitter
     //     <one pass per run of tensors; see UpdateLoopEmitter>
     // }
     // ...and UpdateVector512, UpdateVector256, ... on desktop.
+    // torch skips its decay term when weight_decay is 0 (see UpdateMethod.SkipDecayWhen). AdamW's own term needs no skip:
+    // p * (1 - lr * 0) is p * 1, exact for every float; its anchored term p + (-lr * 0) * (p - a) is not (an infinite
+    // weight would become NaN).
+    private static string? SkipDecay(LayoutSpec layout, bool decoupled) =>
+        !decoupled ? "weightDecay == 0f" : AnchorEmitter.HasAnchor(layout) ? "negAnchorDecay == 0f" : null;
+
     private static void WriteUpdate(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, bool decoupled, bool amsgrad)
     {
         string decay = decoupled ? "decayFactor" : "weightDecay";
@@ -322,7 +328,7 @@ internal static class AdamEmitter
             string quotient = k.DivideByStepConstant(w, k.Sqrt($"v{s}"), k.Scalar("biasCorrection2Sqrt"), k.Scalar("invBiasCorrection2Sqrt"), s);
             string denominator = $"{quotient} + {k.Scalar("epsilon")}";
             w.Line(k.Store("p", i, $"p{s} + ({k.Scalar("negStepSize")} * m{s} / ({denominator}))"));
-        }, decoupled ? ("decayFactor", "1f") : null);
+        }, decoupled ? ("decayFactor", "1f") : null, SkipDecay(layout, decoupled));
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 }

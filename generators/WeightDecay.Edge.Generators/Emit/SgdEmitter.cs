@@ -151,8 +151,16 @@ internal static class SgdEmitter
 
             using (writer.OpenBlock("else"))
             {
-                writer.Line("// torch starts the buffer as a copy of the first gradient: scale 0 on the (zero) buffer, 1 on the gradient.");
-                writer.Line("float bufferScale = _momentumBufferInitialized ? _momentum : 0f;");
+                // torch starts the buffer as a copy of the first gradient (clone(d_p)). Here: the buffer cleared, scaled by -0
+                // to -0 everywhere, plus 1 times the gradient, which is the gradient exactly, -0 included (+0 would turn a -0
+                // gradient into +0).
+                using (writer.OpenBlock("if (!_momentumBufferInitialized)"))
+                {
+                    writer.Line("global::System.Array.Clear(_momentumBuffer, 0, TrainableParameterCount);");
+                }
+
+                writer.Line("// torch starts the buffer as a copy of the first gradient: the cleared buffer times -0, plus the gradient.");
+                writer.Line("float bufferScale = _momentumBufferInitialized ? _momentum : -0f;");
                 writer.Line("float bufferGradientScale = _momentumBufferInitialized ? (float)(1.0 - _dampeningValue) : 1f;");
                 using (writer.OpenBlock("if (_nesterov)"))
                 {
@@ -220,7 +228,7 @@ internal static class SgdEmitter
             }
 
             w.Line(k.Store("p", e.Index, k.Fma(direction, k.Scalar("negLearningRate"), $"p{s}")));
-        });
+        }, SkipDecayWhen: "weightDecay == 0f");
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 }

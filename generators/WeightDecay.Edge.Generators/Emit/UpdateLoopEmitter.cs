@@ -73,9 +73,23 @@ internal static class UpdateLoopEmitter
     /// (coupled L2: <c>g + 0 * p</c> turns a -0 gradient into +0). With one, undecayed runs call the decayed kernel
     /// with that value (torch's own undecayed AdamW group multiplies by 1 - lr * 0 = 1 too).
     /// </param>
+    /// <param name="SkipDecayWhen">
+    /// A condition on the per-step scalars under which the step has no decay term at all, or null: torch skips
+    /// <c>grad.add(p, alpha=weight_decay)</c> when weight_decay is 0, and adding <c>0 * p</c> instead would turn a -0
+    /// gradient into +0 and an infinite weight into NaN. While it holds, every run goes through the undecayed kernel.
+    /// </param>
     internal sealed record UpdateMethod(
-        string Name, string[] Parameters, (string Local, string Source)[] Buffers, ElementWriter Element, (string Parameter, string Value)? NeutralDecay = null)
+        string Name,
+        string[] Parameters,
+        (string Local, string Source)[] Buffers,
+        ElementWriter Element,
+        (string Parameter, string Value)? NeutralDecay = null,
+        string? SkipDecayWhen = null)
     {
+        /// <summary>Whether <see cref="SkipDecayWhen"/> routes some run of <paramref name="runs"/> to another kernel.</summary>
+        public bool SkipsDecay(IEnumerable<Run> runs) =>
+            SkipDecayWhen is not null && runs.Any(run => KernelFor(run.Decay) != KernelFor(DecayTarget.None));
+
         /// <summary>The decay target of the kernel that updates runs decayed toward <paramref name="decay"/>.</summary>
         public DecayTarget KernelFor(DecayTarget decay) => decay == DecayTarget.None && NeutralDecay is not null ? DecayTarget.Zero : decay;
 
@@ -154,7 +168,7 @@ internal static class UpdateLoopEmitter
 
         foreach (VectorPath path in PathsFor(layout, profile))
         {
-            WriteVectorMethods(writer, layout, method, new KernelDialect.VectorDialect(path));
+            WriteVectorMethods(writer, layout, profile, method, new KernelDialect.VectorDialect(path));
         }
     }
 
@@ -222,7 +236,7 @@ internal static class UpdateLoopEmitter
             foreach (Run run in runs)
             {
                 writer.Line($"// {run.Description}, {Describe(run.Decay)}");
-                WriteScalarCall(writer, method, run, run.Start, shifted);
+                WriteScalarCall(writer, method, run, run.Start, shifted, run.Decay);
             }
         }
 
@@ -243,6 +257,20 @@ internal static class UpdateLoopEmitter
             writer.Wrapped($"private void {DeviceKernel(method, decay)}(", signature.Concat(method.Parameters.Select(name => "float " + name)), ")");
             using (writer.OpenBlock())
             {
+                if (method.SkipsDecay(runs) && decay != method.KernelFor(DecayTarget.None))
+                {
+                    // One test per call rather than a second list of calls in the update method: device flash.
+                    using (writer.OpenBlock($"if ({method.SkipDecayWhen})"))
+                    {
+                        writer.Line("// No decay term, as torch when weight_decay is 0.");
+                        IEnumerable<string> bounds = shifted ? new[] { "from", "to", "stateFrom" } : new[] { "from", "to" };
+                        writer.Call(DeviceKernel(method, method.KernelFor(DecayTarget.None)), string.Join(", ", bounds.Concat(method.ArgumentsFor(DecayTarget.None, method.Parameters))));
+                        writer.Line("return;");
+                    }
+
+                    writer.Line();
+                }
+
                 foreach ((string local, string source) in method.BuffersFor(decay))
                 {
                     writer.Line($"float[] {local} = {source};");
@@ -268,8 +296,9 @@ internal static class UpdateLoopEmitter
         }
     }
 
-    // UpdateDecayed(0, 128, decayFactor, ...): the scalar kernel's call for run's elements from `from` to its end.
-    private static void WriteScalarCall(CodeWriter writer, UpdateMethod method, Run run, int from, bool shifted)
+    // UpdateDecayed(0, 128, decayFactor, ...): the scalar kernel's call for run's elements from `from` to its end, as a
+    // run decayed toward `decay` (the run's own target, or None while the method skips decay).
+    private static void WriteScalarCall(CodeWriter writer, UpdateMethod method, Run run, int from, bool shifted, DecayTarget decay)
     {
         var arguments = new List<string> { Literals.Int(from), Literals.Int(run.End) };
         if (shifted)
@@ -277,17 +306,22 @@ internal static class UpdateLoopEmitter
             arguments.Add(Literals.Int(from - run.StateShift));
         }
 
-        if (run.Decay == DecayTarget.Anchor)
+        if (decay == DecayTarget.Anchor)
         {
             arguments.Add(Literals.Int(from - run.AnchorShift));
         }
 
-        writer.Call(DeviceKernel(method, method.KernelFor(run.Decay)), string.Join(", ", arguments.Concat(method.ArgumentsFor(run.Decay, method.Parameters))));
+        writer.Call(DeviceKernel(method, method.KernelFor(decay)), string.Join(", ", arguments.Concat(method.ArgumentsFor(decay, method.Parameters))));
     }
 
     // The kernels a layout's runs need, in a fixed order: decayed toward zero, undecayed, anchored.
     private static IEnumerable<DecayTarget> KernelTargets(UpdateMethod method, IReadOnlyList<Run> runs) =>
-        new[] { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor }.Where(target => runs.Any(run => method.KernelFor(run.Decay) == target));
+        new[] { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor }.Where(target =>
+            runs.Any(run => method.KernelFor(run.Decay) == target) || (target == method.KernelFor(DecayTarget.None) && method.SkipsDecay(runs)));
+
+    // The runs the kernel for `kernel` is called with: those of its own target, and every run while the method skips decay.
+    private static IEnumerable<Run> HandledBy(UpdateMethod method, DecayTarget kernel, IReadOnlyList<Run> runs) =>
+        runs.Where(run => method.KernelFor(run.Decay) == kernel || (kernel == method.KernelFor(DecayTarget.None) && method.SkipsDecay(runs)));
 
     private static string Describe(DecayTarget decay) => decay switch
     {
@@ -324,57 +358,95 @@ internal static class UpdateLoopEmitter
     // runs on AVX2 (16 vector registers) that spilled badly (the 20x50 benchmark layout: a 4.5 KB frame), and a
     // kernel call per run paid its broadcasts and call per run. Elements are independent, so the order in which
     // runs are updated does not change a bit.
-    private static void WriteVectorMethods(CodeWriter writer, LayoutSpec layout, UpdateMethod method, KernelDialect.VectorDialect kernel)
+    private static void WriteVectorMethods(
+        CodeWriter writer, LayoutSpec layout, TargetProfile profile, UpdateMethod method, KernelDialect.VectorDialect kernel)
     {
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
+        bool shifted = runs.Any(run => run.StateShift != 0);
+        bool anchorTable = HasAnchorTable(layout, PathsFor(layout, profile));
         string suffix = kernel.Path.Suffix;
         int width = kernel.Width;
         writer.Line();
         writer.Wrapped($"private void {method.Name}{suffix}(", method.Parameters.Select(name => "float " + name), ")");
         var kernels = new List<(DecayTarget Decay, string[] Parameters)>();
+
+        // The kernel call over the table of the runs decayed toward `decay`, updated as runs decayed toward `treatedAs`.
+        void CallKernel(DecayTarget decay, DecayTarget treatedAs)
+        {
+            DecayTarget kernelDecay = method.KernelFor(treatedAs);
+            string[] parameters = UsedParameters(method, kernel, kernelDecay);
+            if (!kernels.Any(k => k.Decay == kernelDecay))
+            {
+                kernels.Add((kernelDecay, parameters));
+            }
+
+            IEnumerable<string> arguments = new[] { TableName(decay) }.Concat(method.ArgumentsFor(treatedAs, parameters));
+            writer.Call(DeviceKernel(method, kernelDecay) + suffix, string.Join(", ", arguments));
+        }
+
         using (writer.OpenBlock())
         {
-            foreach (DecayTarget decay in new[] { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor })
+            if (method.SkipsDecay(runs))
             {
-                List<Run> table = runs.Where(run => run.Decay == decay).ToList();
-                if (table.Count == 0)
+                using (writer.OpenBlock($"if ({method.SkipDecayWhen})"))
                 {
-                    continue;
-                }
-
-                DecayTarget kernelDecay = method.KernelFor(decay);
-                if (decay != DecayTarget.Anchor || table.Any(run => run.Length >= width))
-                {
-                    string[] parameters = UsedParameters(method, kernel, kernelDecay);
-                    if (!kernels.Any(k => k.Decay == kernelDecay))
+                    writer.Line("// No decay term, as torch when weight_decay is 0: every run as an undecayed one.");
+                    foreach (DecayTarget decay in Targets.Where(target => runs.Any(run => run.Decay == target)))
                     {
-                        kernels.Add((kernelDecay, parameters));
+                        if (decay != DecayTarget.Anchor || anchorTable)
+                        {
+                            CallKernel(decay, DecayTarget.None);
+                            continue;
+                        }
+
+                        foreach (Run run in runs.Where(run => run.Decay == DecayTarget.Anchor))
+                        {
+                            WriteScalarCall(writer, method, run, run.Start, shifted, DecayTarget.None);
+                        }
+
                     }
 
-                    IEnumerable<string> arguments = new[] { TableName(decay) }.Concat(method.ArgumentsFor(decay, parameters));
-                    writer.Call(DeviceKernel(method, kernelDecay) + suffix, string.Join(", ", arguments));
+                    writer.Line("return;");
                 }
 
+                writer.Line();
+            }
+
+            foreach (DecayTarget decay in Targets.Where(target => runs.Any(run => run.Decay == target)))
+            {
+                List<Run> table = runs.Where(run => run.Decay == decay).ToList();
                 if (decay != DecayTarget.Anchor)
                 {
+                    CallKernel(decay, decay);
                     continue;
                 }
 
-                bool shifted = runs.Any(run => run.StateShift != 0);
+                if (table.Any(run => run.Length >= width))
+                {
+                    CallKernel(decay, decay);
+                }
+
                 foreach (Run run in table.Where(run => run.Length % width != 0))
                 {
                     int from = run.End - (run.Length % width);
                     writer.Line($"// The last {Literals.Int(run.End - from)} of {run.Description}, with the same fused operations one at a time.");
-                    WriteScalarCall(writer, method, run, from, shifted);
+                    WriteScalarCall(writer, method, run, from, shifted, decay);
                 }
             }
         }
 
         foreach ((DecayTarget decay, string[] parameters) in kernels)
         {
-            WriteVectorKernel(writer, method, kernel, decay, parameters, runs);
+            WriteVectorKernel(writer, method, kernel, decay, parameters, runs, layout.AnchoredParameterCount > 0);
         }
     }
+
+    // The decay targets in the order their kernels and tables are written.
+    private static readonly DecayTarget[] Targets = { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor };
+
+    // Whether the anchored runs get a table: when one fills a vector of some emitted width.
+    private static bool HasAnchorTable(LayoutSpec layout, IReadOnlyList<VectorPath> paths) =>
+        TrainableRuns(layout).Any(run => run.Decay == DecayTarget.Anchor && paths.Any(path => run.Length >= path.Width));
 
     private static string TableName(DecayTarget decay) => decay switch
     {
@@ -399,22 +471,25 @@ internal static class UpdateLoopEmitter
 
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
         bool shifted = runs.Any(run => run.StateShift != 0);
-        foreach (DecayTarget decay in new[] { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor })
+        bool anchored = layout.AnchoredParameterCount > 0;
+        foreach (DecayTarget decay in Targets)
         {
             List<Run> table = runs.Where(run => run.Decay == decay).ToList();
-            if (table.Count == 0 || (decay == DecayTarget.Anchor && !table.Any(run => paths.Any(path => run.Length >= path.Width))))
+            if (table.Count == 0 || (decay == DecayTarget.Anchor && !HasAnchorTable(layout, paths)))
             {
                 continue;
             }
 
             writer.Line($"// {char.ToUpperInvariant(Describe(decay)[0])}{Describe(decay).Substring(1)}: {string.Join("; ", table.Select(run => run.Description))}.");
-            IEnumerable<string> entries = table.SelectMany(run => Columns(run, shifted)).Select(Literals.Int);
+            IEnumerable<string> entries = table.SelectMany(run => Columns(run, shifted, anchored)).Select(Literals.Int);
             writer.Wrapped($"private static readonly int[] {TableName(decay)} = {{ ", entries, " };");
         }
     }
 
-    // One run's entries in its table: start, end, then frozenBefore (if any run is shifted), then anchorShift (anchored).
-    private static IEnumerable<int> Columns(Run run, bool shifted)
+    // One run's entries in its table: start, end, then frozenBefore (if any run is shifted), then anchorShift (if the layout
+    // has an anchor; 0 for the runs that are not anchored). Every table of a layout has the same stride, so that any kernel
+    // can loop over any table (while decay is skipped, the undecayed kernel runs over all of them).
+    private static IEnumerable<int> Columns(Run run, bool shifted, bool anchored)
     {
         yield return run.Start;
         yield return run.End;
@@ -423,7 +498,7 @@ internal static class UpdateLoopEmitter
             yield return run.StateShift;
         }
 
-        if (run.Decay == DecayTarget.Anchor)
+        if (anchored)
         {
             yield return run.AnchorShift;
         }
@@ -460,7 +535,13 @@ internal static class UpdateLoopEmitter
     // at least one (see PathsFor). No element is updated by scalar code, nor twice, except the remainders of
     // anchored runs, which the update method hands to the scalar kernel (see WriteVectorMethods).
     private static void WriteVectorKernel(
-        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, DecayTarget decay, string[] parameters, IReadOnlyList<Run> runs)
+        CodeWriter writer,
+        UpdateMethod method,
+        KernelDialect.VectorDialect kernel,
+        DecayTarget decay,
+        string[] parameters,
+        IReadOnlyList<Run> runs,
+        bool layoutAnchored)
     {
         VectorPath path = kernel.Path;
         bool shifted = runs.Any(run => run.StateShift != 0);
@@ -480,7 +561,7 @@ internal static class UpdateLoopEmitter
                 writer.Line(kernel.Broadcast(name));
             }
 
-            int stride = 2 + (shifted ? 1 : 0) + (anchored ? 1 : 0);
+            int stride = 2 + (shifted ? 1 : 0) + (layoutAnchored ? 1 : 0);
             using (writer.OpenBlock($"for (int r = 0; r < runs.Length; r += {Literals.Int(stride)})"))
             {
                 writer.Line("nuint start = (nuint)runs[r];");
@@ -497,7 +578,7 @@ internal static class UpdateLoopEmitter
 
                 writer.Line($"nuint vectorsEnd = end - ((end - start) % {w});");
                 List<VectorPath> windows = anchored ? new List<VectorPath>() : WindowPaths(path)
-                    .Where(window => runs.Any(run => method.KernelFor(run.Decay) == decay && WindowFor(run, path) == window.Width))
+                    .Where(window => HandledBy(method, decay, runs).Any(run => WindowFor(run, path) == window.Width))
                     .ToList();
                 if (windows.Count > 0)
                 {

@@ -41,6 +41,13 @@ internal readonly struct FlashEstimate
     private const long AnchorLayoutBytes = 150, AnchorLayoutBytesPerRun = 20, AnchorSgdBytes = 440, AnchorAdamBytes = 450,
         AnchorAdamWBytes = 490, AnchorCheckpointBytes = 70;
 
+    /// <summary>
+    /// The test at the top of each decayed or anchored loop that skips the decay term when weight_decay is 0, as torch
+    /// (about 25 bytes per loop: three SGD variants and two Adam ones, AdamW's anchored loops only), and SGD's clearing
+    /// of its momentum buffer before the first momentum step (20).
+    /// </summary>
+    private const long SkipDecayBytesPerLoop = 25, MomentumClearBytes = 20;
+
     /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
     public const long WarningBytes = 48 * 1024;
 
@@ -53,25 +60,26 @@ internal readonly struct FlashEstimate
         LayoutBytes = 200 + (20L * tensors) + ZeroCountBytes + (ZeroCountBytesPerTensor * tensors) + RegulariserBytes(layout)
             + (anchored ? AnchorLayoutBytes + (AnchorLayoutBytesPerRun * anchoredRuns) : 0);
         long anchorCheckpoint = anchored ? AnchorCheckpointBytes : 0;
+        int decayedLoops = (UpdateLoopEmitter.TrainableRuns(layout).Any(run => run.Decay == UpdateLoopEmitter.DecayTarget.Zero) ? 1 : 0) + (anchored ? 1 : 0);
         DenseBytes = layout.DenseLayers.Count == 0 ? 0 : 250 + (295L * layout.DenseLayers.Count);
         long optimizers = 0;
         long checkpoints = 0;
         long flush = FlushBytes + (FlushBytesPerRun * runs) + (layout.Tensors.Any(tensor => tensor.HasConstraint) ? ConstraintStepBytes : 0);
         if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
         {
-            optimizers += 1_500 + (75L * runs) + flush + (anchored ? AnchorSgdBytes : 0);
+            optimizers += 1_500 + (75L * runs) + flush + (anchored ? AnchorSgdBytes : 0) + (3 * SkipDecayBytesPerLoop * decayedLoops) + MomentumClearBytes;
             checkpoints += 1_480 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         if ((layout.Optimizers & OptimizerKinds.Adam) != 0)
         {
-            optimizers += 1_850 + (65L * runs) + flush + (anchored ? AnchorAdamBytes : 0);
+            optimizers += 1_850 + (65L * runs) + flush + (anchored ? AnchorAdamBytes : 0) + (2 * SkipDecayBytesPerLoop * decayedLoops);
             checkpoints += 1_730 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         if ((layout.Optimizers & OptimizerKinds.AdamW) != 0)
         {
-            optimizers += 1_640 + (65L * runs) + flush + (anchored ? AnchorAdamWBytes : 0);
+            optimizers += 1_640 + (65L * runs) + flush + (anchored ? AnchorAdamWBytes + (2 * SkipDecayBytesPerLoop) : 0);
             checkpoints += 1_760 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
