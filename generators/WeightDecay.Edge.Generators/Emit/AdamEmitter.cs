@@ -199,7 +199,7 @@ internal static class AdamEmitter
         writer.Line("/// </summary>");
         using (writer.OpenBlock("public void Step()"))
         {
-            TrainingLoopEmitter.WriteStepPrologue(writer);
+            TrainingLoopEmitter.WriteStepPrologue(writer, withFloatDecay: !decoupled);
             writer.Line("long step = StepCount + 1;");
             if (UsesRunningBiasCorrection(profile))
             {
@@ -221,16 +221,13 @@ internal static class AdamEmitter
             {
                 writer.Line("// torch: p *= 1 - lr_t·λ; the paper (ScheduleCoupled): p *= 1 - η_t·λ.");
                 writer.Line("double decayRate = _decayMode == global::WeightDecay.Edge.DecoupledDecay.ScheduleCoupled ? multiplier : learningRate;");
-                writer.Line("float decayFactor = (float)(1.0 - (decayRate * _weightDecayValue));");
+                writer.Line("float decayFactor = (float)(1.0 - (decayRate * weightDecayRate));");
                 if (AnchorEmitter.HasAnchor(layout))
                 {
-                    writer.Line("float negAnchorDecay = (float)(-(decayRate * _weightDecayValue)); // toward the anchor: p -= lr_t·λ·(p - a)");
+                    writer.Line("float negAnchorDecay = (float)(-(decayRate * weightDecayRate)); // toward the anchor: p -= lr_t·λ·(p - a)");
                 }
             }
-            else
-            {
-                writer.Line("float weightDecay = _weightDecay;");
-            }
+
             // Folded (see OptimizerEmitter.FoldsGradientSign): the gradient meets the coupled decay and 1 - beta1 with its
             // sign; the second moment squares it, so it needs no sign.
             bool fold = OptimizerEmitter.FoldsGradientSign(math);

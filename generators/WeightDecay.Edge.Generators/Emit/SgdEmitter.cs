@@ -124,26 +124,26 @@ internal static class SgdEmitter
         writer.Line("/// </summary>");
         using (writer.OpenBlock("public void Step()"))
         {
-            TrainingLoopEmitter.WriteStepPrologue(writer);
+            TrainingLoopEmitter.WriteStepPrologue(writer, withFloatDecay: true);
             writer.Line("float negLearningRate = (float)(-learningRate);");
             OptimizerEmitter.WriteGradientSign(writer);
             bool fold = OptimizerEmitter.FoldsGradientSign(math);
             if (fold)
             {
                 writer.Line("// The sign is folded into the scalars the gradient meets (see the update methods): exact negations.");
-                writer.Line("float signedWeightDecay = _weightDecay * gradientSign;");
+                writer.Line("float signedWeightDecay = weightDecay * gradientSign;");
                 writer.Line("float signedNegLearningRate = negLearningRate * gradientSign;");
             }
 
             // Folded: d' = sign·d, so the buffer takes sign·(1 - dampening), the Nesterov term sign·momentum, and the step
             // sign·(-lr) wherever it meets d' rather than the (true) buffer.
-            string plain = fold ? "signedNegLearningRate, signedWeightDecay" : "negLearningRate, gradientSign, _weightDecay";
+            string plain = fold ? "signedNegLearningRate, signedWeightDecay" : "negLearningRate, gradientSign, weightDecay";
             string nesterov = fold
                 ? "signedNegLearningRate, signedWeightDecay, bufferScale, bufferGradientScale * gradientSign, _momentum * gradientSign"
-                : "negLearningRate, gradientSign, _weightDecay, bufferScale, bufferGradientScale, _momentum";
+                : "negLearningRate, gradientSign, weightDecay, bufferScale, bufferGradientScale, _momentum";
             string momentum = fold
                 ? "negLearningRate, signedWeightDecay, bufferScale, bufferGradientScale * gradientSign"
-                : "negLearningRate, gradientSign, _weightDecay, bufferScale, bufferGradientScale";
+                : "negLearningRate, gradientSign, weightDecay, bufferScale, bufferGradientScale";
             using (writer.OpenBlock("if (_momentum == 0f)"))
             {
                 UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdatePlain", plain);

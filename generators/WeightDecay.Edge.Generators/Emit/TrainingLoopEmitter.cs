@@ -71,6 +71,7 @@ internal static class TrainingLoopEmitter
     public static IEnumerable<string> StateFields() => new[]
     {
         "private global::WeightDecay.Edge.LearningRateSchedule _schedule = global::WeightDecay.Edge.LearningRateSchedule.Constant();",
+        "private global::WeightDecay.Edge.LearningRateSchedule _decaySchedule = global::WeightDecay.Edge.LearningRateSchedule.Constant();",
         "private bool _flushSubnormals;",
     };
 
@@ -195,14 +196,16 @@ internal static class TrainingLoopEmitter
     /// schedule can return anything, and before anything changes), the guard and clipping, then lr_t in double.
     /// The check is written with IsNaN (an equality test) and &lt; only, which nanoCLR evaluates correctly for NaN.
     /// </summary>
-    public static void WriteStepPrologue(CodeWriter writer)
+    /// <summary>
+    /// The first lines of every <c>Step()</c>: both schedules' multipliers (checked before anything changes), clipping and
+    /// the guard, then lr_t in double, λ_t in double (<c>weightDecayRate</c>) and, where <paramref name="withFloatDecay"/>,
+    /// λ_t as the float the coupled decay multiplies by (<c>weightDecay</c>: exactly <c>WeightDecay</c> under the default
+    /// constant decay schedule, as torch's <c>alpha=weight_decay</c>).
+    /// </summary>
+    public static void WriteStepPrologue(CodeWriter writer, bool withFloatDecay)
     {
-        writer.Line("double multiplier = _schedule.Multiplier(StepCount);");
-        using (writer.OpenBlock($"if ({OptimizerEmitter.HyperParametersClass}.IsNaN(multiplier) || multiplier < 0.0 || double.MaxValue < multiplier)"))
-        {
-            writer.Line("throw new global::System.InvalidOperationException(\"Schedule.Multiplier(\" + StepCount.ToString() + \") returned \" + multiplier.ToString() + \"; it must be finite and zero or positive. Nothing was changed.\");");
-        }
-
+        WriteMultiplier(writer, "multiplier", "_schedule", "Schedule");
+        WriteMultiplier(writer, "decayMultiplier", "_decaySchedule", "DecaySchedule");
         writer.Line();
         using (writer.OpenBlock("if (!PrepareGradients())"))
         {
@@ -211,6 +214,21 @@ internal static class TrainingLoopEmitter
 
         writer.Line();
         writer.Line("double learningRate = _learningRateValue * multiplier;");
+        writer.Line("double weightDecayRate = _weightDecayValue * decayMultiplier; // λ_t");
+        if (withFloatDecay)
+        {
+            writer.Line("float weightDecay = decayMultiplier == 1.0 ? _weightDecay : (float)weightDecayRate;");
+        }
+    }
+
+    // double multiplier = _schedule.Multiplier(StepCount); and the check that it is finite and not negative.
+    private static void WriteMultiplier(CodeWriter writer, string local, string field, string property)
+    {
+        writer.Line($"double {local} = {field}.Multiplier(StepCount);");
+        using (writer.OpenBlock($"if ({OptimizerEmitter.HyperParametersClass}.IsNaN({local}) || {local} < 0.0 || double.MaxValue < {local})"))
+        {
+            writer.Line($"throw new global::System.InvalidOperationException(\"{property}.Multiplier(\" + StepCount.ToString() + \") returned \" + {local}.ToString() + \"; it must be finite and zero or positive. Nothing was changed.\");");
+        }
     }
 
     private static void WriteScheduleProperty(CodeWriter writer, TargetProfile profile)
@@ -235,6 +253,30 @@ internal static class TrainingLoopEmitter
                 writer.Line("_schedule = value;");
             }
         }
+
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// A schedule of the weight decay of its own, separate from <see cref=\"Schedule\"/>: each step decays with");
+        writer.Line("/// λ_t = WeightDecay · DecaySchedule.Multiplier(StepCount), in double (as a torch user who sets each param group's");
+        writer.Line("/// <c>weight_decay</c> before each step). AdamW's decoupled factor becomes 1 - lr_t·λ_t. Default");
+        writer.Line("/// <see cref=\"global::WeightDecay.Edge.LearningRateSchedule.Constant\"/>: λ_t = WeightDecay. Not saved in checkpoints,");
+        writer.Line("/// as <see cref=\"Schedule\"/> is not.");
+        if (!profile.HasRuntimeLibrary)
+        {
+            writer.Line("/// Internal where the schedule type is emitted internal (no runtime library: the device).");
+        }
+
+        writer.Line("/// </summary>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\">Set to null; the optimizer is left unchanged.</exception>");
+        using (writer.OpenBlock(profile.SharedAccessibility + " global::WeightDecay.Edge.LearningRateSchedule DecaySchedule"))
+        {
+            writer.Line("get { return _decaySchedule; }");
+            using (writer.OpenBlock("set"))
+            {
+                writer.Line("if (value == null) { throw new global::System.ArgumentNullException(\"value\", \"DecaySchedule cannot be null; use LearningRateSchedule.Constant().\"); }");
+                writer.Line("_decaySchedule = value;");
+            }
+        }
     }
 
     private static void WriteL2Penalty(CodeWriter writer)
@@ -248,7 +290,7 @@ internal static class TrainingLoopEmitter
         writer.Line("/// </summary>");
         using (writer.OpenBlock("public double L2Penalty()"))
         {
-            writer.Line("return 0.5 * _weightDecayValue * _model.DecayedSquaredNorm();");
+            writer.Line("return 0.5 * _weightDecayValue * _decaySchedule.Multiplier(StepCount) * _model.DecayedSquaredNorm();");
         }
     }
 

@@ -48,6 +48,12 @@ internal readonly struct FlashEstimate
     /// </summary>
     private const long SkipDecayBytesPerLoop = 25, MomentumClearBytes = 20;
 
+    /// <summary>
+    /// <c>DecaySchedule</c> in each optimizer, measured on the sample layouts: its field and property, the multiplier's
+    /// call and check in Step and λ_t from it (about 210).
+    /// </summary>
+    private const long DecayScheduleBytes = 210;
+
     /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
     public const long WarningBytes = 48 * 1024;
 
@@ -67,19 +73,19 @@ internal readonly struct FlashEstimate
         long flush = FlushBytes + (FlushBytesPerRun * runs) + (layout.Tensors.Any(tensor => tensor.HasConstraint) ? ConstraintStepBytes : 0);
         if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
         {
-            optimizers += 1_500 + (75L * runs) + flush + (anchored ? AnchorSgdBytes : 0) + (3 * SkipDecayBytesPerLoop * decayedLoops) + MomentumClearBytes;
+            optimizers += 1_500 + (75L * runs) + flush + DecayScheduleBytes + (anchored ? AnchorSgdBytes : 0) + (3 * SkipDecayBytesPerLoop * decayedLoops) + MomentumClearBytes;
             checkpoints += 1_480 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         if ((layout.Optimizers & OptimizerKinds.Adam) != 0)
         {
-            optimizers += 1_850 + (65L * runs) + flush + (anchored ? AnchorAdamBytes : 0) + (2 * SkipDecayBytesPerLoop * decayedLoops);
+            optimizers += 1_850 + (65L * runs) + flush + DecayScheduleBytes + (anchored ? AnchorAdamBytes : 0) + (2 * SkipDecayBytesPerLoop * decayedLoops);
             checkpoints += 1_730 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         if ((layout.Optimizers & OptimizerKinds.AdamW) != 0)
         {
-            optimizers += 1_640 + (65L * runs) + flush + (anchored ? AnchorAdamWBytes + (2 * SkipDecayBytesPerLoop) : 0);
+            optimizers += 1_640 + (65L * runs) + flush + DecayScheduleBytes + (anchored ? AnchorAdamWBytes + (2 * SkipDecayBytesPerLoop) : 0);
             checkpoints += 1_760 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 

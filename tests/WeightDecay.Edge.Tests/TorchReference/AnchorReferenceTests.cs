@@ -21,7 +21,8 @@ public partial class AnchorReferenceLayout
 /// with the anchored tensors in a weight_decay-0 group, and the term λ·(p − a) added in torch operations where torch adds
 /// its own λ·p, or p moved by −lr·λ·(p − a) where AdamW multiplies by 1 − lr·λ). Every case must match bit for bit, on
 /// whichever SIMD path this machine runs: W (20 floats) has whole vectors and a remainder on every width, U (12) has a
-/// remainder only, and the frozen F shifts the state and anchor indices of U.
+/// remainder only, and the frozen F shifts the state and anchor indices of U. The <c>-decay-schedule</c> cases also give
+/// the weight decay a schedule of its own (<c>DecaySchedule</c>), which torch gets as each group's weight_decay set per step.
 /// </summary>
 public class AnchorReferenceTests
 {
@@ -95,7 +96,11 @@ public class AnchorReferenceTests
     private static Action CreateStep(AnchorReferenceLayout model, TorchCase c)
     {
         float lr = (float)c.Number("lr"), weightDecay = (float)c.Number("weight_decay");
-        return c.Optimizer switch
+        double gamma = c.Number("decay_gamma", 1);
+
+        // The script's wd_t = weight_decay * gamma ** ((t - 1) // 10), with Python's pow, as a schedule of completed steps.
+        LearningRateSchedule decaySchedule = LearningRateSchedule.Lambda(step => Math.Pow(gamma, step / 10));
+        IOptimizer optimizer = c.Optimizer switch
         {
             "sgd" => new AnchorReferenceLayout.SgdOptimizer(model)
             {
@@ -104,9 +109,15 @@ public class AnchorReferenceTests
                 Nesterov = c.Flag("nesterov"),
                 WeightDecay = weightDecay,
                 Maximize = c.Flag("maximize"),
-            }.Step,
-            "adam" => new AnchorReferenceLayout.AdamOptimizer(model) { LearningRate = lr, WeightDecay = weightDecay, Amsgrad = c.Flag("amsgrad") }.Step,
-            _ => new AnchorReferenceLayout.AdamWOptimizer(model) { LearningRate = lr, WeightDecay = weightDecay, Amsgrad = c.Flag("amsgrad") }.Step,
+            },
+            "adam" => new AnchorReferenceLayout.AdamOptimizer(model) { LearningRate = lr, WeightDecay = weightDecay, Amsgrad = c.Flag("amsgrad") },
+            _ => new AnchorReferenceLayout.AdamWOptimizer(model) { LearningRate = lr, WeightDecay = weightDecay, Amsgrad = c.Flag("amsgrad") },
         };
+        if (gamma != 1)
+        {
+            ((dynamic)optimizer).DecaySchedule = decaySchedule;
+        }
+
+        return optimizer.Step;
     }
 }

@@ -20,6 +20,10 @@ Initial parameters and gradients are the integer formulas of make_reference.py (
     g[i] = float32(((i * 7919 + t * 104729) % 2001 - 1000) / 1000) * scale, scale W 1, B 0.01, V 10, U 0.1; F none
 and the anchor of an anchored parameter at flat index i is
     a[i] = float32(((i * 7331 + 5) % 1999 - 999) / 1000)
+
+Cases with "decay_gamma" also schedule the weight decay on its own (the library's DecaySchedule =
+LearningRateSchedule.Step(10, gamma)): step t (1-based) uses wd_t = weight_decay * gamma ** ((t - 1) // 10), set as
+each param group's weight_decay before the step (the group decayed toward zero) and used in the anchor term.
 """
 
 import torch
@@ -70,7 +74,7 @@ def flat(tensors, key="t"):
 
 def make_optimizer(kind, options, tensors):
     wd = options.get("weight_decay", 0.0)
-    rest = {k: v for k, v in options.items() if k != "weight_decay"}
+    rest = {k: v for k, v in options.items() if k not in ("weight_decay", "decay_gamma")}
     trainable = [x for x in tensors if x["trainable"]]
     groups = [{"params": [x["t"] for x in trainable if x["target"] == "zero"], "weight_decay": wd},
               {"params": [x["t"] for x in trainable if x["target"] != "zero"], "weight_decay": 0.0}]
@@ -78,8 +82,7 @@ def make_optimizer(kind, options, tensors):
     return cls(groups, foreach=False, **rest)
 
 
-def decay_toward_anchor(kind, options, tensors):
-    wd = options["weight_decay"]
+def decay_toward_anchor(kind, options, tensors, wd):
     sign = -1.0 if options.get("maximize", False) else 1.0
     with torch.no_grad():
         for x in tensors:
@@ -98,7 +101,9 @@ def run(kind, options):
     snapshots = {}
     for step in range(1, STEPS + 1):
         set_gradients(tensors, step)
-        decay_toward_anchor(kind, options, tensors)
+        wd = options["weight_decay"] * options.get("decay_gamma", 1.0) ** ((step - 1) // 10)
+        optimizer.param_groups[0]["weight_decay"] = wd
+        decay_toward_anchor(kind, options, tensors, wd)
         optimizer.step()
         if step in SNAPSHOTS:
             snapshots[str(step)] = f32(flat(tensors))
@@ -113,6 +118,9 @@ CASES = [
     ("adam", "adam-amsgrad", {"lr": 0.01, "weight_decay": 0.5, "amsgrad": True}),
     ("adamw", "adamw", {"lr": 0.01, "weight_decay": 2.0}),
     ("adamw", "adamw-amsgrad", {"lr": 0.01, "weight_decay": 2.0, "amsgrad": True}),
+    ("sgd", "sgd-momentum-decay-schedule", {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.5, "decay_gamma": 0.3}),
+    ("adam", "adam-decay-schedule", {"lr": 0.01, "weight_decay": 0.5, "decay_gamma": 0.3}),
+    ("adamw", "adamw-decay-schedule", {"lr": 0.01, "weight_decay": 2.0, "decay_gamma": 0.3}),
 ]
 
 
