@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Emit;
@@ -45,6 +46,7 @@ internal static class SgdEmitter
             new CheckpointOption(1, "_nesterov", "_nesterov = {0};"),
             new CheckpointOption(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};"),
             new CheckpointOption(4, "_momentumBufferInitialized", "_momentumBufferInitialized = {0};"),
+            new CheckpointOption(8, "_decoupled", "_decoupled = {0};"),
             OptimizerEmitter.MaximizeOption,
             TrainingLoopEmitter.FlushSubnormalsOption,
         },
@@ -70,13 +72,20 @@ internal static class SgdEmitter
             "private bool _momentumBufferInitialized;",
             "private bool _nesterov;",
             OptimizerEmitter.MaximizeField,
+            "private bool _decoupled;",
         };
         const string stateText = "the momentum buffer, one float per trainable scalar, allocated when Momentum is first set non-zero (none without momentum).";
         using (OptimizerEmitter.OpenClass(writer, layout, profile, "SgdOptimizer", summary, state, Parameters, math, 1, stateText))
         {
             WriteNesterovProperty(writer);
+            WriteDecoupledProperty(writer);
             OptimizerEmitter.WriteMaximizeProperty(writer);
             WriteStep(writer, layout, profile, math);
+            if (UpdateLoopEmitter.TrainableRuns(layout).Any(run => run.Decayed))
+            {
+                WriteDecoupledDecay(writer, layout, math);
+            }
+
             WriteUpdate(writer, layout, profile, math, Variant.Plain);
             WriteUpdate(writer, layout, profile, math, Variant.Momentum);
             WriteUpdate(writer, layout, profile, math, Variant.Nesterov);
@@ -96,6 +105,58 @@ internal static class SgdEmitter
         Plain,
         Momentum,
         Nesterov,
+    }
+
+    private static void WriteDecoupledProperty(CodeWriter writer)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Whether weight decay is decoupled from the gradient (SGDW, Loshchilov and Hutter 2019, in torch.optim.AdamW's");
+        writer.Line("/// parameterisation): each step first moves every decayed weight as AdamW does, p *= 1 - lr_t·λ_t (toward the anchor:");
+        writer.Line("/// p -= lr_t·λ_t·(p - a)), then takes the SGD step without a decay term, so the decay does not enter the momentum");
+        writer.Line("/// buffer. Default false (torch.optim.SGD's coupled L2). May be changed between steps; saved in checkpoints.");
+        writer.Line("/// </summary>");
+        using (writer.OpenBlock("public bool Decoupled"))
+        {
+            writer.Line("get { return _decoupled; }");
+            writer.Line("set { _decoupled = value; }");
+        }
+    }
+
+    // SGDW's decay pass, before the update: p *= decayFactor on the runs decayed toward zero, p += negAnchorDecay·(p - a)
+    // on the anchored ones (fused where the target has it, as AdamW's anchored kernels). Scalar, one pass per run.
+    private static void WriteDecoupledDecay(CodeWriter writer, LayoutSpec layout, ScalarMath math)
+    {
+        bool anchored = AnchorEmitter.HasAnchor(layout);
+        writer.Line();
+        using (writer.OpenBlock($"private void DecayWeights(float decayFactor{(anchored ? ", float negAnchorDecay" : string.Empty)})"))
+        {
+            writer.Line("float[] p = _model.Parameters;");
+            if (anchored)
+            {
+                writer.Line("float[] a = _model.Anchor;");
+            }
+
+            foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout).Where(run => run.Decayed))
+            {
+                writer.Line($"// {run.Description}");
+                if (run.Decay == UpdateLoopEmitter.DecayTarget.Zero)
+                {
+                    using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                    {
+                        writer.Line("p[i] *= decayFactor;");
+                    }
+
+                    continue;
+                }
+
+                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}, k = {Literals.Int(run.Start - run.AnchorShift)}; i < {Literals.Int(run.End)}; i++, k++)"))
+                {
+                    writer.Line("float w = p[i];");
+                    writer.Line($"p[i] = {math.Fma("w - a[k]", "negAnchorDecay", "w")};");
+                }
+            }
+        }
     }
 
     private static void WriteNesterovProperty(CodeWriter writer)
@@ -126,6 +187,22 @@ internal static class SgdEmitter
         {
             TrainingLoopEmitter.WriteStepPrologue(writer, withFloatDecay: true);
             writer.Line("float negLearningRate = (float)(-learningRate);");
+            if (UpdateLoopEmitter.TrainableRuns(layout).Any(run => run.Decayed))
+            {
+                using (writer.OpenBlock("if (_decoupled)"))
+                {
+                    writer.Line("// SGDW: the decay moves the weights before the update and stays out of the gradient and the momentum buffer.");
+                    using (writer.OpenBlock("if (weightDecayRate != 0.0)"))
+                    {
+                        string arguments = "(float)(1.0 - (learningRate * weightDecayRate))"
+                            + (AnchorEmitter.HasAnchor(layout) ? ", (float)(-(learningRate * weightDecayRate))" : string.Empty);
+                        writer.Call("DecayWeights", arguments);
+                    }
+
+                    writer.Line("weightDecay = 0f;");
+                }
+            }
+
             OptimizerEmitter.WriteGradientSign(writer);
             bool fold = OptimizerEmitter.FoldsGradientSign(math);
             if (fold)

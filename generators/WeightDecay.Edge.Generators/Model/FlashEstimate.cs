@@ -54,6 +54,9 @@ internal readonly struct FlashEstimate
     /// </summary>
     private const long DecayScheduleBytes = 210;
 
+    /// <summary>SGD's <c>Decoupled</c> (SGDW): the property, the branch in Step and the decay pass (130, and 30 per decayed run).</summary>
+    private const long SgdwBytes = 130, SgdwBytesPerRun = 30;
+
     /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
     public const long WarningBytes = 48 * 1024;
 
@@ -66,6 +69,7 @@ internal readonly struct FlashEstimate
         LayoutBytes = 200 + (20L * tensors) + ZeroCountBytes + (ZeroCountBytesPerTensor * tensors) + RegulariserBytes(layout)
             + (anchored ? AnchorLayoutBytes + (AnchorLayoutBytesPerRun * anchoredRuns) : 0);
         long anchorCheckpoint = anchored ? AnchorCheckpointBytes : 0;
+        int decayedRuns = UpdateLoopEmitter.TrainableRuns(layout).Count(run => run.Decayed);
         int decayedLoops = (UpdateLoopEmitter.TrainableRuns(layout).Any(run => run.Decay == UpdateLoopEmitter.DecayTarget.Zero) ? 1 : 0) + (anchored ? 1 : 0);
         DenseBytes = layout.DenseLayers.Count == 0 ? 0 : 250 + (295L * layout.DenseLayers.Count);
         long optimizers = 0;
@@ -73,7 +77,8 @@ internal readonly struct FlashEstimate
         long flush = FlushBytes + (FlushBytesPerRun * runs) + (layout.Tensors.Any(tensor => tensor.HasConstraint) ? ConstraintStepBytes : 0);
         if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
         {
-            optimizers += 1_500 + (75L * runs) + flush + DecayScheduleBytes + (anchored ? AnchorSgdBytes : 0) + (3 * SkipDecayBytesPerLoop * decayedLoops) + MomentumClearBytes;
+            optimizers += 1_500 + (75L * runs) + flush + DecayScheduleBytes + (anchored ? AnchorSgdBytes : 0) + (3 * SkipDecayBytesPerLoop * decayedLoops) + MomentumClearBytes
+                + (decayedRuns > 0 ? SgdwBytes + (SgdwBytesPerRun * decayedRuns) : 0);
             checkpoints += 1_480 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 

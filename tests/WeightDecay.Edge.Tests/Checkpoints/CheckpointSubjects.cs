@@ -251,6 +251,7 @@ internal static class CheckpointVariants
         new("momentum", OptimizerKind.Sgd, true, 4, [("LearningRate", 0.02f), ("Momentum", 0.9f), ("Dampening", 0.1f), ("WeightDecay", 0.001f)]),
         new("momentum+maximize", OptimizerKind.Sgd, true, 4 | 16, [("LearningRate", 0.02f), ("Momentum", 0.9f), ("WeightDecay", 0.001f), ("Maximize", true)]),
         new("nesterov+clip", OptimizerKind.Sgd, true, 1 | 4, [("LearningRate", 0.02f), ("Momentum", 0.8f), ("Nesterov", true), ("MaxGradientNorm", 1.5f)]),
+        new("sgdw+momentum", OptimizerKind.Sgd, true, 4 | 8, [("LearningRate", 0.02f), ("Momentum", 0.9f), ("WeightDecay", 0.01f), ("Decoupled", true)]),
         new("momentum-then-zero+skip", OptimizerKind.Sgd, true, 2, [("Momentum", 0.9f), ("Momentum", 0f), ("LearningRate", 0.03f), ("SkipNonFiniteSteps", true)], SkipsAStep: true),
         new("default", OptimizerKind.Adam, false, 0, [("WeightDecay", 0.01f)]),
         new("amsgrad+skip", OptimizerKind.Adam, true, 2, [("Amsgrad", true), ("LearningRate", 0.01f), ("Beta1", 0.8f), ("Beta2", 0.99f), ("Epsilon", 1e-6f), ("SkipNonFiniteSteps", true)], SkipsAStep: true),

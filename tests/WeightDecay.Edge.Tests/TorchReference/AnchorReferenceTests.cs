@@ -102,8 +102,9 @@ public class AnchorReferenceTests
         LearningRateSchedule decaySchedule = LearningRateSchedule.Lambda(step => Math.Pow(gamma, step / 10));
         IOptimizer optimizer = c.Optimizer switch
         {
-            "sgd" => new AnchorReferenceLayout.SgdOptimizer(model)
+            "sgd" or "sgdw" => new AnchorReferenceLayout.SgdOptimizer(model)
             {
+                Decoupled = c.Optimizer == "sgdw",
                 LearningRate = lr,
                 Momentum = (float)c.Number("momentum"),
                 Nesterov = c.Flag("nesterov"),

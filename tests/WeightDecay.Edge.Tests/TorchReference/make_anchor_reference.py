@@ -11,6 +11,8 @@ published term in torch operations, in the place where torch.optim puts its own 
                           comes out as -g + wd * (p - a).
     decoupled (AdamW):    before step(), p.add_(p - a, alpha=-lr * wd), where torch's step() does p.mul_(1 - lr * wd)
                           first too (the moments do not read p).
+    SGDW ("sgdw", the library's SgdOptimizer with Decoupled = true; not in torch): torch.optim.SGD with weight_decay 0
+                          in every group, after p.mul_(1 - lr * wd) on V and p.add_(p - a, alpha=-lr * wd) on W and U.
 The tensor decayed toward zero (V) keeps torch's own weight_decay, so the same run checks both targets.
 
 The layout (AnchorReferenceLayout in AnchorReferenceTests.cs), in declaration order:
@@ -78,7 +80,9 @@ def make_optimizer(kind, options, tensors):
     trainable = [x for x in tensors if x["trainable"]]
     groups = [{"params": [x["t"] for x in trainable if x["target"] == "zero"], "weight_decay": wd},
               {"params": [x["t"] for x in trainable if x["target"] != "zero"], "weight_decay": 0.0}]
-    cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[kind]
+    if kind == "sgdw":
+        groups[0]["weight_decay"] = 0.0
+    cls = {"sgd": torch.optim.SGD, "sgdw": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[kind]
     return cls(groups, foreach=False, **rest)
 
 
@@ -86,10 +90,12 @@ def decay_toward_anchor(kind, options, tensors, wd):
     sign = -1.0 if options.get("maximize", False) else 1.0
     with torch.no_grad():
         for x in tensors:
+            if kind == "sgdw" and x["target"] == "zero":
+                x["t"].mul_(1 - options["lr"] * wd)
             if x["target"] != "anchor":
                 continue
             t, a = x["t"], x["a"]
-            if kind == "adamw":
+            if kind in ("adamw", "sgdw"):
                 t.add_(t - a, alpha=-options["lr"] * wd)
             else:
                 t.grad = t.grad.add(t - a, alpha=sign * wd)
@@ -102,7 +108,7 @@ def run(kind, options):
     for step in range(1, STEPS + 1):
         set_gradients(tensors, step)
         wd = options["weight_decay"] * options.get("decay_gamma", 1.0) ** ((step - 1) // 10)
-        optimizer.param_groups[0]["weight_decay"] = wd
+        optimizer.param_groups[0]["weight_decay"] = 0.0 if kind == "sgdw" else wd
         decay_toward_anchor(kind, options, tensors, wd)
         optimizer.step()
         if step in SNAPSHOTS:
@@ -118,6 +124,8 @@ CASES = [
     ("adam", "adam-amsgrad", {"lr": 0.01, "weight_decay": 0.5, "amsgrad": True}),
     ("adamw", "adamw", {"lr": 0.01, "weight_decay": 2.0}),
     ("adamw", "adamw-amsgrad", {"lr": 0.01, "weight_decay": 2.0, "amsgrad": True}),
+    ("sgdw", "sgdw", {"lr": 0.05, "weight_decay": 0.5}),
+    ("sgdw", "sgdw-nesterov-maximize", {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.5, "maximize": True}),
     ("sgd", "sgd-momentum-decay-schedule", {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.5, "decay_gamma": 0.3}),
     ("adam", "adam-decay-schedule", {"lr": 0.01, "weight_decay": 0.5, "decay_gamma": 0.3}),
     ("adamw", "adamw-decay-schedule", {"lr": 0.01, "weight_decay": 2.0, "decay_gamma": 0.3}),

@@ -33,10 +33,10 @@ internal static class CheckpointModel
 
     private static readonly byte[] s_magic = { (byte)'W', (byte)'D', (byte)'E', (byte)'C' };
 
-    /// <summary>Option bits each optimizer knows: SGD Nesterov 1, skip 2, buffer started 4; Adam skip 2; AdamW also schedule-coupled 8; all maximize 16 and flush subnormals 32.</summary>
+    /// <summary>Option bits each optimizer knows: SGD Nesterov 1, skip 2, buffer started 4, decoupled (SGDW) 8; Adam skip 2; AdamW also schedule-coupled 8; all maximize 16 and flush subnormals 32.</summary>
     public static int KnownOptions(FuzzKind kind) => kind switch
     {
-        FuzzKind.Sgd => 1 | 2 | 4 | 16 | 32,
+        FuzzKind.Sgd => 1 | 2 | 4 | 8 | 16 | 32,
         FuzzKind.Adam => 2 | 16 | 32,
         _ => 2 | 8 | 16 | 32,
     };
