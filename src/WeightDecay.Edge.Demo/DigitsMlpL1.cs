@@ -1,8 +1,8 @@
 namespace WeightDecay.Edge.Demo;
 
 /// <summary>
-/// What the trainer needs of a digits model, whatever its layout: <see cref="DigitsMlp"/> and the
-/// <see cref="DigitsMlpL1"/> family implement it (the generated members match these signatures).
+/// What the trainer needs of a digits model, whatever its layout: <see cref="DigitsMlp"/>,
+/// <see cref="DigitsMlpSp"/> and the proximal-L1 family below implement it (the generated members match these signatures).
 /// </summary>
 internal interface IDigitsClassifier : IModelLayout
 {
@@ -13,6 +13,8 @@ internal interface IDigitsClassifier : IModelLayout
     int CountZeros(int tensorIndex);
 
     double L1Penalty();
+
+    void CopyParametersFrom(float[] source);
 }
 
 // Declared here, not in DigitsMlp.cs, which the soak test compiles without this interface.

@@ -28,7 +28,10 @@ internal static class FineTunePlot
                 var path = plot.Add.Scatter(xs, ys, color);
                 path.LineWidth = 1.5f;
                 path.MarkerSize = 5;
-                // One label per cluster: λ values whose points lie within 2 points of accuracy of each other share it.
+                // One label per cluster: λ values whose points lie within 2 points of accuracy of each other share
+                // it. λ = 0 is left out (it is the no-decay point, named in the legend). Odd arms label above
+                // and to the left of their points, even arms below and to the right, so two paths' labels do not meet.
+                bool above = (a % 2) == 1;
                 for (int first = 0; first < xs.Length;)
                 {
                     int last = first;
@@ -37,14 +40,18 @@ internal static class FineTunePlot
                         last++;
                     }
 
-                    string text = "λ = " + Report.Lambda(arm.Path[first].Lambda) + (last > first ? " to " + Report.Lambda(arm.Path[last].Lambda) : string.Empty);
-                    var label = plot.Add.Text(text, xs[first], ys[first]);
-                    label.LabelFontColor = color;
-                    label.LabelFontSize = 11;
-                    bool below = (first % 2) == 0; // alternate sides so neighbouring labels do not overlap
-                    label.LabelAlignment = below ? Alignment.UpperLeft : Alignment.LowerLeft;
-                    label.OffsetX = 6;
-                    label.OffsetY = below ? 4 : -4;
+                    int labelled = arm.Path[first].Lambda == 0 && last > first ? first + 1 : first;
+                    if (arm.Path[labelled].Lambda != 0)
+                    {
+                        string text = "λ = " + Report.Lambda(arm.Path[labelled].Lambda) + (last > labelled ? " to " + Report.Lambda(arm.Path[last].Lambda) : string.Empty);
+                        var label = plot.Add.Text(text, xs[first], ys[first]);
+                        label.LabelFontColor = color;
+                        label.LabelFontSize = 11;
+                        label.LabelAlignment = above ? Alignment.LowerRight : Alignment.UpperLeft;
+                        label.OffsetX = above ? -6 : 6;
+                        label.OffsetY = above ? -4 : 4;
+                    }
+
                     first = last + 1;
                 }
             }
@@ -57,8 +64,8 @@ internal static class FineTunePlot
         plot.Axes.SetLimits(0, 100, 0, 100);
         plot.XLabel("old task kept: accuracy on unshifted test digits (%)");
         plot.YLabel("new task: accuracy on shifted test digits (%)");
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Fine-tuning on {result.Split.FineTune.Length} shifted digits: learning against forgetting"));
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Fine-tuning on {result.Split.FineTune.Length} digits shifted {FineTuning.ShiftText}: learning against forgetting"));
+        plot.ShowLegend(Alignment.LowerRight);
         return plot;
     }
 }

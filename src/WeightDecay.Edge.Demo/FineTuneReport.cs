@@ -12,15 +12,15 @@ internal static class FineTuneReport
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(output);
         FineTuneSplit s = result.Split;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fine-tuning: pre-trained on {s.PreTrain.Length} unshifted digits (Adam, {FineTuning.PreTrainEpochs} epochs), fine-tuned on {s.FineTune.Length} digits shifted {FineTuning.ShiftX} right and {FineTuning.ShiftY} down (SGD lr {FineTuneArm.LearningRate}, momentum {TrainConfig.SgdMomentum}, {FineTuning.FineTuneEpochs} epochs), λ by {FineTuning.Folds}-fold cross-validation on those {s.FineTune.Length}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fine-tuning: pre-trained on {s.PreTrain.Length} unshifted digits (Adam, {FineTuning.PreTrainEpochs} epochs), fine-tuned on {s.FineTune.Length} digits shifted {FineTuning.ShiftText} (SGD lr {FineTuneArm.LearningRate}, momentum {TrainConfig.SgdMomentum}, {FineTuning.FineTuneEpochs} epochs), λ by {FineTuning.Folds}-fold cross-validation on those {s.FineTune.Length}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  new task: {s.NewTest.Length} shifted test digits; old task: {s.OldTest.Length} unshifted test digits; pre-trained model: new {result.PreTrainedNewTask.Accuracy:P1}, old {result.PreTrainedOldTask.Accuracy:P1}"));
-        output.WriteLine("  arm                  λ          CV loss   new-task acc  old-task acc");
+        output.WriteLine("  arm                        λ          CV loss   new-task acc  old-task acc");
         foreach (FineTuneArmResult arm in result.Arms)
         {
             foreach (FineTunePoint p in arm.Path)
             {
                 string mark = ReferenceEquals(p, arm.Chosen) ? "  <- chosen" : string.Empty;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {arm.Name,-20} {Report.Lambda(p.Lambda),-10} {p.CrossValidatedLoss,8:F4} {p.NewTask.Accuracy,14:P1} {p.OldTask.Accuracy,13:P1}{mark}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {arm.Name,-26} {Report.Lambda(p.Lambda),-10} {p.CrossValidatedLoss,8:F4} {p.NewTask.Accuracy,14:P1} {p.OldTask.Accuracy,13:P1}{mark}"));
             }
         }
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace WeightDecay.Edge.Demo;
 
 /// <summary>One arm fine-tuned at one λ: its cross-validated loss on the new task, then both tasks' accuracy after fine-tuning on all samples.</summary>
@@ -19,10 +21,15 @@ internal sealed record FineTuneResult(FineTuneSplit Split, Evaluation PreTrained
 internal static class FineTuning
 {
     /// <summary>How far the new task moves each image: pixels right.</summary>
-    public const int ShiftX = 2;
+    public const int ShiftX = 1;
 
     /// <summary>How far the new task moves each image: pixels down.</summary>
-    public const int ShiftY = 1;
+    public const int ShiftY = 0;
+
+    /// <summary>The shift in words, for the report: "1 pixel right", "2 pixels right and 1 down".</summary>
+    public static string ShiftText =>
+        string.Create(CultureInfo.InvariantCulture, $"{ShiftX} pixel{(ShiftX == 1 ? string.Empty : "s")} right") +
+        (ShiftY == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" and {ShiftY} down"));
 
     /// <summary>Fine-tuning samples per digit.</summary>
     public const int SamplesPerClass = 5;
@@ -61,10 +68,10 @@ internal static class FineTuning
             float lambda = jobs[j].Lambda;
             double loss = folds.Average(fold =>
             {
-                DigitsMlp model = FineTune(preTrained, arm, lambda, CrossValidation.Select(fineTune, fold.Train), tuneSeed);
+                IDigitsClassifier model = FineTune(preTrained, arm, lambda, CrossValidation.Select(fineTune, fold.Train), tuneSeed);
                 return Trainer.Evaluate(model, CrossValidation.Select(fineTune, fold.Validation)).Loss;
             });
-            DigitsMlp tuned = FineTune(preTrained, arm, lambda, fineTune, tuneSeed);
+            IDigitsClassifier tuned = FineTune(preTrained, arm, lambda, fineTune, tuneSeed);
             points[j] = new FineTunePoint(lambda, loss, Trainer.Evaluate(tuned, newTest), Trainer.Evaluate(tuned, oldTest));
         });
 
@@ -76,12 +83,15 @@ internal static class FineTuning
         return new FineTuneResult(split, Trainer.Evaluate(preTrained, newTest), Trainer.Evaluate(preTrained, oldTest), results);
     }
 
-    /// <summary>A copy of <paramref name="preTrained"/> fine-tuned on <paramref name="samples"/> by <paramref name="arm"/> at <paramref name="lambda"/>.</summary>
-    public static DigitsMlp FineTune(DigitsMlp preTrained, FineTuneArm arm, float lambda, IReadOnlyList<Digit> samples, int seed)
+    /// <summary>
+    /// A copy of <paramref name="preTrained"/>, in the arm's layout, fine-tuned on <paramref name="samples"/>
+    /// by <paramref name="arm"/> at <paramref name="lambda"/>.
+    /// </summary>
+    public static IDigitsClassifier FineTune(DigitsMlp preTrained, FineTuneArm arm, float lambda, IReadOnlyList<Digit> samples, int seed)
     {
         ArgumentNullException.ThrowIfNull(preTrained);
         ArgumentNullException.ThrowIfNull(arm);
-        var model = new DigitsMlp();
+        IDigitsClassifier model = arm.CreateModel();
         model.CopyParametersFrom(preTrained.Parameters);
         Trainer.Fit(model, arm.CreateOptimizer(model, lambda), samples, FineTuneEpochs, new Random(seed));
         return model;

@@ -46,7 +46,8 @@ internal sealed record Options
         Fine-tunes a 64-32-10 MLP on a small subset of the digits data set and compares no decay, SGD with L2,
         Adam with L2 and AdamW, choosing each optimizer's λ by k-fold cross-validation. Then draws a small
         two-moons classifier's decision regions at λ = 0, at the λ validation picks and at too large a λ,
-        fine-tunes the pre-trained MLP on a few shifted digits with and without decay (new task against old),
+        fine-tunes the pre-trained MLP on a few shifted digits with no decay, with decay toward zero and with
+        decay toward the pre-trained weights (new task against old),
         and trains the MLP with L2 and with proximal L1 on its hidden layer (histograms of those weights).
 
         Usage: WeightDecay.Edge.Demo [options]

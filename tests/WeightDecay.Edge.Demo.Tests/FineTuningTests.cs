@@ -50,17 +50,87 @@ public class FineTuningTests
         Assert.Same(data[1], same[0]);
     }
 
-    [Fact]
-    public void Fine_tuning_trains_a_copy_and_leaves_the_pre_trained_model_as_it_was()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Fine_tuning_trains_a_copy_and_leaves_the_pre_trained_model_as_it_was(int arm)
     {
-        var preTrained = new DigitsMlp();
+        DigitsMlp preTrained = PreTrained();
         float[] before = [.. preTrained.Parameters];
-        Digit[] samples = Enumerable.Range(0, 20).Select(i => new Digit(Enumerable.Range(0, 64).Select(p => ((p * 7) + i) % 5 / 4f).ToArray(), i % 10)).ToArray();
 
-        DigitsMlp tuned = FineTuning.FineTune(preTrained, FineTuneArm.All[1], 0.01f, samples, seed: 1);
+        IDigitsClassifier tuned = FineTuning.FineTune(preTrained, FineTuneArm.All[arm], 0.01f, Samples(), seed: 1);
 
         Assert.Equal(before, preTrained.Parameters);
         Assert.NotEqual(before, tuned.Parameters);
+    }
+
+    [Fact]
+    public void At_λ_0_the_three_arms_train_the_same_weights_bit_for_bit()
+    {
+        DigitsMlp preTrained = PreTrained();
+
+        float[][] tuned = FineTuneArm.All.Select(arm => FineTuning.FineTune(preTrained, arm, 0f, Samples(), seed: 2).Parameters).ToArray();
+
+        Assert.Equal(tuned[0], tuned[1]);
+        Assert.Equal(tuned[0], tuned[2]);
+    }
+
+    [Fact]
+    public void Decay_toward_pre_trained_anchors_at_the_pre_trained_weights_and_stays_nearer_them_than_the_other_arms()
+    {
+        DigitsMlp preTrained = PreTrained();
+        FineTuneArm none = FineTuneArm.All.Single(a => a.Name == "no decay");
+        FineTuneArm zero = FineTuneArm.All.Single(a => a.Name == "decay toward zero");
+        FineTuneArm anchor = FineTuneArm.All.Single(a => a.Name == "decay toward pre-trained");
+
+        var free = (DigitsMlp)FineTuning.FineTune(preTrained, none, 0f, Samples(), seed: 3);
+        var shrunk = (DigitsMlp)FineTuning.FineTune(preTrained, zero, 0.3f, Samples(), seed: 3);
+        var held = (DigitsMlpSp)FineTuning.FineTune(preTrained, anchor, 0.3f, Samples(), seed: 3);
+
+        Assert.Equal(preTrained.HiddenWeight.ToArray(), held.HiddenWeightAnchor.ToArray());
+        Assert.Equal(preTrained.OutputWeight.ToArray(), held.OutputWeightAnchor.ToArray());
+        double freeDistance = Distance(free.HiddenWeight, preTrained);
+        Assert.True(Distance(held.HiddenWeight, preTrained) < 0.5 * freeDistance, $"anchored {Distance(held.HiddenWeight, preTrained)}, free {freeDistance}");
+        Assert.True(Distance(shrunk.HiddenWeight, preTrained) > Distance(held.HiddenWeight, preTrained));
+        Assert.True(SquaredNorm(shrunk.HiddenWeight) < SquaredNorm(free.HiddenWeight));
+    }
+
+    /// <summary>A digits MLP initialised like torch.nn.Linear, standing in for a pre-trained one.</summary>
+    private static DigitsMlp PreTrained()
+    {
+        var model = new DigitsMlp();
+        model.InitializeLikeTorch(new System.Random(7));
+        return model;
+    }
+
+    /// <summary>Twenty fixed pseudo-images, two per digit.</summary>
+    private static Digit[] Samples() =>
+        Enumerable.Range(0, 20).Select(i => new Digit(Enumerable.Range(0, 64).Select(p => ((p * 7) + i) % 5 / 4f).ToArray(), i % 10)).ToArray();
+
+    /// <summary>Σ(w − w₀)² over the hidden weight, in double.</summary>
+    private static double Distance(System.ReadOnlySpan<float> weights, DigitsMlp preTrained)
+    {
+        System.ReadOnlySpan<float> start = preTrained.HiddenWeight;
+        double sum = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            double d = (double)weights[i] - start[i];
+            sum += d * d;
+        }
+
+        return sum;
+    }
+
+    private static double SquaredNorm(System.ReadOnlySpan<float> weights)
+    {
+        double sum = 0;
+        foreach (float w in weights)
+        {
+            sum += (double)w * w;
+        }
+
+        return sum;
     }
 
     [Fact]
