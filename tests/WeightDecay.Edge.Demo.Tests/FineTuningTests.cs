@@ -93,7 +93,7 @@ public class FineTuningTests
         double freeDistance = Distance(free.HiddenWeight, preTrained);
         Assert.True(Distance(held.HiddenWeight, preTrained) < 0.5 * freeDistance, $"anchored {Distance(held.HiddenWeight, preTrained)}, free {freeDistance}");
         Assert.True(Distance(shrunk.HiddenWeight, preTrained) > Distance(held.HiddenWeight, preTrained));
-        Assert.True(SquaredNorm(shrunk.HiddenWeight) < SquaredNorm(free.HiddenWeight));
+        Assert.True(shrunk.WeightSquaredNorm() < free.WeightSquaredNorm());
     }
 
     /// <summary>A digits MLP initialised like torch.nn.Linear, standing in for a pre-trained one.</summary>
@@ -117,17 +117,6 @@ public class FineTuningTests
         {
             double d = (double)weights[i] - start[i];
             sum += d * d;
-        }
-
-        return sum;
-    }
-
-    private static double SquaredNorm(System.ReadOnlySpan<float> weights)
-    {
-        double sum = 0;
-        foreach (float w in weights)
-        {
-            sum += (double)w * w;
         }
 
         return sum;
