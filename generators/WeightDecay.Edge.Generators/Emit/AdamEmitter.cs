@@ -211,7 +211,13 @@ internal static class AdamEmitter
                 writer.Line($"double biasCorrection1 = 1.0 - {math.PowDouble("_beta1Value", "step")};");
                 writer.Line($"double biasCorrection2 = 1.0 - {math.PowDouble("_beta2Value", "step")};");
             }
-            writer.Line("float negStepSize = (float)(-(learningRate / biasCorrection1));");
+            IReadOnlyList<UpdateLoopEmitter.Group> groups = UpdateLoopEmitter.Groups(layout);
+            bool grouped = UpdateLoopEmitter.HasGroups(layout);
+            if (!grouped)
+            {
+                writer.Line("float negStepSize = (float)(-(learningRate / biasCorrection1));");
+            }
+
             writer.Line($"float biasCorrection2Sqrt = (float)({math.SqrtDouble("biasCorrection2")});");
             writer.Line("float invBiasCorrection2Sqrt = (float)(1.0 / biasCorrection2Sqrt); // correctly rounded: see DivideByStepConstant");
             writer.Line("float oneMinusBeta1 = (float)(1.0 - _beta1Value);");
@@ -220,34 +226,64 @@ internal static class AdamEmitter
             if (decoupled)
             {
                 writer.Line("// torch: p *= 1 - lr_t·λ; the paper (ScheduleCoupled): p *= 1 - η_t·λ.");
-                writer.Line("double decayRate = _decayMode == global::WeightDecay.Edge.DecoupledDecay.ScheduleCoupled ? multiplier : learningRate;");
-                writer.Line("float decayFactor = (float)(1.0 - (decayRate * weightDecayRate));");
-                if (AnchorEmitter.HasAnchor(layout))
+            }
+
+            foreach (UpdateLoopEmitter.Group group in groups)
+            {
+                string x = group.LocalSuffix;
+                if (grouped)
                 {
-                    writer.Line("float negAnchorDecay = (float)(-(decayRate * weightDecayRate)); // toward the anchor: p -= lr_t·λ·(p - a)");
+                    OptimizerEmitter.WriteGroupRates(writer, group);
+                    writer.Line($"float negStepSize{x} = (float)(-({group.LearningRate} / biasCorrection1));");
+                }
+
+                if (decoupled)
+                {
+                    writer.Line($"double decayRate{x} = _decayMode == global::WeightDecay.Edge.DecoupledDecay.ScheduleCoupled ? multiplier : {group.LearningRate};");
+                    writer.Line($"float decayFactor{x} = (float)(1.0 - (decayRate{x} * {group.WeightDecayRate}));");
+                    if (AnchorEmitter.HasAnchor(layout))
+                    {
+                        writer.Line($"float negAnchorDecay{x} = (float)(-(decayRate{x} * {group.WeightDecayRate})); // toward the anchor: p -= lr_t·λ·(p - a)");
+                    }
+                }
+                else if (grouped && group.WeightDecayScale != 1f)
+                {
+                    writer.Line($"float weightDecay{x} = (float)weightDecayRate{x};");
                 }
             }
 
             // Folded (see OptimizerEmitter.FoldsGradientSign): the gradient meets the coupled decay and 1 - beta1 with its
             // sign; the second moment squares it, so it needs no sign.
             bool fold = OptimizerEmitter.FoldsGradientSign(math);
-            string decayArgument = fold && !decoupled ? "weightDecay * gradientSign" : decay;
-            if (decoupled && AnchorEmitter.HasAnchor(layout))
+            string Arguments(UpdateLoopEmitter.Group group)
             {
-                decayArgument += ", negAnchorDecay";
-                decay += ", negAnchorDecay";
+                string x = group.LocalSuffix;
+                string decay = decoupled ? "decayFactor" + x : group.WeightDecayScale != 1f ? "weightDecay" + x : "weightDecay";
+                string decayArgument = fold && !decoupled ? $"{decay} * gradientSign" : decay;
+                if (decoupled && AnchorEmitter.HasAnchor(layout))
+                {
+                    decayArgument += ", negAnchorDecay" + x;
+                    decay += ", negAnchorDecay" + x;
+                }
+
+                string signArguments = fold ? $"{decayArgument}, _beta1, oneMinusBeta1 * gradientSign" : $"gradientSign, {decay}, _beta1, oneMinusBeta1";
+                return $"{signArguments}, _beta2, oneMinusBeta2, negStepSize{x}, biasCorrection2Sqrt, invBiasCorrection2Sqrt, _epsilon";
             }
 
-            string signArguments = fold ? $"{decayArgument}, _beta1, oneMinusBeta1 * gradientSign" : $"gradientSign, {decay}, _beta1, oneMinusBeta1";
-            string arguments = $"{signArguments}, _beta2, oneMinusBeta2, negStepSize, biasCorrection2Sqrt, invBiasCorrection2Sqrt, _epsilon";
             using (writer.OpenBlock("if (_amsgrad)"))
             {
-                UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdateAmsgrad", arguments);
+                foreach (UpdateLoopEmitter.Group group in groups)
+                {
+                    UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdateAmsgrad" + group.MethodSuffix, Arguments(group));
+                }
             }
 
             using (writer.OpenBlock("else"))
             {
-                UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "Update", arguments);
+                foreach (UpdateLoopEmitter.Group group in groups)
+                {
+                    UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "Update" + group.MethodSuffix, Arguments(group));
+                }
             }
 
             TrainingLoopEmitter.WriteStepEpilogue(writer, layout);

@@ -94,14 +94,14 @@ internal static class AnchorEmitter
         }
     }
 
-    /// <summary>The loop of <c>DecayedSquaredNorm()</c> over an anchored run: Σ(p − a)², in double.</summary>
-    public static void WriteSquaredDistance(CodeWriter writer, UpdateLoopEmitter.Run run)
+    /// <summary>The loop of <c>DecayedSquaredNorm()</c> over an anchored run: Σ(p − a)², in double, times <paramref name="factor"/> (<c>"2.0 * "</c> or empty).</summary>
+    public static void WriteSquaredDistance(CodeWriter writer, UpdateLoopEmitter.Run run, string factor)
     {
         writer.Line($"// {run.Description}, from the anchor");
         using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}, k = {Literals.Int(run.Start - run.AnchorShift)}; i < {Literals.Int(run.End)}; i++, k++)"))
         {
             writer.Line("double w = (double)p[i] - Anchor[k];");
-            writer.Line("sum += w * w;");
+            writer.Line($"sum += {factor}w * w;");
         }
     }
 }

@@ -96,6 +96,16 @@ internal static class CheckpointEmitter
                 text.Append(" anchor=1");
             }
 
+            if (tensor.LearningRateScale != 1f)
+            {
+                text.Append(" lrscale=").Append(tensor.LearningRateScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (tensor.WeightDecayScale != 1f)
+            {
+                text.Append(" wdscale=").Append(tensor.WeightDecayScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             text.Append('\n');
         }
 

@@ -52,7 +52,7 @@ internal static class ConstraintEmitter
             {
                 if (tensor.L1 != 0f)
                 {
-                    writer.Line($"ShrinkTowardZero(p, {Literals.Int(tensor.Offset)}, {Literals.Int(tensor.Offset + tensor.Length)}, (float)(learningRate * {Literals.DecimalOf(tensor.L1)})); // {tensor.Name}");
+                    writer.Line($"ShrinkTowardZero(p, {Literals.Int(tensor.Offset)}, {Literals.Int(tensor.Offset + tensor.Length)}, (float)(learningRate{LearningRateFactor(tensor)} * {Literals.DecimalOf(tensor.L1)})); // {tensor.Name}");
                 }
 
                 if (tensor.MaxNorm != 0f)
@@ -152,6 +152,11 @@ internal static class ConstraintEmitter
 
     // w ← sign(w)·max(|w| − t, 0), as torch.sign(w) * torch.clamp(w.abs() - t, min=0): a weight that reaches zero is
     // -0 if it was negative (sign −1 times +0) and +0 otherwise; NaN and infinities stay as they are.
+    // The tensor's learning-rate scale as a factor on the step's lr_t (" * 0.5"), or nothing: the threshold is the tensor's
+    // own lr_t·λ₁, as its parameter group's lr.
+    private static string LearningRateFactor(TensorSpec tensor) =>
+        tensor.LearningRateScale == 1f ? string.Empty : " * " + Literals.DecimalOf(tensor.LearningRateScale);
+
     private static void WriteShrinkTowardZero(CodeWriter writer, TargetProfile profile)
     {
         string isNaN = profile.HasMathF ? "float.IsNaN(shrunk)" : $"{OptimizerEmitter.HyperParametersClass}.IsNaN(shrunk)";

@@ -120,6 +120,25 @@ internal static class OptimizerEmitter
         }
     }
 
+    /// <summary>
+    /// Writes the learning rate and weight decay of a parameter group that scales them (see
+    /// <see cref="UpdateLoopEmitter.Group"/>), as torch computes a param group's: the group's lr is the base decimal times
+    /// the scale, times the schedule's multiplier (LambdaLR's <c>initial_lr * lambda(step)</c>), in double.
+    /// </summary>
+    public static void WriteGroupRates(CodeWriter writer, UpdateLoopEmitter.Group group)
+    {
+        writer.Line($"// Group {Literals.Int(group.Index)}: {group.Description}; lr × {Literals.DecimalOf(group.LearningRateScale)}, weight_decay × {Literals.DecimalOf(group.WeightDecayScale)}.");
+        if (group.LearningRateScale != 1f)
+        {
+            writer.Line($"double {group.LearningRate} = _learningRateValue * {Literals.DecimalOf(group.LearningRateScale)} * multiplier;");
+        }
+
+        if (group.WeightDecayScale != 1f)
+        {
+            writer.Line($"double {group.WeightDecayRate} = _weightDecayValue * {Literals.DecimalOf(group.WeightDecayScale)} * decayMultiplier;");
+        }
+    }
+
     /// <summary>The field behind <c>Maximize</c>, in every optimizer's state list.</summary>
     public const string MaximizeField = "private bool _maximize;";
 

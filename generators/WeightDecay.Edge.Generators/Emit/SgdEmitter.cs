@@ -128,33 +128,49 @@ internal static class SgdEmitter
     private static void WriteDecoupledDecay(CodeWriter writer, LayoutSpec layout, ScalarMath math)
     {
         bool anchored = AnchorEmitter.HasAnchor(layout);
-        writer.Line();
-        using (writer.OpenBlock($"private void DecayWeights(float decayFactor{(anchored ? ", float negAnchorDecay" : string.Empty)})"))
+        foreach (UpdateLoopEmitter.Group group in UpdateLoopEmitter.Groups(layout).Where(group => DecaysIn(layout, group)))
         {
-            writer.Line("float[] p = _model.Parameters;");
-            if (anchored)
+            writer.Line();
+            using (writer.OpenBlock($"private void DecayWeights{group.MethodSuffix}(float decayFactor{(anchored ? ", float negAnchorDecay" : string.Empty)})"))
             {
-                writer.Line("float[] a = _model.Anchor;");
+                WriteDecoupledDecayLoops(writer, layout, math, group, anchored);
+            }
+        }
+    }
+
+    // Whether some run of the group is decayed.
+    private static bool DecaysIn(LayoutSpec layout, UpdateLoopEmitter.Group group) =>
+        UpdateLoopEmitter.TrainableRuns(layout).Any(run => run.Group == group.Index && run.Decayed);
+
+    // The group's coupled weight decay (float): the prologue's weightDecay, or the group's own when it scales it.
+    private static string WeightDecayOf(UpdateLoopEmitter.Group group) =>
+        group.WeightDecayScale != 1f ? "weightDecay" + group.LocalSuffix : "weightDecay";
+
+    private static void WriteDecoupledDecayLoops(CodeWriter writer, LayoutSpec layout, ScalarMath math, UpdateLoopEmitter.Group group, bool anchored)
+    {
+        writer.Line("float[] p = _model.Parameters;");
+        if (anchored)
+        {
+            writer.Line("float[] a = _model.Anchor;");
+        }
+
+        foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout).Where(run => run.Group == group.Index && run.Decayed))
+        {
+            writer.Line($"// {run.Description}");
+            if (run.Decay == UpdateLoopEmitter.DecayTarget.Zero)
+            {
+                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
+                {
+                    writer.Line("p[i] *= decayFactor;");
+                }
+
+                continue;
             }
 
-            foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout).Where(run => run.Decayed))
+            using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}, k = {Literals.Int(run.Start - run.AnchorShift)}; i < {Literals.Int(run.End)}; i++, k++)"))
             {
-                writer.Line($"// {run.Description}");
-                if (run.Decay == UpdateLoopEmitter.DecayTarget.Zero)
-                {
-                    using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
-                    {
-                        writer.Line("p[i] *= decayFactor;");
-                    }
-
-                    continue;
-                }
-
-                using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}, k = {Literals.Int(run.Start - run.AnchorShift)}; i < {Literals.Int(run.End)}; i++, k++)"))
-                {
-                    writer.Line("float w = p[i];");
-                    writer.Line($"p[i] = {math.Fma("w - a[k]", "negAnchorDecay", "w")};");
-                }
+                writer.Line("float w = p[i];");
+                writer.Line($"p[i] = {math.Fma("w - a[k]", "negAnchorDecay", "w")};");
             }
         }
     }
@@ -186,20 +202,42 @@ internal static class SgdEmitter
         using (writer.OpenBlock("public void Step()"))
         {
             TrainingLoopEmitter.WriteStepPrologue(writer, withFloatDecay: true);
-            writer.Line("float negLearningRate = (float)(-learningRate);");
+            IReadOnlyList<UpdateLoopEmitter.Group> groups = UpdateLoopEmitter.Groups(layout);
+            bool grouped = UpdateLoopEmitter.HasGroups(layout);
+            foreach (UpdateLoopEmitter.Group group in groups)
+            {
+                string x = group.LocalSuffix;
+                if (grouped)
+                {
+                    OptimizerEmitter.WriteGroupRates(writer, group);
+                    if (group.WeightDecayScale != 1f)
+                    {
+                        writer.Line($"float weightDecay{x} = (float)weightDecayRate{x};");
+                    }
+                }
+
+                writer.Line($"float negLearningRate{x} = (float)(-{group.LearningRate});");
+            }
+
             if (UpdateLoopEmitter.TrainableRuns(layout).Any(run => run.Decayed))
             {
                 using (writer.OpenBlock("if (_decoupled)"))
                 {
                     writer.Line("// SGDW: the decay moves the weights before the update and stays out of the gradient and the momentum buffer.");
-                    using (writer.OpenBlock("if (weightDecayRate != 0.0)"))
+                    foreach (UpdateLoopEmitter.Group group in groups.Where(group => DecaysIn(layout, group)))
                     {
-                        string arguments = "(float)(1.0 - (learningRate * weightDecayRate))"
-                            + (AnchorEmitter.HasAnchor(layout) ? ", (float)(-(learningRate * weightDecayRate))" : string.Empty);
-                        writer.Call("DecayWeights", arguments);
+                        using (writer.OpenBlock($"if ({group.WeightDecayRate} != 0.0)"))
+                        {
+                            string rate = $"{group.LearningRate} * {group.WeightDecayRate}";
+                            string arguments = $"(float)(1.0 - ({rate}))" + (AnchorEmitter.HasAnchor(layout) ? $", (float)(-({rate}))" : string.Empty);
+                            writer.Call("DecayWeights" + group.MethodSuffix, arguments);
+                        }
                     }
 
-                    writer.Line("weightDecay = 0f;");
+                    foreach (string weightDecay in groups.Select(WeightDecayOf).Distinct())
+                    {
+                        writer.Line($"{weightDecay} = 0f;");
+                    }
                 }
             }
 
@@ -208,22 +246,36 @@ internal static class SgdEmitter
             if (fold)
             {
                 writer.Line("// The sign is folded into the scalars the gradient meets (see the update methods): exact negations.");
-                writer.Line("float signedWeightDecay = weightDecay * gradientSign;");
-                writer.Line("float signedNegLearningRate = negLearningRate * gradientSign;");
+                foreach (UpdateLoopEmitter.Group group in groups)
+                {
+                    string x = group.LocalSuffix;
+                    writer.Line($"float signedWeightDecay{x} = {WeightDecayOf(group)} * gradientSign;");
+                    writer.Line($"float signedNegLearningRate{x} = negLearningRate{x} * gradientSign;");
+                }
             }
 
             // Folded: d' = sign·d, so the buffer takes sign·(1 - dampening), the Nesterov term sign·momentum, and the step
             // sign·(-lr) wherever it meets d' rather than the (true) buffer.
-            string plain = fold ? "signedNegLearningRate, signedWeightDecay" : "negLearningRate, gradientSign, weightDecay";
-            string nesterov = fold
-                ? "signedNegLearningRate, signedWeightDecay, bufferScale, bufferGradientScale * gradientSign, _momentum * gradientSign"
-                : "negLearningRate, gradientSign, weightDecay, bufferScale, bufferGradientScale, _momentum";
-            string momentum = fold
-                ? "negLearningRate, signedWeightDecay, bufferScale, bufferGradientScale * gradientSign"
-                : "negLearningRate, gradientSign, weightDecay, bufferScale, bufferGradientScale";
+            string Plain(UpdateLoopEmitter.Group group) => fold
+                ? $"signedNegLearningRate{group.LocalSuffix}, signedWeightDecay{group.LocalSuffix}"
+                : $"negLearningRate{group.LocalSuffix}, gradientSign, {WeightDecayOf(group)}";
+            string Nesterov(UpdateLoopEmitter.Group group) => fold
+                ? $"{Plain(group)}, bufferScale, bufferGradientScale * gradientSign, _momentum * gradientSign"
+                : $"{Plain(group)}, bufferScale, bufferGradientScale, _momentum";
+            string Momentum(UpdateLoopEmitter.Group group) => fold
+                ? $"negLearningRate{group.LocalSuffix}, signedWeightDecay{group.LocalSuffix}, bufferScale, bufferGradientScale * gradientSign"
+                : $"{Plain(group)}, bufferScale, bufferGradientScale";
+            void Dispatch(string name, System.Func<UpdateLoopEmitter.Group, string> arguments)
+            {
+                foreach (UpdateLoopEmitter.Group group in groups)
+                {
+                    UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), name + group.MethodSuffix, arguments(group));
+                }
+            }
+
             using (writer.OpenBlock("if (_momentum == 0f)"))
             {
-                UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdatePlain", plain);
+                Dispatch("UpdatePlain", Plain);
             }
 
             using (writer.OpenBlock("else"))
@@ -241,12 +293,12 @@ internal static class SgdEmitter
                 writer.Line("float bufferGradientScale = _momentumBufferInitialized ? (float)(1.0 - _dampeningValue) : 1f;");
                 using (writer.OpenBlock("if (_nesterov)"))
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdateNesterov", nesterov);
+                    Dispatch("UpdateNesterov", Nesterov);
                 }
 
                 using (writer.OpenBlock("else"))
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdateMomentum", momentum);
+                    Dispatch("UpdateMomentum", Momentum);
                 }
 
                 writer.Line("_momentumBufferInitialized = true;");

@@ -42,6 +42,11 @@ internal static class TrainingLoopEmitter
             writer.Line("/// Tensors decayed toward the anchor count Σ(w − a)², their distance from <c>Anchor</c>, instead.");
         }
 
+        if (UpdateLoopEmitter.Groups(layout).Any(group => group.WeightDecayScale != 1f))
+        {
+            writer.Line("/// Each tensor's sum is weighted by its <c>WeightDecayScale</c>, so (λ/2)·DecayedSquaredNorm() stays the penalty.");
+        }
+
         writer.Line("/// </summary>");
         using (writer.OpenBlock("public double DecayedSquaredNorm()"))
         {
@@ -51,7 +56,7 @@ internal static class TrainingLoopEmitter
             {
                 if (run.Decay == UpdateLoopEmitter.DecayTarget.Anchor)
                 {
-                    AnchorEmitter.WriteSquaredDistance(writer, run);
+                    AnchorEmitter.WriteSquaredDistance(writer, run, DecayFactor(layout, run));
                     continue;
                 }
 
@@ -59,12 +64,19 @@ internal static class TrainingLoopEmitter
                 using (writer.OpenBlock($"for (int i = {Literals.Int(run.Start)}; i < {Literals.Int(run.End)}; i++)"))
                 {
                     writer.Line("double w = p[i];");
-                    writer.Line("sum += w * w;");
+                    writer.Line($"sum += {DecayFactor(layout, run)}w * w;");
                 }
             }
 
             writer.Line("return sum;");
         }
+    }
+
+    // A run's weight-decay scale as a factor on its squared terms ("2.0 * "), or nothing.
+    private static string DecayFactor(LayoutSpec layout, UpdateLoopEmitter.Run run)
+    {
+        float scale = UpdateLoopEmitter.Groups(layout)[run.Group].WeightDecayScale;
+        return scale == 1f ? string.Empty : Literals.DecimalOf(scale) + " * ";
     }
 
     /// <summary>Fields every optimizer adds for the training-loop members.</summary>

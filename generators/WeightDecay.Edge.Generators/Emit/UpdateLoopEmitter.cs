@@ -58,6 +58,9 @@ internal static class UpdateLoopEmitter
     /// </summary>
     internal sealed record Run(int Start, int Length, DecayTarget Decay, bool Trainable, int StateShift, int AnchorShift, string Description)
     {
+        /// <summary>The index of the run's parameter group in <see cref="Groups"/> (0 for frozen runs).</summary>
+        public int Group { get; init; }
+
         /// <summary>One past the run's last parameter index.</summary>
         public int End => Start + Length;
 
@@ -106,6 +109,7 @@ internal static class UpdateLoopEmitter
     public static IReadOnlyList<Run> Runs(LayoutSpec layout)
     {
         var runs = new List<Run>();
+        int[] tensorGroups = Assign(layout).TensorGroups;
         int i = 0;
         int frozenBefore = 0;
         int anchoredBefore = 0;
@@ -114,7 +118,9 @@ internal static class UpdateLoopEmitter
             int first = i;
             bool trainable = layout.Tensors[i].Trainable;
             DecayTarget decay = TargetOf(layout.Tensors[i]);
-            while (i < layout.Tensors.Count && layout.Tensors[i].Trainable == trainable && TargetOf(layout.Tensors[i]) == decay)
+            int group = tensorGroups[i];
+            while (i < layout.Tensors.Count && layout.Tensors[i].Trainable == trainable && TargetOf(layout.Tensors[i]) == decay
+                && tensorGroups[i] == group)
             {
                 i++;
             }
@@ -124,12 +130,85 @@ internal static class UpdateLoopEmitter
             string names = string.Join(", ", Enumerable.Range(first, i - first).Select(t => Describe(layout.Tensors[t])));
             int length = last.Offset + last.Length - start.Offset;
             int anchorShift = decay == DecayTarget.Anchor ? start.Offset - anchoredBefore : 0;
-            runs.Add(new Run(start.Offset, length, decay, trainable, frozenBefore, anchorShift, names));
+            runs.Add(new Run(start.Offset, length, decay, trainable, frozenBefore, anchorShift, names) { Group = group });
             frozenBefore += trainable ? 0 : length;
             anchoredBefore += decay == DecayTarget.Anchor ? length : 0;
         }
 
         return runs;
+    }
+
+    /// <summary>
+    /// A torch.optim parameter group: the trainable tensors that share a <c>LearningRateScale</c> and (when decayed) a
+    /// <c>WeightDecayScale</c>. Each step computes its per-step scalars once per group and calls the group's update
+    /// method, which calls the shared kernels over the group's runs. A layout without scales has one group, the base one,
+    /// and its code is what it was before groups existed.
+    /// </summary>
+    /// <param name="Index">The group's place in order of first appearance among the trainable tensors.</param>
+    internal sealed record Group(int Index, float LearningRateScale, float WeightDecayScale, string Description)
+    {
+        /// <summary>Whether the group takes the optimizer's own learning rate and weight decay.</summary>
+        public bool IsBase => LearningRateScale == 1f && WeightDecayScale == 1f;
+
+        /// <summary>The suffix of the group's update methods: none for the first group, <c>Group1</c>, ... after it.</summary>
+        public string MethodSuffix => Index == 0 ? string.Empty : "Group" + Literals.Int(Index);
+
+        /// <summary>The suffix of the group's per-step locals: none for a base group, else its index.</summary>
+        public string LocalSuffix => IsBase ? string.Empty : Literals.Int(Index);
+
+        /// <summary>The local holding the group's learning rate lr_t (double).</summary>
+        public string LearningRate => LearningRateScale == 1f ? "learningRate" : "learningRate" + LocalSuffix;
+
+        /// <summary>The local holding the group's weight decay λ_t (double).</summary>
+        public string WeightDecayRate => WeightDecayScale == 1f ? "weightDecayRate" : "weightDecayRate" + LocalSuffix;
+    }
+
+    /// <summary>The layout's parameter groups (see <see cref="Group"/>), at least one.</summary>
+    public static IReadOnlyList<Group> Groups(LayoutSpec layout) => Assign(layout).Groups;
+
+    /// <summary>Whether <paramref name="layout"/> has more than the base group (some tensor declares a scale).</summary>
+    public static bool HasGroups(LayoutSpec layout)
+    {
+        IReadOnlyList<Group> groups = Groups(layout);
+        return groups.Count > 1 || !groups[0].IsBase;
+    }
+
+    // Each trainable tensor joins the first group with its learning-rate scale and, when it is decayed, its weight-decay
+    // scale (an undecayed tensor's weight-decay scale changes nothing, so a bias joins its weight's group); a tensor that
+    // matches none starts a group. Frozen tensors are in group 0, which no update reads for them.
+    private static (IReadOnlyList<Group> Groups, int[] TensorGroups) Assign(LayoutSpec layout)
+    {
+        var groups = new List<Group>();
+        var members = new List<List<string>>();
+        int[] tensorGroups = new int[layout.Tensors.Count];
+        for (int t = 0; t < layout.Tensors.Count; t++)
+        {
+            TensorSpec tensor = layout.Tensors[t];
+            if (!tensor.Trainable)
+            {
+                continue;
+            }
+
+            bool decayed = TargetOf(tensor) != DecayTarget.None;
+            int index = groups.FindIndex(group =>
+                group.LearningRateScale == tensor.LearningRateScale && (!decayed || group.WeightDecayScale == tensor.WeightDecayScale));
+            if (index < 0)
+            {
+                index = groups.Count;
+                groups.Add(new Group(index, tensor.LearningRateScale, decayed ? tensor.WeightDecayScale : 1f, string.Empty));
+                members.Add(new List<string>());
+            }
+
+            members[index].Add(Describe(tensor));
+            tensorGroups[t] = index;
+        }
+
+        if (groups.Count == 0)
+        {
+            return (new[] { new Group(0, 1f, 1f, string.Empty) }, tensorGroups);
+        }
+
+        return (groups.Select(group => group with { Description = string.Join(", ", members[group.Index]) }).ToList(), tensorGroups);
     }
 
     /// <summary>Where decay pulls <paramref name="tensor"/> (a frozen tensor is never decayed).</summary>
@@ -229,14 +308,17 @@ internal static class UpdateLoopEmitter
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
         bool shifted = runs.Any(run => run.StateShift != 0);
 
-        writer.Line();
-        writer.Wrapped($"private void {method.Name}(", method.Parameters.Select(name => "float " + name), ")");
-        using (writer.OpenBlock())
+        foreach (Group group in Groups(layout))
         {
-            foreach (Run run in runs)
+            writer.Line();
+            writer.Wrapped($"private void {method.Name}{group.MethodSuffix}(", method.Parameters.Select(name => "float " + name), ")");
+            using (writer.OpenBlock())
             {
-                writer.Line($"// {run.Description}, {Describe(run.Decay)}");
-                WriteScalarCall(writer, method, run, run.Start, shifted, run.Decay);
+                foreach (Run run in runs.Where(run => run.Group == group.Index))
+                {
+                    writer.Line($"// {run.Description}, {Describe(run.Decay)}");
+                    WriteScalarCall(writer, method, run, run.Start, shifted, run.Decay);
+                }
             }
         }
 
@@ -362,13 +444,37 @@ internal static class UpdateLoopEmitter
         CodeWriter writer, LayoutSpec layout, TargetProfile profile, UpdateMethod method, KernelDialect.VectorDialect kernel)
     {
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
-        bool shifted = runs.Any(run => run.StateShift != 0);
-        bool anchorTable = HasAnchorTable(layout, PathsFor(layout, profile));
+        var kernels = new List<(DecayTarget Decay, string[] Parameters)>();
+        foreach (Group group in Groups(layout))
+        {
+            WriteVectorEntry(writer, layout, profile, method, kernel, group, runs, kernels);
+        }
+
+        foreach ((DecayTarget decay, string[] parameters) in kernels)
+        {
+            WriteVectorKernel(writer, method, kernel, decay, parameters, runs, layout.AnchoredParameterCount > 0);
+        }
+    }
+
+    // The update method of one SIMD width for one parameter group: a kernel call per table of the group's runs (see
+    // WriteVectorMethods), adding to `kernels` each kernel it calls.
+    private static void WriteVectorEntry(
+        CodeWriter writer,
+        LayoutSpec layout,
+        TargetProfile profile,
+        UpdateMethod method,
+        KernelDialect.VectorDialect kernel,
+        Group group,
+        IReadOnlyList<Run> layoutRuns,
+        List<(DecayTarget Decay, string[] Parameters)> kernels)
+    {
+        List<Run> runs = layoutRuns.Where(run => run.Group == group.Index).ToList();
+        bool shifted = layoutRuns.Any(run => run.StateShift != 0);
+        bool anchorTable = HasAnchorTable(runs, PathsFor(layout, profile));
         string suffix = kernel.Path.Suffix;
         int width = kernel.Width;
         writer.Line();
-        writer.Wrapped($"private void {method.Name}{suffix}(", method.Parameters.Select(name => "float " + name), ")");
-        var kernels = new List<(DecayTarget Decay, string[] Parameters)>();
+        writer.Wrapped($"private void {method.Name}{group.MethodSuffix}{suffix}(", method.Parameters.Select(name => "float " + name), ")");
 
         // The kernel call over the table of the runs decayed toward `decay`, updated as runs decayed toward `treatedAs`.
         void CallKernel(DecayTarget decay, DecayTarget treatedAs)
@@ -380,7 +486,7 @@ internal static class UpdateLoopEmitter
                 kernels.Add((kernelDecay, parameters));
             }
 
-            IEnumerable<string> arguments = new[] { TableName(decay) }.Concat(method.ArgumentsFor(treatedAs, parameters));
+            IEnumerable<string> arguments = new[] { TableName(decay) + group.MethodSuffix }.Concat(method.ArgumentsFor(treatedAs, parameters));
             writer.Call(DeviceKernel(method, kernelDecay) + suffix, string.Join(", ", arguments));
         }
 
@@ -434,19 +540,14 @@ internal static class UpdateLoopEmitter
                 }
             }
         }
-
-        foreach ((DecayTarget decay, string[] parameters) in kernels)
-        {
-            WriteVectorKernel(writer, method, kernel, decay, parameters, runs, layout.AnchoredParameterCount > 0);
-        }
     }
 
     // The decay targets in the order their kernels and tables are written.
     private static readonly DecayTarget[] Targets = { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor };
 
     // Whether the anchored runs get a table: when one fills a vector of some emitted width.
-    private static bool HasAnchorTable(LayoutSpec layout, IReadOnlyList<VectorPath> paths) =>
-        TrainableRuns(layout).Any(run => run.Decay == DecayTarget.Anchor && paths.Any(path => run.Length >= path.Width));
+    private static bool HasAnchorTable(IEnumerable<Run> runs, IReadOnlyList<VectorPath> paths) =>
+        runs.Any(run => run.Decay == DecayTarget.Anchor && paths.Any(path => run.Length >= path.Width));
 
     private static string TableName(DecayTarget decay) => decay switch
     {
@@ -472,17 +573,21 @@ internal static class UpdateLoopEmitter
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
         bool shifted = runs.Any(run => run.StateShift != 0);
         bool anchored = layout.AnchoredParameterCount > 0;
-        foreach (DecayTarget decay in Targets)
+        foreach (Group group in Groups(layout))
         {
-            List<Run> table = runs.Where(run => run.Decay == decay).ToList();
-            if (table.Count == 0 || (decay == DecayTarget.Anchor && !HasAnchorTable(layout, paths)))
+            List<Run> groupRuns = runs.Where(run => run.Group == group.Index).ToList();
+            foreach (DecayTarget decay in Targets)
             {
-                continue;
-            }
+                List<Run> table = groupRuns.Where(run => run.Decay == decay).ToList();
+                if (table.Count == 0 || (decay == DecayTarget.Anchor && !HasAnchorTable(groupRuns, paths)))
+                {
+                    continue;
+                }
 
-            writer.Line($"// {char.ToUpperInvariant(Describe(decay)[0])}{Describe(decay).Substring(1)}: {string.Join("; ", table.Select(run => run.Description))}.");
-            IEnumerable<string> entries = table.SelectMany(run => Columns(run, shifted, anchored)).Select(Literals.Int);
-            writer.Wrapped($"private static readonly int[] {TableName(decay)} = {{ ", entries, " };");
+                writer.Line($"// {char.ToUpperInvariant(Describe(decay)[0])}{Describe(decay).Substring(1)}: {string.Join("; ", table.Select(run => run.Description))}.");
+                IEnumerable<string> entries = table.SelectMany(run => Columns(run, shifted, anchored)).Select(Literals.Int);
+                writer.Wrapped($"private static readonly int[] {TableName(decay)}{group.MethodSuffix} = {{ ", entries, " };");
+            }
         }
     }
 

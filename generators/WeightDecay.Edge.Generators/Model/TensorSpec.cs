@@ -30,6 +30,18 @@ internal sealed record TensorSpec(string Name, EquatableArray<int> Shape, int Of
     /// </summary>
     public bool Anchored { get; init; }
 
+    /// <summary>
+    /// The factor on the learning rate of this tensor (<c>LearningRateScale</c>, a torch param group's lr over the base lr),
+    /// 1 by default; positive and finite (the parser checks).
+    /// </summary>
+    public float LearningRateScale { get; init; } = 1f;
+
+    /// <summary>
+    /// The factor on the weight decay of this tensor (<c>WeightDecayScale</c>), 1 by default and on tensors that are not
+    /// decayed; positive and finite (the parser checks).
+    /// </summary>
+    public float WeightDecayScale { get; init; } = 1f;
+
     /// <summary>Whether a step ends with a pass over this tensor: a proximal L1 step or a max-norm projection.</summary>
     public bool HasConstraint => L1 != 0f || MaxNorm != 0f;
 }

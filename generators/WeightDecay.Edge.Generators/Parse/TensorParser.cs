@@ -70,11 +70,15 @@ internal static class TensorParser
                     L1 = weightConstraints.L1,
                     MaxNorm = weightConstraints.MaxNorm,
                     Anchored = weightConstraints.Anchored,
+                    LearningRateScale = weightConstraints.LearningRateScale,
+                    WeightDecayScale = weightConstraints.WeightDecayScale,
                 });
                 tensors.Add(new TensorSpec(layer.Name + "Bias", ImmutableArray.Create(layer.Outputs).ToEquatableArray(), biasOffset, layer.Outputs, layer.BiasDecay, layer.Trainable)
                 {
                     Init = TensorInitKind.Uniform,
                     InitScale = bound,
+                    LearningRateScale = weightConstraints.LearningRateScale,
+                    WeightDecayScale = layer.BiasDecay ? weightConstraints.WeightDecayScale : 1f,
                 });
                 denseLayers.Add(new DenseLayerSpec(layer.Name, layer.Inputs, layer.Outputs, layer.Activation, weightOffset, biasOffset, layer.Trainable));
                 denseLocations.Add(location);
@@ -108,6 +112,8 @@ internal static class TensorParser
                 L1 = constraints.L1,
                 MaxNorm = constraints.MaxNorm,
                 Anchored = constraints.Anchored,
+                LearningRateScale = constraints.LearningRateScale,
+                WeightDecayScale = constraints.WeightDecayScale,
             });
             offset = System.Math.Min(offset + length, SizeCap);
         }

@@ -26,6 +26,8 @@ namespace WeightDecay.Edge
             Activation = Activation.Identity;
             BiasDecay = false;
             Trainable = true;
+            LearningRateScale = 1f;
+            WeightDecayScale = 1f;
         }
 
         /// <summary>The layer's name.</summary>
@@ -68,5 +70,17 @@ namespace WeightDecay.Edge
         /// <see cref="TensorAttribute.DecayTowardAnchor"/>.
         /// </summary>
         public bool DecayTowardAnchor { get; set; }
+
+        /// <summary>
+        /// A factor on the learning rate of the layer's weight and bias (default 1): a torch.optim parameter group per
+        /// layer, as timm's layer-wise learning-rate decay. See <see cref="TensorAttribute.LearningRateScale"/>.
+        /// </summary>
+        public float LearningRateScale { get; set; }
+
+        /// <summary>
+        /// A factor on the weight decay of the layer's weight, and of its bias when <see cref="BiasDecay"/> is set (default
+        /// 1). See <see cref="TensorAttribute.WeightDecayScale"/>.
+        /// </summary>
+        public float WeightDecayScale { get; set; }
     }
 }

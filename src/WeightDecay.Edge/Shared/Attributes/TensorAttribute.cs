@@ -20,6 +20,8 @@ namespace WeightDecay.Edge
             Decay = true;
             Trainable = true;
             Init = TensorInit.Zeros;
+            LearningRateScale = 1f;
+            WeightDecayScale = 1f;
         }
 
         /// <summary>The tensor's name.</summary>
@@ -81,5 +83,22 @@ namespace WeightDecay.Edge
         /// tensor must be trainable and decayed. See docs/regularisers.md.
         /// </summary>
         public bool DecayTowardAnchor { get; set; }
+
+        /// <summary>
+        /// A factor on the optimizer's learning rate for this tensor (default 1), as a torch.optim parameter group whose
+        /// <c>lr</c> is the base lr times this factor (timm's layer-wise learning-rate decay sets one per layer): each step
+        /// uses lr_t·LearningRateScale here, for the update, the decoupled decay and the proximal L1 step. A compile-time
+        /// constant folded into the generated code. A positive finite number; the tensor must be trainable (freeze it with
+        /// <c>Trainable = false</c> instead of a scale of 0). See docs/regularisers.md.
+        /// </summary>
+        public float LearningRateScale { get; set; }
+
+        /// <summary>
+        /// A factor on the optimizer's weight decay for this tensor (default 1), as a torch.optim parameter group whose
+        /// <c>weight_decay</c> is the base λ times this factor: each step decays this tensor with λ_t·WeightDecayScale. A
+        /// compile-time constant folded into the generated code. A positive finite number; the tensor must be trainable
+        /// and decayed (turn decay off with <c>Decay = false</c> instead of a scale of 0). See docs/regularisers.md.
+        /// </summary>
+        public float WeightDecayScale { get; set; }
     }
 }
