@@ -9,15 +9,16 @@ namespace WeightDecay.Edge.Device.Samples
     /// A keyword head fine-tuned on the device: a frozen feature projection (never updated, no
     /// optimizer state) in front of a trainable classifier, with a frozen normalisation scale; the
     /// classifier's weights are pruned by a proximal L1 step, and its head's rows are norm-limited and decayed
-    /// toward their pre-trained values (the anchor) instead of toward zero.
+    /// toward their pre-trained values (the anchor) instead of toward zero, in a parameter group of their own that
+    /// learns at half the rate and decays twice as hard (LearningRateScale, WeightDecayScale).
     /// </summary>
     [ModelLayout]
     [Tensor("Projection", 12, 8, Trainable = false)]
     [Tensor("W", 8, 5, L1 = 0.2f)]
     [Tensor("B", 5, Decay = false)]
     [Tensor("Scale", 3, Trainable = false, Decay = false)]
-    [Tensor("Head", 5, 3, MaxNorm = 0.8f, DecayTowardAnchor = true)]
-    [Tensor("HeadBias", 3, Decay = false)]
+    [Tensor("Head", 5, 3, MaxNorm = 0.8f, DecayTowardAnchor = true, LearningRateScale = 0.5f, WeightDecayScale = 2f)]
+    [Tensor("HeadBias", 3, Decay = false, LearningRateScale = 0.5f)]
     [Sgd, Adam, AdamW]
     public partial class FrozenFeatureHead
     {

@@ -418,6 +418,13 @@ public class DiagnosticTests
     [InlineData("Tensor(\"W\", 2, 3, L1 = 0.5f, Trainable = false)", "sets L1 = 0.5, but the tensor is frozen")]
     [InlineData("Tensor(\"W\", 2, 3, DecayTowardAnchor = true, Decay = false)", "sets DecayTowardAnchor = true, but the tensor is not decayed (Decay = false)")]
     [InlineData("Tensor(\"W\", 2, 3, DecayTowardAnchor = true, Trainable = false)", "sets DecayTowardAnchor = true, but the tensor is frozen")]
+    [InlineData("Tensor(\"W\", 2, 3, LearningRateScale = 0f)", "sets LearningRateScale = 0, but LearningRateScale must be a positive finite number")]
+    [InlineData("Tensor(\"W\", 2, 3, LearningRateScale = -0.5f)", "sets LearningRateScale = -0.5, but LearningRateScale must be a positive finite number")]
+    [InlineData("Tensor(\"W\", 2, 3, LearningRateScale = float.NaN)", "sets LearningRateScale = NaN, but")]
+    [InlineData("Tensor(\"W\", 2, 3, WeightDecayScale = float.PositiveInfinity)", "sets WeightDecayScale = ")]
+    [InlineData("Tensor(\"W\", 2, 3, WeightDecayScale = 0f)", "sets WeightDecayScale = 0, but WeightDecayScale must be a positive finite number")]
+    [InlineData("Tensor(\"W\", 2, 3, LearningRateScale = 2f, Trainable = false)", "sets LearningRateScale = 2, but the tensor is frozen")]
+    [InlineData("Tensor(\"W\", 2, 3, WeightDecayScale = 2f, Decay = false)", "sets WeightDecayScale = 2, but the tensor is not decayed (Decay = false)")]
     public void WDE029_invalid_regulariser_on_a_tensor(string attribute, string what)
     {
         string source = Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]");
@@ -429,6 +436,8 @@ public class DiagnosticTests
     [InlineData("Dense(\"Hidden\", 4, 3, MaxNorm = 0.5f, Trainable = false)", "sets MaxNorm = 0.5, but the tensor is frozen")]
     [InlineData("Dense(\"Hidden\", 4, 3, L1 = float.NaN)", "sets L1 = NaN, but")]
     [InlineData("Dense(\"Hidden\", 4, 3, DecayTowardAnchor = true, Trainable = false)", "sets DecayTowardAnchor = true, but the tensor is frozen")]
+    [InlineData("Dense(\"Hidden\", 4, 3, LearningRateScale = -1f)", "sets LearningRateScale = -1, but")]
+    [InlineData("Dense(\"Hidden\", 4, 3, WeightDecayScale = 3f, Trainable = false)", "sets WeightDecayScale = 3, but the tensor is frozen")]
     public void WDE029_invalid_regulariser_on_a_dense_layer(string attribute, string what)
     {
         string source = Layout($"[ModelLayout]\n[{attribute}]\n[Sgd]");
@@ -443,6 +452,10 @@ public class DiagnosticTests
     [InlineData("Tensor(\"W\", 2, 3, DecayTowardAnchor = true, L1 = 1e-4f)")]
     [InlineData("Tensor(\"W\", 2, 3, DecayTowardAnchor = false, Decay = false)")]
     [InlineData("Dense(\"Hidden\", 4, 3, DecayTowardAnchor = true, BiasDecay = true)")]
+    [InlineData("Tensor(\"W\", 2, 3, LearningRateScale = 1f, WeightDecayScale = 1f, Trainable = false)")]
+    [InlineData("Tensor(\"W\", 2, 3, LearningRateScale = 1e-6f, WeightDecayScale = 1e6f, DecayTowardAnchor = true)")]
+    [InlineData("Tensor(\"W\", 2, 3, LearningRateScale = 3f, Decay = false)")]
+    [InlineData("Dense(\"Hidden\", 4, 3, LearningRateScale = 0.1f, WeightDecayScale = 10f)")]
     public void WDE029_is_not_reported_for_valid_regularisers(string attribute)
     {
         GeneratorRun run = GeneratorHarness.Run(Layout($"[ModelLayout]\n[{attribute}]\n[Sgd, Adam, AdamW]"));

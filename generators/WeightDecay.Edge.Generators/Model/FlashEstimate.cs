@@ -57,6 +57,14 @@ internal readonly struct FlashEstimate
     /// <summary>SGD's <c>Decoupled</c> (SGDW): the property, the branch in Step and the decay pass (130, and 30 per decayed run).</summary>
     private const long SgdwBytes = 130, SgdwBytesPerRun = 30;
 
+    /// <summary>
+    /// Each parameter group after the first (<c>LearningRateScale</c>, <c>WeightDecayScale</c>), per optimizer: its lr and
+    /// weight decay and the per-step scalars from them in Step, one more update method per variant (calls only; the loops
+    /// are shared) and its calls (SGD also its decay pass); about 170, measured on FrozenFeatureHead (one extra group: 513
+    /// over three optimizers).
+    /// </summary>
+    private const long GroupBytes = 170;
+
     /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
     public const long WarningBytes = 48 * 1024;
 
@@ -74,23 +82,24 @@ internal readonly struct FlashEstimate
         DenseBytes = layout.DenseLayers.Count == 0 ? 0 : 250 + (295L * layout.DenseLayers.Count);
         long optimizers = 0;
         long checkpoints = 0;
+        long groups = GroupBytes * (UpdateLoopEmitter.Groups(layout).Count - 1);
         long flush = FlushBytes + (FlushBytesPerRun * runs) + (layout.Tensors.Any(tensor => tensor.HasConstraint) ? ConstraintStepBytes : 0);
         if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
         {
-            optimizers += 1_500 + (75L * runs) + flush + DecayScheduleBytes + (anchored ? AnchorSgdBytes : 0) + (3 * SkipDecayBytesPerLoop * decayedLoops) + MomentumClearBytes
+            optimizers += 1_500 + (75L * runs) + groups + flush + DecayScheduleBytes + (anchored ? AnchorSgdBytes : 0) + (3 * SkipDecayBytesPerLoop * decayedLoops) + MomentumClearBytes
                 + (decayedRuns > 0 ? SgdwBytes + (SgdwBytesPerRun * decayedRuns) : 0);
             checkpoints += 1_480 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         if ((layout.Optimizers & OptimizerKinds.Adam) != 0)
         {
-            optimizers += 1_850 + (65L * runs) + flush + DecayScheduleBytes + (anchored ? AnchorAdamBytes : 0) + (2 * SkipDecayBytesPerLoop * decayedLoops);
+            optimizers += 1_850 + (65L * runs) + groups + flush + DecayScheduleBytes + (anchored ? AnchorAdamBytes : 0) + (2 * SkipDecayBytesPerLoop * decayedLoops);
             checkpoints += 1_730 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         if ((layout.Optimizers & OptimizerKinds.AdamW) != 0)
         {
-            optimizers += 1_640 + (65L * runs) + flush + DecayScheduleBytes + (anchored ? AnchorAdamWBytes + (2 * SkipDecayBytesPerLoop) : 0);
+            optimizers += 1_640 + (65L * runs) + groups + flush + DecayScheduleBytes + (anchored ? AnchorAdamWBytes + (2 * SkipDecayBytesPerLoop) : 0);
             checkpoints += 1_760 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
