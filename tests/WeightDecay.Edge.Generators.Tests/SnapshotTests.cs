@@ -20,6 +20,18 @@ public class SnapshotTests
         public partial class Head { }
         """;
 
+    // One feature per snapshot, on a layout small enough to review: parameter groups (LearningRateScale, WeightDecayScale).
+    private const string ParameterGroupsLayout = GeneratorHarness.Using + """
+        namespace Demo;
+
+        [ModelLayout]
+        [Tensor("W", 3, 2, LearningRateScale = 0.5f)]
+        [Tensor("B", 2, Decay = false, LearningRateScale = 0.5f)]
+        [Tensor("V", 2, 2, WeightDecayScale = 4f)]
+        [AdamW]
+        public partial class Head { }
+        """;
+
     /// <summary>
     /// Layout baselines are per target framework: the desktop profile emits a SIMD path only for the
     /// APIs the framework has (.NET 8 has no cross-platform Vector128.FusedMultiplyAdd).
@@ -46,6 +58,14 @@ public class SnapshotTests
         Snapshot.Match($"SmallLayout.Runtime.{Name(framework)}.g.cs.txt", run.Source("Demo.Head.g.cs"));
     }
 
+    [Fact]
+    public void Parameter_groups_with_the_runtime_library()
+    {
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.Named(new[] { ParameterGroupsLayout }), withRuntimeLibrary: true, framework: ReferenceFramework.Net10);
+        run.AssertNoGeneratorCrash();
+        Snapshot.Match("ParameterGroups.Runtime.net10.g.cs.txt", run.Source("Demo.Head.g.cs"));
+    }
+
     private static string Name(ReferenceFramework framework) => framework == ReferenceFramework.Net8 ? "net8" : "net10";
 
     [Fact]
@@ -53,7 +73,8 @@ public class SnapshotTests
     {
         // A baseline whose test is gone would go stale unnoticed.
         var expected = new HashSet<string>(
-            Frameworks.SelectMany(f => new[] { $"SmallLayout.{f}.g.cs.txt", $"SmallLayout.Runtime.{f}.g.cs.txt" }),
+            Frameworks.SelectMany(f => new[] { $"SmallLayout.{f}.g.cs.txt", $"SmallLayout.Runtime.{f}.g.cs.txt" })
+                .Append("ParameterGroups.Runtime.net10.g.cs.txt"),
             System.StringComparer.Ordinal);
         Assert.True(System.IO.Directory.Exists(Snapshot.SourceDirectory), "No snapshot folder at " + Snapshot.SourceDirectory);
 
