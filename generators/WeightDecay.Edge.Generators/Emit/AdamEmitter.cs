@@ -199,7 +199,7 @@ internal static class AdamEmitter
         writer.Line("/// </summary>");
         using (writer.OpenBlock("public void Step()"))
         {
-            TrainingLoopEmitter.WriteStepPrologue(writer, withFloatDecay: !decoupled);
+            TrainingLoopEmitter.WriteStepPrologue(writer, layout, withFloatDecay: !decoupled);
             writer.Line("long step = StepCount + 1;");
             if (UsesRunningBiasCorrection(profile))
             {

@@ -116,6 +116,11 @@ internal static class CheckpointEmitter
                 .Append(' ').Append(dense.Activation.ToString()).Append('\n');
         }
 
+        if (layout.AccumulatesGradients)
+        {
+            text.Append("accumulate ").Append(Literals.Int(layout.GradientAccumulationSteps)).Append('\n');
+        }
+
         return text.Append("optimizer ").Append(optimizer).Append(" state=").Append(Literals.Int(stateFlags)).Append('\n').ToString();
     }
 
@@ -576,6 +581,7 @@ internal static class CheckpointEmitter
             writer.Line($"bool withState = {present};");
             writer.Line($"int at = o + {Format}.HeaderBytes;");
             writer.Line($"StepCount = (long){Format}.ReadUInt64(s, at);");
+            GradientAccumulationEmitter.WriteCommitReset(writer, layout);
             writer.Line($"SkippedStepCount = (long){Format}.ReadUInt64(s, at + 8);");
             writer.Line($"int options = {Format}.ReadInt32(s, at + 16);");
             foreach (CheckpointOption option in shape.Options)

@@ -62,7 +62,7 @@ internal static class OptimizerEmitter
         writer.Line("private static readonly float[] NoState = new float[0];");
         UpdateLoopEmitter.WriteRunTables(writer, layout, profile);
         writer.Line($"private readonly {layout.ClassName} _model;");
-        foreach (string field in stateFields.Concat(TrainingLoopEmitter.StateFields()))
+        foreach (string field in stateFields.Concat(TrainingLoopEmitter.StateFields()).Concat(GradientAccumulationEmitter.StateFields(layout)))
         {
             writer.Line(field);
         }
@@ -73,7 +73,12 @@ internal static class OptimizerEmitter
             writer.Line($"private double {parameter.DecimalField} = {Literals.DecimalOf(parameter.Default)};");
         }
 
-        TrainingLoopEmitter.WriteStateBytes(writer, layout, stateFloatsPerParameter, stateExplanation);
+        if (layout.AccumulatesGradients)
+        {
+            stateExplanation += " The gradient sum of GradientAccumulationSteps adds 4 per trainable scalar, allocated by the constructor.";
+        }
+
+        TrainingLoopEmitter.WriteStateBytes(writer, layout, stateFloatsPerParameter + GradientAccumulationEmitter.StateFloatsPerParameter(layout), stateExplanation);
         WriteConstructorAndCommonMembers(writer, layout, className);
         foreach (HyperParameter parameter in allParameters)
         {
@@ -81,6 +86,7 @@ internal static class OptimizerEmitter
         }
 
         TrainingLoopEmitter.WriteOptimizerMembers(writer, layout, profile, math);
+        GradientAccumulationEmitter.WriteMembers(writer, layout);
         if (profile.HasRuntimeLibrary)
         {
             WriteInterfaceOnlyMembers(writer, CheckpointEmitter.Fits(layout, stateFloatsPerParameter));

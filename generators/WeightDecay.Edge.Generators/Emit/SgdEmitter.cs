@@ -201,7 +201,7 @@ internal static class SgdEmitter
         writer.Line("/// </summary>");
         using (writer.OpenBlock("public void Step()"))
         {
-            TrainingLoopEmitter.WriteStepPrologue(writer, withFloatDecay: true);
+            TrainingLoopEmitter.WriteStepPrologue(writer, layout, withFloatDecay: true);
             IReadOnlyList<UpdateLoopEmitter.Group> groups = UpdateLoopEmitter.Groups(layout);
             bool grouped = UpdateLoopEmitter.HasGroups(layout);
             foreach (UpdateLoopEmitter.Group group in groups)

@@ -214,10 +214,11 @@ internal static class TrainingLoopEmitter
     /// λ_t as the float the coupled decay multiplies by (<c>weightDecay</c>: exactly <c>WeightDecay</c> under the default
     /// constant decay schedule, as torch's <c>alpha=weight_decay</c>).
     /// </summary>
-    public static void WriteStepPrologue(CodeWriter writer, bool withFloatDecay)
+    public static void WriteStepPrologue(CodeWriter writer, LayoutSpec layout, bool withFloatDecay)
     {
         WriteMultiplier(writer, "multiplier", "_schedule", "Schedule");
         WriteMultiplier(writer, "decayMultiplier", "_decaySchedule", "DecaySchedule");
+        GradientAccumulationEmitter.WriteStepCall(writer, layout);
         writer.Line();
         using (writer.OpenBlock("if (!PrepareGradients())"))
         {
@@ -426,7 +427,7 @@ internal static class TrainingLoopEmitter
     private static bool UsesVectorNorm(TargetProfile profile) => profile.HasMathF;
 
     // Decay does not matter here: one loop per stretch of trainable tensors (frozen ones end it).
-    private static List<(int Start, int End)> TrainableStretches(LayoutSpec layout)
+    internal static List<(int Start, int End)> TrainableStretches(LayoutSpec layout)
     {
         var runs = new List<(int Start, int End)>();
         foreach (UpdateLoopEmitter.Run run in UpdateLoopEmitter.TrainableRuns(layout))

@@ -65,6 +65,13 @@ internal readonly struct FlashEstimate
     /// </summary>
     private const long GroupBytes = 170;
 
+    /// <summary>
+    /// <c>GradientAccumulationSteps</c> above 1, per optimizer: the fields, the public members, the call in Step and the
+    /// reset in the checkpoint load (about 90), and <c>AccumulateGradients</c> (about 110, and three loops of about 30 per
+    /// stretch of trainable tensors).
+    /// </summary>
+    private const long AccumulationBytes = 200, AccumulationBytesPerStretch = 90;
+
     /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
     public const long WarningBytes = 48 * 1024;
 
@@ -82,24 +89,26 @@ internal readonly struct FlashEstimate
         DenseBytes = layout.DenseLayers.Count == 0 ? 0 : 250 + (295L * layout.DenseLayers.Count);
         long optimizers = 0;
         long checkpoints = 0;
-        long groups = GroupBytes * (UpdateLoopEmitter.Groups(layout).Count - 1);
+        // In every optimizer: the parameter groups after the first, and gradient accumulation.
+        long perOptimizer = (GroupBytes * (UpdateLoopEmitter.Groups(layout).Count - 1)) + (!layout.AccumulatesGradients ? 0
+            : AccumulationBytes + (AccumulationBytesPerStretch * TrainingLoopEmitter.TrainableStretches(layout).Count));
         long flush = FlushBytes + (FlushBytesPerRun * runs) + (layout.Tensors.Any(tensor => tensor.HasConstraint) ? ConstraintStepBytes : 0);
         if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
         {
-            optimizers += 1_500 + (75L * runs) + groups + flush + DecayScheduleBytes + (anchored ? AnchorSgdBytes : 0) + (3 * SkipDecayBytesPerLoop * decayedLoops) + MomentumClearBytes
+            optimizers += 1_500 + (75L * runs) + perOptimizer + flush + DecayScheduleBytes + (anchored ? AnchorSgdBytes : 0) + (3 * SkipDecayBytesPerLoop * decayedLoops) + MomentumClearBytes
                 + (decayedRuns > 0 ? SgdwBytes + (SgdwBytesPerRun * decayedRuns) : 0);
             checkpoints += 1_480 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         if ((layout.Optimizers & OptimizerKinds.Adam) != 0)
         {
-            optimizers += 1_850 + (65L * runs) + groups + flush + DecayScheduleBytes + (anchored ? AnchorAdamBytes : 0) + (2 * SkipDecayBytesPerLoop * decayedLoops);
+            optimizers += 1_850 + (65L * runs) + perOptimizer + flush + DecayScheduleBytes + (anchored ? AnchorAdamBytes : 0) + (2 * SkipDecayBytesPerLoop * decayedLoops);
             checkpoints += 1_730 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 
         if ((layout.Optimizers & OptimizerKinds.AdamW) != 0)
         {
-            optimizers += 1_640 + (65L * runs) + groups + flush + DecayScheduleBytes + (anchored ? AnchorAdamWBytes + (2 * SkipDecayBytesPerLoop) : 0);
+            optimizers += 1_640 + (65L * runs) + perOptimizer + flush + DecayScheduleBytes + (anchored ? AnchorAdamWBytes + (2 * SkipDecayBytesPerLoop) : 0);
             checkpoints += 1_760 + FlushCheckpointBytes + (15L * tensors) + anchorCheckpoint;
         }
 

@@ -33,6 +33,15 @@ internal sealed record LayoutSpec(
     /// </summary>
     public int MaxBatchSize { get; init; }
 
+    /// <summary>
+    /// <c>[ModelLayout(GradientAccumulationSteps = k)]</c>: how many <c>Step()</c> calls make one update, 1 (the default)
+    /// for every call. At least 1 (the parser checks, WDE030).
+    /// </summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
+
+    /// <summary>Whether the optimizers sum k micro-batches per update (<see cref="GradientAccumulationSteps"/> above 1).</summary>
+    public bool AccumulatesGradients => GradientAccumulationSteps > 1;
+
     /// <summary>Samples each dense buffer holds: <see cref="MaxBatchSize"/>, at least one (the per-sample calls).</summary>
     public int BatchRows => MaxBatchSize < 1 ? 1 : MaxBatchSize;
 

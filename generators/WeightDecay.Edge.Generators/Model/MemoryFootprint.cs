@@ -5,7 +5,8 @@ namespace WeightDecay.Edge.Generators.Model;
 /// constants say and what <c>[ModelLayout(RamBudgetBytes = ...)]</c> is checked against. Optimizer
 /// state is the worst case of the optimizers the layout opts into: Adam and AdamW keep three
 /// floats per trainable parameter with AMSGrad on, SGD one (its momentum buffer). Dense buffers hold
-/// <c>MaxBatchSize</c> samples (at least one). The anchor holds one float per anchored parameter.
+/// <c>MaxBatchSize</c> samples (at least one). The anchor holds one float per anchored parameter. With
+/// <c>GradientAccumulationSteps</c> above 1, each optimizer's gradient sum adds one float per trainable parameter.
 /// </summary>
 internal readonly struct MemoryFootprint
 {
@@ -19,6 +20,7 @@ internal readonly struct MemoryFootprint
         long statePerParameter = (layout.Optimizers & (OptimizerKinds.Adam | OptimizerKinds.AdamW)) != 0 ? 3
             : (layout.Optimizers & OptimizerKinds.Sgd) != 0 ? 1
             : 0;
+        statePerParameter += layout.AccumulatesGradients ? 1 : 0; // the gradient sum of GradientAccumulationSteps
         OptimizerStateBytes = FloatBytes * statePerParameter * layout.TrainableParameterCount;
         long activations = 0;
         foreach (DenseLayerSpec layer in layout.DenseLayers)

@@ -45,6 +45,7 @@ internal static class LayoutParser
         var denseLayers = new List<DenseLayerSpec>();
         List<TensorSpec> tensors = TensorParser.Parse(type, location, diagnostics, denseLayers, ref canEmit, cancellationToken);
         int maxBatchSize = ReadMaxBatchSize(context, type.Name, denseLayers, diagnostics, ref canEmit);
+        int accumulation = ReadGradientAccumulation(context, type.Name, diagnostics, ref canEmit);
         OptimizerKinds optimizers = ParseOptimizers(type);
         if (optimizers == OptimizerKinds.None)
         {
@@ -63,6 +64,7 @@ internal static class LayoutParser
                 MetadataName = MetadataName(type),
                 InitSeed = ReadSeed(context),
                 MaxBatchSize = maxBatchSize,
+                GradientAccumulationSteps = accumulation,
             }
             : null;
         if (spec is not null)
@@ -151,6 +153,36 @@ internal static class LayoutParser
         }
 
         return 0;
+    }
+
+    /// <summary><c>[ModelLayout(GradientAccumulationSteps = k)]</c>, or 1. WDE030 (and nothing generated) when it is below 1.</summary>
+    private static int ReadGradientAccumulation(
+        GeneratorAttributeSyntaxContext context, string className, List<DiagnosticInfo> diagnostics, ref bool canEmit)
+    {
+        foreach (AttributeData attribute in context.Attributes)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key != "GradientAccumulationSteps" || argument.Value.Value is not int steps)
+                {
+                    continue;
+                }
+
+                if (steps >= 1)
+                {
+                    return steps;
+                }
+
+                canEmit = false;
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.InvalidGradientAccumulation,
+                    attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation(),
+                    className,
+                    steps.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return 1;
     }
 
     /// <summary>

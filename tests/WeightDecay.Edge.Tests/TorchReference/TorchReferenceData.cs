@@ -76,6 +76,15 @@ internal static class TorchReferenceData
         return Floats(document.RootElement.GetProperty(property));
     }
 
+    /// <summary>A top-level number of <paramref name="file"/> (<c>accumulation</c>).</summary>
+    public static double TopLevelNumber(string file, string property)
+    {
+        using Stream stream = typeof(TorchReferenceData).Assembly.GetManifestResourceStream("TorchReference." + file)
+            ?? throw new InvalidOperationException($"TorchReference.{file} is not embedded");
+        using JsonDocument document = JsonDocument.Parse(stream);
+        return document.RootElement.GetProperty(property).GetDouble();
+    }
+
     public static TorchCase Case(string file, string name) => Cases(file).Single(c => c.Name == name);
 
     /// <summary>make_reference.py's initial parameter <paramref name="i"/>.</summary>

@@ -11,6 +11,12 @@ namespace WeightDecay.Edge
     [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class ModelLayoutAttribute : global::System.Attribute
     {
+        /// <summary>Marks a layout; every property keeps its default unless set.</summary>
+        public ModelLayoutAttribute()
+        {
+            GradientAccumulationSteps = 1;
+        }
+
         /// <summary>
         /// An optional RAM budget, in bytes, for what the layout allocates: parameters, gradients,
         /// the largest optimizer state it opts into (with AMSGrad or momentum on) and dense-layer
@@ -43,5 +49,15 @@ namespace WeightDecay.Edge
         /// or set on a layout without <c>[Dense]</c> layers, it fails the build with WDE028.
         /// </summary>
         public int MaxBatchSize { get; set; }
+
+        /// <summary>
+        /// How many calls of each optimizer's <c>Step()</c> make one update (default 1): declared gradient accumulation, as
+        /// Keras's <c>gradient_accumulation_steps</c> and Optax's <c>MultiSteps</c>. Each call adds <c>Gradients</c> to the
+        /// optimizer's own sum; every k-th call replaces <c>Gradients</c> with the mean of the k micro-batches and takes
+        /// the step (clipping, the non-finite guard and the update see the mean), so a loop that zeroes the gradients each
+        /// micro-batch needs no change and no scaling by hand. Costs 4 bytes of RAM per trainable parameter in each
+        /// optimizer. At least 1; 0 or a negative value fails the build with WDE030.
+        /// </summary>
+        public int GradientAccumulationSteps { get; set; }
     }
 }
