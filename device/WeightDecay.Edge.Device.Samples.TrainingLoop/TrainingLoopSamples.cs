@@ -30,6 +30,19 @@ namespace WeightDecay.Edge.Device.Samples
     }
 
     /// <summary>
+    /// A head that takes one AdamW update per four micro-batches (declared gradient accumulation): a device whose RAM
+    /// holds one sample's activations at a time still trains on the mean gradient of four.
+    /// </summary>
+    [ModelLayout(GradientAccumulationSteps = 4)]
+    [Tensor("Projection", 6, 4, Trainable = false)]
+    [Tensor("W", 4, 3)]
+    [Tensor("B", 3, Decay = false)]
+    [AdamW]
+    public partial class AccumulatingHead
+    {
+    }
+
+    /// <summary>
     /// A schedule of the user's own, as torch's LambdaLR takes a lambda: halves the learning rate every
     /// ten steps. Written in C# 7.3 without System.Math so it runs on the device; allocates nothing.
     /// Internal because on the device the schedule type it derives from is emitted internal.

@@ -163,6 +163,55 @@ public class TrainingLoopDeviceTests
     private static int Constant(Type type, string name) => (int)type.GetField(name)!.GetRawConstantValue()!;
 
     /// <summary>One layout and optimizer of either build, configured through reflection (Schedule and DecayMode are internal).</summary>
+    [Fact]
+    public void Device_build_accumulates_micro_batches_like_the_desktop_build()
+    {
+        // AccumulatingHead: four Step() calls per AdamW update (GradientAccumulationSteps = 4), with clipping and the guard.
+        const string Name = "WeightDecay.Edge.Device.Samples.AccumulatingHead";
+        Type desktopType = typeof(WeightDecay.Edge.Device.Samples.AccumulatingHead);
+        var desktop = new Driver(desktopType, "AdamWOptimizer", scheduleCoupled: false);
+        var device = new Driver(DeviceAssembly.GetType(Name), "AdamWOptimizer", scheduleCoupled: false);
+        var random = new Random(7);
+        for (int i = 0; i < desktop.Parameters.Length; i++)
+        {
+            desktop.Parameters[i] = device.Parameters[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        float[] start = (float[])desktop.Parameters.Clone();
+        for (int call = 1; call <= 200; call++)
+        {
+            for (int i = 0; i < desktop.Gradients.Length; i++)
+            {
+                desktop.Gradients[i] = device.Gradients[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            if (call == 50)
+            {
+                desktop.Gradients[30] = device.Gradients[30] = float.NaN; // in the 13th update's sum: that update is skipped
+            }
+
+            float[] before = (float[])device.Parameters.Clone();
+            desktop.Step();
+            device.Step();
+            Assert.Equal(call % 4, device.Get<int>("AccumulatedMicroBatches"));
+            if (call % 4 != 0)
+            {
+                Assert.Equal(before, device.Parameters);
+            }
+
+            for (int i = 0; i < desktop.Parameters.Length; i++)
+            {
+                Assert.True(Math.Abs(desktop.Parameters[i] - device.Parameters[i]) <= Tolerance, $"parameter {i} after call {call}");
+            }
+        }
+
+        Assert.Equal(49L, device.Get<long>("StepCount"));
+        Assert.Equal(1L, device.Get<long>("SkippedStepCount"));
+        Assert.Equal(desktop.Get<long>("StepCount"), device.Get<long>("StepCount"));
+        Assert.Equal(start[..24], device.Parameters[..24]); // Projection: frozen
+        Assert.NotEqual(start[24..], device.Parameters[24..]);
+    }
+
     private sealed class Driver
     {
         private readonly object _model;
