@@ -33,6 +33,13 @@ internal sealed record LayoutSpec(
     /// </summary>
     public int MaxBatchSize { get; init; }
 
+    /// <summary>
+    /// <c>[AdamW(CautiousWeightDecay = true)]</c>: AdamW decays a coordinate only where its update and the parameter (or
+    /// its distance from the anchor) do not have strictly opposite signs (Chen et al. 2025). False by default, and then
+    /// nothing generated differs from a layout that never heard of it.
+    /// </summary>
+    public bool CautiousWeightDecay { get; init; }
+
     /// <summary>Samples each dense buffer holds: <see cref="MaxBatchSize"/>, at least one (the per-sample calls).</summary>
     public int BatchRows => MaxBatchSize < 1 ? 1 : MaxBatchSize;
 

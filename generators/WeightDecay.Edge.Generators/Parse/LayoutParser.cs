@@ -46,6 +46,7 @@ internal static class LayoutParser
         List<TensorSpec> tensors = TensorParser.Parse(type, location, diagnostics, denseLayers, ref canEmit, cancellationToken);
         int maxBatchSize = ReadMaxBatchSize(context, type.Name, denseLayers, diagnostics, ref canEmit);
         OptimizerKinds optimizers = ParseOptimizers(type);
+        bool cautious = OptimizerOptionParser.ReadCautiousWeightDecay(type, tensors, diagnostics, ref canEmit);
         if (optimizers == OptimizerKinds.None)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoOptimizer, location, type.Name));
@@ -63,6 +64,7 @@ internal static class LayoutParser
                 MetadataName = MetadataName(type),
                 InitSeed = ReadSeed(context),
                 MaxBatchSize = maxBatchSize,
+                CautiousWeightDecay = cautious,
             }
             : null;
         if (spec is not null)
