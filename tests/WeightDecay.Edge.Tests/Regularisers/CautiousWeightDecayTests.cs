@@ -216,6 +216,40 @@ public class CautiousWeightDecayTests
     }
 
     [Fact]
+    public void A_sign_disagreement_whose_product_underflows_to_zero_is_still_not_decayed()
+    {
+        // m ≈ -1e-24 and p ≈ 1e-25: m·p ≈ -1e-49 is -0 in float, and "m·p ≥ 0" would decay. With ε = 1 the update, about
+        // lr·1e-23, is small enough beside p for the decay it must not get (lr·λ·p ≈ 1e-26) to show in p's bits.
+        var cautious = new CautiousLayout();
+        var undecayed = new CautiousTwinLayout();
+        for (int i = 0; i < cautious.Parameters.Length; i++)
+        {
+            bool towardZero = Decayed(i) && !Anchored(i);
+            cautious.Parameters[i] = towardZero ? 1e-25f * (1 + (i % 3)) : 0.5f;
+            cautious.Gradients[i] = towardZero ? -1e-23f : 0f;
+        }
+
+        undecayed.CopyParametersFrom(cautious.Parameters);
+        undecayed.CopyGradientsFrom(cautious.Gradients);
+        var first = new CautiousLayout.AdamWOptimizer(cautious) { LearningRate = 0.01f, WeightDecay = 10f, Epsilon = 1f };
+        var second = new CautiousTwinLayout.AdamWOptimizer(undecayed) { LearningRate = 0.01f, WeightDecay = 0f, Epsilon = 1f };
+        for (int t = 1; t <= 5; t++)
+        {
+            first.Step();
+            second.Step();
+            for (int i = 0; i < cautious.Parameters.Length; i++)
+            {
+                if (Decayed(i) && !Anchored(i))
+                {
+                    FloatAssert.BitEqual(undecayed.Parameters[i], cautious.Parameters[i], $"parameter {i} after step {t}");
+                }
+            }
+        }
+
+        Assert.True(cautious.Parameters[0] > 1e-25f); // moved away from zero by its update, and not decayed
+    }
+
+    [Fact]
     public void The_layout_hash_says_cautious_only_for_AdamW_of_the_layout_that_sets_it()
     {
         string[] lines =
