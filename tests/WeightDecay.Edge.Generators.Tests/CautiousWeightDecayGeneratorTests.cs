@@ -114,6 +114,19 @@ public class CautiousWeightDecayGeneratorTests
         Assert.True(wide.Length == 0, string.Join("\n", wide.Take(3)));
     }
 
+    [Theory]
+    [InlineData("[Tensor(\"W\", 10, 10)]\n[Tensor(\"B\", 10, Decay = false)]", 4255, 112)]
+    [InlineData("[Tensor(\"W\", 10, 10, DecayTowardAnchor = true)]\n[Tensor(\"B\", 10, Decay = false)]", 5035, 224)]
+    public void The_flash_estimate_counts_the_mask_in_each_decaying_device_loop(string tensors, int plainBytes, int cautiousBytes)
+    {
+        // FlashBudgetTests' layout: 4,255 bytes; with the anchor, 5,035 (its 780, see FlashEstimate). The mask adds 56 bytes
+        // per decaying AdamW loop, in Update and UpdateAmsgrad: the decayed loop, and the anchored one when there is one.
+        string plain = LayoutText(Layout($"[ModelLayout]\n{tensors}\n[AdamW]"));
+        string cautious = LayoutText(Layout($"[ModelLayout]\n{tensors}\n[AdamW(CautiousWeightDecay = true)]"));
+        Assert.Contains($"public const int DeviceIlBytes = {plainBytes};", plain, System.StringComparison.Ordinal);
+        Assert.Contains($"public const int DeviceIlBytes = {plainBytes + cautiousBytes};", cautious, System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_cautious_layout_compiles_at_CSharp_7_3_without_the_runtime_library()
     {
