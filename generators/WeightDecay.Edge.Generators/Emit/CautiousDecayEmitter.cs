@@ -15,7 +15,8 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// p = opposite ? old : old * decayFactor                      (toward zero, as torch's p.mul_(1 - lr·λ))
 /// p = opposite ? old : (old - a) * negAnchorDecay + old         (toward the anchor: the sign of old − a instead)
 /// </code>
-/// Where the mask is clear (no sign disagrees) this is AdamW's own arithmetic, bit for bit.
+/// Where no sign disagrees this is AdamW's own arithmetic, bit for bit; where one does, the parameter enters the Adam step
+/// as it was, as with λ = 0. Undecayed runs share the decayed kernel with decayFactor = 1, where both choices are p.
 /// </summary>
 internal static class CautiousDecayEmitter
 {
