@@ -43,6 +43,21 @@ namespace WeightDecay.Edge.Device.Samples
     }
 
     /// <summary>
+    /// The same kind of head trained with cautious weight decay (<c>[AdamW(CautiousWeightDecay = true)]</c>): W decayed
+    /// toward zero and Head toward its anchor, each coordinate only in the steps where its update agrees in sign; the
+    /// biases are not decayed. Only AdamW, as a firmware that uses the option would opt in.
+    /// </summary>
+    [ModelLayout]
+    [Tensor("W", 8, 5)]
+    [Tensor("B", 5, Decay = false)]
+    [Tensor("Head", 5, 3, DecayTowardAnchor = true)]
+    [Tensor("HeadBias", 3, Decay = false)]
+    [AdamW(CautiousWeightDecay = true)]
+    public partial class CautiousHead
+    {
+    }
+
+    /// <summary>
     /// A schedule of the user's own, as torch's LambdaLR takes a lambda: halves the learning rate every
     /// ten steps. Written in C# 7.3 without System.Math so it runs on the device; allocates nothing.
     /// Internal because on the device the schedule type it derives from is emitted internal.

@@ -5,7 +5,7 @@ using static WeightDecay.Edge.Generators.Tests.DiagnosticAssert;
 namespace WeightDecay.Edge.Generators.Tests;
 
 /// <summary>
-/// <c>[ModelLayout(GradientAccumulationSteps = k)]</c>: a value below 1 is WDE030 at the attribute (and nothing is
+/// <c>[ModelLayout(GradientAccumulationSteps = k)]</c>: a value below 1 is WDE031 at the attribute (and nothing is
 /// generated); the spec records a valid one; a layout with k = 1 is the layout without it; the state, RAM, flash and
 /// checkpoint layout count the gradient sum; and the output compiles cleanly at the latest C# and at C# 7.3.
 /// </summary>
@@ -17,10 +17,10 @@ public class GradientAccumulationGeneratorTests
     [InlineData("ModelLayout(GradientAccumulationSteps = 0)", "sets GradientAccumulationSteps = 0, but it must be at least 1")]
     [InlineData("ModelLayout(GradientAccumulationSteps = -4)", "sets GradientAccumulationSteps = -4, but it must be at least 1")]
     [InlineData("ModelLayout(GradientAccumulationSteps = int.MinValue)", "sets GradientAccumulationSteps = -2147483648, but")]
-    public void WDE030_below_one(string attribute, string reason)
+    public void WDE031_below_one(string attribute, string reason)
     {
         string source = Layout($"[{attribute}]\n{Tensors}");
-        GeneratorRun run = Single(source, "WDE030", DiagnosticSeverity.Error, "[", attribute, "e.g. [ModelLayout(GradientAccumulationSteps = 4)]");
+        GeneratorRun run = Single(source, "WDE031", DiagnosticSeverity.Error, "[", attribute, "e.g. [ModelLayout(GradientAccumulationSteps = 4)]");
         Assert.Contains(reason, run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
     }
 

@@ -156,9 +156,13 @@ internal static class DiagnosticDescriptors
         "The tensor '{0}' sets {1} = {2}, but {3}: e.g. [Tensor(\"{0}\", 64, 32, L1 = 1e-4f, MaxNorm = 3f, DecayTowardAnchor = true)] on a trainable, decayed tensor");
 
     public static readonly DiagnosticDescriptor InvalidGradientAccumulation = Error(
-        "WDE030",
+        "WDE031",
         "GradientAccumulationSteps is out of range",
         "The model layout '{0}' sets GradientAccumulationSteps = {1}, but it must be at least 1 (1, the default, updates on every Step): e.g. [ModelLayout(GradientAccumulationSteps = 4)]");
+    public static readonly DiagnosticDescriptor InvalidOptimizerOption = Error(
+        "WDE030",
+        "Optimizer option is invalid",
+        "The model layout '{0}' sets [AdamW({1} = {2})], but {3}: write [AdamW({1} = true)] on a layout with at least one trainable, decayed tensor, or remove the option");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

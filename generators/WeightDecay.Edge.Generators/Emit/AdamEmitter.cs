@@ -42,6 +42,15 @@ internal static class AdamEmitter
                 "WeightDecay times the parameter to its gradient, so decay is rescaled by Adam's per-parameter step size.",
                 "Tensors declared with <c>Decay = false</c> are never decayed. <see cref=\"Step\"/> allocates nothing.",
             };
+        if (decoupled && layout.CautiousWeightDecay)
+        {
+            summary = summary.Concat(new[]
+            {
+                "Cautious weight decay (<c>[AdamW(CautiousWeightDecay = true)]</c>, Chen et al. 2025): a decayed parameter is decayed",
+                "only in the steps where its Adam update and its value (its distance from the anchor, when anchored) do not have opposite signs.",
+            }).ToArray();
+        }
+
         string[] state =
         {
             "private readonly float[] _expAvg = new float[TrainableParameterCount];",
@@ -329,17 +338,23 @@ internal static class AdamEmitter
             KernelDialect k = e.Kernel;
             string type = k.Type, s = e.Suffix, i = e.Index, j = e.StateIndex;
             string parameter = k.Load("p", i);
-            if (decoupled && e.Decay == UpdateLoopEmitter.DecayTarget.Zero)
+            // Cautious decay (see CautiousDecayEmitter) decays p later, once the first moment gives the update's sign.
+            string? old = CautiousDecayEmitter.Applies(layout, decoupled, e) ? CautiousDecayEmitter.WriteOld(w, e) : null;
+            if (old is null && decoupled && e.Decay == UpdateLoopEmitter.DecayTarget.Zero)
             {
                 parameter = $"{parameter} * {k.Scalar("decayFactor")}";
             }
-            else if (decoupled && e.Decay == UpdateLoopEmitter.DecayTarget.Anchor)
+            else if (old is null && decoupled && e.Decay == UpdateLoopEmitter.DecayTarget.Anchor)
             {
                 w.Line($"{type} old{s} = {parameter};");
                 parameter = k.Fma(e.WriteDrift(w, $"old{s}"), k.Scalar("negAnchorDecay"), $"old{s}");
             }
 
-            w.Line($"{type} p{s} = {parameter};");
+            if (old is null)
+            {
+                w.Line($"{type} p{s} = {parameter};");
+            }
+
             string signed = OptimizerEmitter.SignedGradient(k, i, math);
             string gradient = decoupled ? signed : e.Decay switch
             {
@@ -349,6 +364,11 @@ internal static class AdamEmitter
             };
             w.Line($"{type} g{s} = {gradient};");
             w.Line($"{type} m{s} = {k.Fma($"g{s}", k.Scalar("oneMinusBeta1"), $"{k.Load("m", j)} * {k.Scalar("beta1")}")};");
+            if (old is not null)
+            {
+                CautiousDecayEmitter.WriteDecay(w, e, old, $"m{s}");
+            }
+
             w.Line($"{type} v{s} = {k.Fma($"{k.Scalar("oneMinusBeta2")} * g{s}", $"g{s}", $"{k.Load("v", j)} * {k.Scalar("beta2")}")};");
             w.Line(k.Store("m", j, $"m{s}"));
             w.Line(k.Store("v", j, $"v{s}"));

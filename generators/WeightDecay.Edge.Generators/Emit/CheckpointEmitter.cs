@@ -70,7 +70,8 @@ internal static class CheckpointEmitter
 
     /// <summary>
     /// The text the layout hash is computed from (docs/checkpoints.md): every tensor with its shape and
-    /// flags, every dense layer with its activation, and the optimizer with its state flags.
+    /// flags, every dense layer with its activation, and the optimizer with its state flags (and AdamW's
+    /// <c>cautious=1</c> when the layout sets <c>CautiousWeightDecay</c>).
     /// </summary>
     public static string LayoutDescription(LayoutSpec layout, string optimizer, int stateFlags)
     {
@@ -121,7 +122,13 @@ internal static class CheckpointEmitter
             text.Append("accumulate ").Append(Literals.Int(layout.GradientAccumulationSteps)).Append('\n');
         }
 
-        return text.Append("optimizer ").Append(optimizer).Append(" state=").Append(Literals.Int(stateFlags)).Append('\n').ToString();
+        text.Append("optimizer ").Append(optimizer).Append(" state=").Append(Literals.Int(stateFlags));
+        if (optimizer == "AdamWOptimizer" && layout.CautiousWeightDecay)
+        {
+            text.Append(" cautious=1"); // Only when set: every other layout keeps its hash.
+        }
+
+        return text.Append('\n').ToString();
     }
 
     /// <summary>FNV-1a, 64 bits, over the UTF-8 bytes of <paramref name="text"/>.</summary>

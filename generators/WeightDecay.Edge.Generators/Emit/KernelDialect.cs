@@ -42,6 +42,17 @@ internal abstract class KernelDialect
     /// <summary>Statements that set <c>target = max(array[index], target)</c> and store it back (AMSGrad).</summary>
     public abstract void WriteRunningMax(CodeWriter writer, string target, string array, string index, string suffix);
 
+    /// <summary>
+    /// Writes the local <c>opposite{suffix}</c>, set where <paramref name="a"/> and <paramref name="b"/> have strictly
+    /// opposite signs (one below zero, the other above), and returns its name. A zero of either sign, or a NaN, is never
+    /// opposite (every comparison with NaN is false). Signs are compared, not the product a·b, which underflows to zero
+    /// for small values of opposite signs. The scalar form uses only <c>&lt;</c>: nanoCLR decides <c>&gt;</c> wrongly with NaN.
+    /// </summary>
+    public abstract string WriteOppositeSigns(CodeWriter writer, string a, string b, string suffix);
+
+    /// <summary>An expression: <paramref name="ifSet"/> where <paramref name="mask"/> is set, else <paramref name="ifClear"/>.</summary>
+    public abstract string Select(string mask, string ifSet, string ifClear);
+
     /// <summary>One float at a time, through <see cref="ScalarMath"/>: the device profile and loop remainders.</summary>
     internal sealed class ScalarDialect : KernelDialect
     {
@@ -90,6 +101,14 @@ internal abstract class KernelDialect
             // "target < w", not "w > target" (the same on .NET, NaN included): nanoCLR evaluates ">" wrongly with NaN.
             writer.Line($"if ({target} < w{suffix}) {{ {target} = w{suffix}; }} else {{ {array}[{index}] = {target}; }}");
         }
+
+        public override string WriteOppositeSigns(CodeWriter writer, string a, string b, string suffix)
+        {
+            writer.Line($"bool opposite{suffix} = ({a} < 0f && 0f < {b}) || (0f < {a} && {b} < 0f);");
+            return "opposite" + suffix;
+        }
+
+        public override string Select(string mask, string ifSet, string ifClear) => $"{mask} ? {ifSet} : {ifClear}";
     }
 
     /// <summary>
@@ -182,6 +201,16 @@ internal abstract class KernelDialect
             writer.Line($"{target} = {_path.StaticClass}.Max({Load(array, index)}, {target});");
             writer.Line(Store(array, index, target));
         }
+
+        public override string WriteOppositeSigns(CodeWriter writer, string a, string b, string suffix)
+        {
+            string simd = _path.StaticClass, zero = Type + ".Zero";
+            writer.Line($"{Type} opposite{suffix} = {simd}.LessThan({a}, {zero}) & {simd}.GreaterThan({b}, {zero});");
+            writer.Line($"opposite{suffix} |= {simd}.GreaterThan({a}, {zero}) & {simd}.LessThan({b}, {zero});");
+            return "opposite" + suffix;
+        }
+
+        public override string Select(string mask, string ifSet, string ifClear) => $"{_path.StaticClass}.ConditionalSelect({mask}, {ifSet}, {ifClear})";
 
         /// <summary>The statement broadcasting a per-step scalar into all lanes.</summary>
         public string Broadcast(string name) => $"{Type} {Scalar(name)} = {_path.StaticClass}.Create({name});";

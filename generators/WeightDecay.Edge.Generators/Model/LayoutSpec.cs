@@ -35,12 +35,17 @@ internal sealed record LayoutSpec(
 
     /// <summary>
     /// <c>[ModelLayout(GradientAccumulationSteps = k)]</c>: how many <c>Step()</c> calls make one update, 1 (the default)
-    /// for every call. At least 1 (the parser checks, WDE030).
+    /// for every call. At least 1 (the parser checks, WDE031).
     /// </summary>
     public int GradientAccumulationSteps { get; init; } = 1;
 
     /// <summary>Whether the optimizers sum k micro-batches per update (<see cref="GradientAccumulationSteps"/> above 1).</summary>
     public bool AccumulatesGradients => GradientAccumulationSteps > 1;
+    /// <c>[AdamW(CautiousWeightDecay = true)]</c>: AdamW decays a coordinate only where its update and the parameter (or
+    /// its distance from the anchor) do not have strictly opposite signs (Chen et al. 2025). False by default, and then
+    /// nothing generated differs from a layout that never heard of it.
+    /// </summary>
+    public bool CautiousWeightDecay { get; init; }
 
     /// <summary>Samples each dense buffer holds: <see cref="MaxBatchSize"/>, at least one (the per-sample calls).</summary>
     public int BatchRows => MaxBatchSize < 1 ? 1 : MaxBatchSize;

@@ -47,6 +47,7 @@ internal static class LayoutParser
         int maxBatchSize = ReadMaxBatchSize(context, type.Name, denseLayers, diagnostics, ref canEmit);
         int accumulation = ReadGradientAccumulation(context, type.Name, diagnostics, ref canEmit);
         OptimizerKinds optimizers = ParseOptimizers(type);
+        bool cautious = OptimizerOptionParser.ReadCautiousWeightDecay(type, tensors, diagnostics, ref canEmit);
         if (optimizers == OptimizerKinds.None)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoOptimizer, location, type.Name));
@@ -65,6 +66,7 @@ internal static class LayoutParser
                 InitSeed = ReadSeed(context),
                 MaxBatchSize = maxBatchSize,
                 GradientAccumulationSteps = accumulation,
+                CautiousWeightDecay = cautious,
             }
             : null;
         if (spec is not null)
@@ -155,7 +157,7 @@ internal static class LayoutParser
         return 0;
     }
 
-    /// <summary><c>[ModelLayout(GradientAccumulationSteps = k)]</c>, or 1. WDE030 (and nothing generated) when it is below 1.</summary>
+    /// <summary><c>[ModelLayout(GradientAccumulationSteps = k)]</c>, or 1. WDE031 (and nothing generated) when it is below 1.</summary>
     private static int ReadGradientAccumulation(
         GeneratorAttributeSyntaxContext context, string className, List<DiagnosticInfo> diagnostics, ref bool canEmit)
     {

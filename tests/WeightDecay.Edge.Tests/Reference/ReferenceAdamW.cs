@@ -71,8 +71,35 @@ internal sealed class ReferenceAdamW : IReferenceAdam
     /// </summary>
     public double? DecayRate { get; set; }
 
+    /// <summary>
+    /// Cautious weight decay (Chen et al. 2025, arXiv 2510.12402): x_{t+1} = x_t − γ·u_t − γλ·I(u_t ⊙ (x_t − a) ≥ 0) ⊙ (x_t − a),
+    /// with u_t = m̂_t / (sqrt(v̂_t) + ε) the Adam direction of this step (see <see cref="StepCautiously"/>).
+    /// </summary>
+    public bool Cautious { get; set; }
+
+    /// <summary>torch's <c>maximize</c>: the gradient's sign is flipped before it reaches the moments.</summary>
+    public bool Maximize { get; set; }
+
+    /// <summary>Cautious steps: how many decayed coordinates were decayed, and how many were left alone (signs opposite).</summary>
+    public long CautiousDecayed { get; private set; }
+
+    /// <summary>See <see cref="CautiousDecayed"/>.</summary>
+    public long CautiousSkipped { get; private set; }
+
+    /// <summary>
+    /// Over cautious decisions where neither is exactly zero, the smallest of |m_t| (whose sign is u_t's) and |x_t − a|: how
+    /// far the data stay from a sign that the float engine, a few roundings away, could decide differently.
+    /// </summary>
+    public double CautiousMargin { get; private set; } = double.PositiveInfinity;
+
     public void Step(float[] gradients)
     {
+        if (Cautious)
+        {
+            StepCautiously(gradients);
+            return;
+        }
+
         _t++;
         double biasCorrection1 = 1 - Math.Pow(Beta1, _t);
         double biasCorrection2 = 1 - Math.Pow(Beta2, _t);
@@ -86,7 +113,7 @@ internal sealed class ReferenceAdamW : IReferenceAdam
                     : Parameters[i] - ((DecayRate ?? LearningRate) * WeightDecay * (Parameters[i] - AnchorOf(i)));
             }
 
-            double g = gradients[i];
+            double g = Maximize ? -gradients[i] : gradients[i];
             _m[i] = (Beta1 * _m[i]) + ((1 - Beta1) * g);
             _v[i] = (Beta2 * _v[i]) + ((1 - Beta2) * g * g);
             double v = _v[i];
@@ -98,6 +125,51 @@ internal sealed class ReferenceAdamW : IReferenceAdam
 
             double denominator = (Math.Sqrt(v) / Math.Sqrt(biasCorrection2)) + Epsilon;
             Parameters[i] -= LearningRate / biasCorrection1 * _m[i] / denominator;
+        }
+    }
+
+    /// <summary>
+    /// The paper's update as written, in the order it reads: the Adam direction first, from the moments of this step's
+    /// gradient, then x − γ·u − γλ·I(u·(x − a) ≥ 0)·(x − a) (a = 0 without an anchor; γλ is the decay rate times λ, as
+    /// <see cref="DecayRate"/> says). The indicator is decided on the signs of u and x − a (exact, where a product of
+    /// two small doubles could underflow), and includes 0: a zero u or a zero x − a is decayed.
+    /// </summary>
+    private void StepCautiously(float[] gradients)
+    {
+        _t++;
+        double biasCorrection1 = 1 - Math.Pow(Beta1, _t);
+        double biasCorrection2 = 1 - Math.Pow(Beta2, _t);
+        for (int i = 0; i < Parameters.Length; i++)
+        {
+            double g = Maximize ? -gradients[i] : gradients[i];
+            _m[i] = (Beta1 * _m[i]) + ((1 - Beta1) * g);
+            _v[i] = (Beta2 * _v[i]) + ((1 - Beta2) * g * g);
+            double v = _v[i];
+            if (Amsgrad)
+            {
+                _vMax[i] = Math.Max(_vMax[i], _v[i]);
+                v = _vMax[i];
+            }
+
+            double mHat = _m[i] / biasCorrection1;
+            double u = mHat / ((Math.Sqrt(v) / Math.Sqrt(biasCorrection2)) + Epsilon);
+            double x = Parameters[i];
+            double decay = 0;
+            if (_decay[i])
+            {
+                double drift = x - AnchorOf(i);
+                bool agree = Math.Sign(u) * Math.Sign(drift) >= 0;
+                if (u != 0 && drift != 0)
+                {
+                    CautiousMargin = Math.Min(CautiousMargin, Math.Min(Math.Abs(_m[i]), Math.Abs(drift)));
+                }
+
+                CautiousDecayed += agree ? 1 : 0;
+                CautiousSkipped += agree ? 0 : 1;
+                decay = agree ? (DecayRate ?? LearningRate) * WeightDecay * drift : 0;
+            }
+
+            Parameters[i] = x - (LearningRate * u) - decay;
         }
     }
 }

@@ -56,7 +56,7 @@ namespace WeightDecay.Edge
         /// optimizer's own sum; every k-th call replaces <c>Gradients</c> with the mean of the k micro-batches and takes
         /// the step (clipping, the non-finite guard and the update see the mean), so a loop that zeroes the gradients each
         /// micro-batch needs no change and no scaling by hand. Costs 4 bytes of RAM per trainable parameter in each
-        /// optimizer. At least 1; 0 or a negative value fails the build with WDE030.
+        /// optimizer. At least 1; 0 or a negative value fails the build with WDE031.
         /// </summary>
         public int GradientAccumulationSteps { get; set; }
     }

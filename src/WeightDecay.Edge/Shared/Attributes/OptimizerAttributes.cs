@@ -18,5 +18,16 @@ namespace WeightDecay.Edge
     [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class AdamWAttribute : global::System.Attribute
     {
+        /// <summary>
+        /// Whether the decoupled weight decay is cautious (Chen et al. 2025, "Cautious Weight Decay", arXiv 2510.12402;
+        /// default false): a decayed coordinate is decayed in a step only where the Adam update and the parameter have
+        /// the same sign, so that both pull it toward zero; where their signs are strictly opposite the decay is skipped
+        /// for that step. Exact zeros count as agreeing (decayed: the indicator of u·p ≥ 0 includes 0), and so does a NaN
+        /// (whose comparisons are false; the new parameter is NaN either way). For a tensor with
+        /// <c>DecayTowardAnchor = true</c> the sign compared is that of p − a. Undecayed tensors are unaffected, and both
+        /// <c>DecayMode</c>s and AMSGrad work with it. Compile-time: a layout that does not set it gets the same code as
+        /// before. torch.optim has no such option; see docs/regularisers.md.
+        /// </summary>
+        public bool CautiousWeightDecay { get; set; }
     }
 }
