@@ -164,6 +164,11 @@ internal static class DiagnosticDescriptors
         "Optimizer option is invalid",
         "The model layout '{0}' sets [AdamW({1} = {2})], but {3}: write [AdamW({1} = true)] on a layout with at least one trainable, decayed tensor, or remove the option");
 
+    public static readonly DiagnosticDescriptor InvalidEmaDecay = Error(
+        "WDE032",
+        "EmaDecay is out of range",
+        "The model layout '{0}' sets EmaDecay = {1}, but it must be 0 (no average, the default) or between 0 and 1, both excluded: e.g. [ModelLayout(EmaDecay = 0.999f)]");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

@@ -53,7 +53,8 @@ internal static class CheckpointEmitter
 
     /// <summary>Whether a checkpoint of the layout fits in one .NET array, with <paramref name="stateArrays"/> state arrays at most.</summary>
     public static bool Fits(LayoutSpec layout, int stateArrays) =>
-        128L + 4L * (layout.ParameterCount + layout.AnchoredParameterCount) + 4L * stateArrays * layout.TrainableParameterCount <= int.MaxValue;
+        128L + 4L * (layout.ParameterCount + layout.AnchoredParameterCount)
+            + 4L * (stateArrays + WeightAverageEmitter.StateFloatsPerParameter(layout)) * layout.TrainableParameterCount <= int.MaxValue;
 
     private static long Bytes(LayoutSpec layout, CheckpointShape shape, bool withOptional)
     {
@@ -117,6 +118,11 @@ internal static class CheckpointEmitter
                 .Append(' ').Append(dense.Activation.ToString()).Append('\n');
         }
 
+        if (layout.HasEma)
+        {
+            text.Append("ema ").Append(Literals.DecimalOf(layout.EmaDecay)).Append('\n');
+        }
+
         if (layout.AccumulatesGradients)
         {
             text.Append("accumulate ").Append(Literals.Int(layout.GradientAccumulationSteps)).Append('\n');
@@ -146,6 +152,7 @@ internal static class CheckpointEmitter
 
     public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, CheckpointShape shape)
     {
+        shape = WeightAverageEmitter.WithAverage(layout, shape);
         int trainable = layout.TrainableParameterCount;
         ulong hashWithout = Fnv1a64(LayoutDescription(layout, shape.ClassName, 0));
         ulong hashWith = Fnv1a64(LayoutDescription(layout, shape.ClassName, 1));

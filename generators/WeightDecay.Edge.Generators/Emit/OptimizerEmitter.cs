@@ -62,7 +62,8 @@ internal static class OptimizerEmitter
         writer.Line("private static readonly float[] NoState = new float[0];");
         UpdateLoopEmitter.WriteRunTables(writer, layout, profile);
         writer.Line($"private readonly {layout.ClassName} _model;");
-        foreach (string field in stateFields.Concat(TrainingLoopEmitter.StateFields()).Concat(GradientAccumulationEmitter.StateFields(layout)))
+        foreach (string field in stateFields.Concat(TrainingLoopEmitter.StateFields()).Concat(GradientAccumulationEmitter.StateFields(layout))
+            .Concat(WeightAverageEmitter.StateFields(layout)))
         {
             writer.Line(field);
         }
@@ -78,7 +79,13 @@ internal static class OptimizerEmitter
             stateExplanation += " The gradient sum of GradientAccumulationSteps adds 4 per trainable scalar, allocated by the constructor.";
         }
 
-        TrainingLoopEmitter.WriteStateBytes(writer, layout, stateFloatsPerParameter + GradientAccumulationEmitter.StateFloatsPerParameter(layout), stateExplanation);
+        if (layout.HasEma)
+        {
+            stateExplanation += " The moving average of the weights (EmaDecay) adds 4 per trainable scalar, allocated by the constructor.";
+        }
+
+        int floats = stateFloatsPerParameter + GradientAccumulationEmitter.StateFloatsPerParameter(layout) + WeightAverageEmitter.StateFloatsPerParameter(layout);
+        TrainingLoopEmitter.WriteStateBytes(writer, layout, floats, stateExplanation);
         WriteConstructorAndCommonMembers(writer, layout, className);
         foreach (HyperParameter parameter in allParameters)
         {
@@ -87,6 +94,7 @@ internal static class OptimizerEmitter
 
         TrainingLoopEmitter.WriteOptimizerMembers(writer, layout, profile, math);
         GradientAccumulationEmitter.WriteMembers(writer, layout);
+        WeightAverageEmitter.WriteMembers(writer, layout, math);
         if (profile.HasRuntimeLibrary)
         {
             WriteInterfaceOnlyMembers(writer, CheckpointEmitter.Fits(layout, stateFloatsPerParameter));

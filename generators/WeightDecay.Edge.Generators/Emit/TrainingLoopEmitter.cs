@@ -105,6 +105,8 @@ internal static class TrainingLoopEmitter
         {
             writer.Line("FlushSubnormalParameters();");
         }
+
+        WeightAverageEmitter.WriteStepCall(writer, layout);
     }
 
     /// <summary>

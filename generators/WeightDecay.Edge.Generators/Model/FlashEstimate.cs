@@ -77,6 +77,12 @@ internal readonly struct FlashEstimate
     /// </summary>
     private const long CautiousBytesPerLoop = 56;
 
+    /// <summary>
+    /// <c>EmaDecay</c>, per optimizer: the field, <c>CopyAveragedTo</c>, <c>UpdateAverage</c> and its call, and the average
+    /// as one more state array in the checkpoint codec (about 230, and 60 per stretch of trainable tensors).
+    /// </summary>
+    private const long EmaBytes = 230, EmaBytesPerStretch = 60;
+
     /// <summary>Estimated IL of the generated code over which a device compilation gets a warning: 48 KiB.</summary>
     public const long WarningBytes = 48 * 1024;
 
@@ -94,9 +100,10 @@ internal readonly struct FlashEstimate
         DenseBytes = layout.DenseLayers.Count == 0 ? 0 : 250 + (295L * layout.DenseLayers.Count);
         long optimizers = 0;
         long checkpoints = 0;
-        // In every optimizer: the parameter groups after the first, and gradient accumulation.
+        // In every optimizer: the parameter groups after the first, gradient accumulation and the moving average.
         long perOptimizer = (GroupBytes * (UpdateLoopEmitter.Groups(layout).Count - 1)) + (!layout.AccumulatesGradients ? 0
-            : AccumulationBytes + (AccumulationBytesPerStretch * TrainingLoopEmitter.TrainableStretches(layout).Count));
+            : AccumulationBytes + (AccumulationBytesPerStretch * TrainingLoopEmitter.TrainableStretches(layout).Count))
+            + (!layout.HasEma ? 0 : EmaBytes + (EmaBytesPerStretch * TrainingLoopEmitter.TrainableStretches(layout).Count));
         long flush = FlushBytes + (FlushBytesPerRun * runs) + (layout.Tensors.Any(tensor => tensor.HasConstraint) ? ConstraintStepBytes : 0);
         if ((layout.Optimizers & OptimizerKinds.Sgd) != 0)
         {

@@ -39,6 +39,15 @@ internal sealed record LayoutSpec(
     /// </summary>
     public int GradientAccumulationSteps { get; init; } = 1;
 
+    /// <summary>
+    /// <c>[ModelLayout(EmaDecay = d)]</c>: the decay of the moving average of the weights each optimizer keeps, 0 for none.
+    /// 0 or in (0, 1) (the parser checks, WDE032).
+    /// </summary>
+    public float EmaDecay { get; init; }
+
+    /// <summary>Whether the optimizers keep a moving average of the weights (<see cref="EmaDecay"/> set).</summary>
+    public bool HasEma => EmaDecay != 0f;
+
     /// <summary>Whether the optimizers sum k micro-batches per update (<see cref="GradientAccumulationSteps"/> above 1).</summary>
     public bool AccumulatesGradients => GradientAccumulationSteps > 1;
     /// <c>[AdamW(CautiousWeightDecay = true)]</c>: AdamW decays a coordinate only where its update and the parameter (or

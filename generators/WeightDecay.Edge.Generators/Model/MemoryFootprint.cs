@@ -6,7 +6,8 @@ namespace WeightDecay.Edge.Generators.Model;
 /// state is the worst case of the optimizers the layout opts into: Adam and AdamW keep three
 /// floats per trainable parameter with AMSGrad on, SGD one (its momentum buffer). Dense buffers hold
 /// <c>MaxBatchSize</c> samples (at least one). The anchor holds one float per anchored parameter. With
-/// <c>GradientAccumulationSteps</c> above 1, each optimizer's gradient sum adds one float per trainable parameter.
+/// <c>GradientAccumulationSteps</c> above 1, each optimizer's gradient sum adds one float per trainable parameter, and
+/// with <c>EmaDecay</c> its moving average of the weights one more.
 /// </summary>
 internal readonly struct MemoryFootprint
 {
@@ -21,6 +22,7 @@ internal readonly struct MemoryFootprint
             : (layout.Optimizers & OptimizerKinds.Sgd) != 0 ? 1
             : 0;
         statePerParameter += layout.AccumulatesGradients ? 1 : 0; // the gradient sum of GradientAccumulationSteps
+        statePerParameter += layout.HasEma ? 1 : 0; // the moving average of the weights (EmaDecay)
         OptimizerStateBytes = FloatBytes * statePerParameter * layout.TrainableParameterCount;
         long activations = 0;
         foreach (DenseLayerSpec layer in layout.DenseLayers)

@@ -46,6 +46,7 @@ internal static class LayoutParser
         List<TensorSpec> tensors = TensorParser.Parse(type, location, diagnostics, denseLayers, ref canEmit, cancellationToken);
         int maxBatchSize = ReadMaxBatchSize(context, type.Name, denseLayers, diagnostics, ref canEmit);
         int accumulation = ReadGradientAccumulation(context, type.Name, diagnostics, ref canEmit);
+        float emaDecay = ReadEmaDecay(context, type.Name, diagnostics, ref canEmit);
         OptimizerKinds optimizers = ParseOptimizers(type);
         bool cautious = OptimizerOptionParser.ReadCautiousWeightDecay(type, tensors, diagnostics, ref canEmit);
         if (optimizers == OptimizerKinds.None)
@@ -66,6 +67,7 @@ internal static class LayoutParser
                 InitSeed = ReadSeed(context),
                 MaxBatchSize = maxBatchSize,
                 GradientAccumulationSteps = accumulation,
+                EmaDecay = emaDecay,
                 CautiousWeightDecay = cautious,
             }
             : null;
@@ -155,6 +157,35 @@ internal static class LayoutParser
         }
 
         return 0;
+    }
+
+    /// <summary><c>[ModelLayout(EmaDecay = d)]</c>, or 0. WDE032 (and nothing generated) unless it is 0 or in (0, 1).</summary>
+    private static float ReadEmaDecay(GeneratorAttributeSyntaxContext context, string className, List<DiagnosticInfo> diagnostics, ref bool canEmit)
+    {
+        foreach (AttributeData attribute in context.Attributes)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key != "EmaDecay" || argument.Value.Value is not float decay)
+                {
+                    continue;
+                }
+
+                if (decay == 0f || (decay > 0f && decay < 1f))
+                {
+                    return decay;
+                }
+
+                canEmit = false;
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.InvalidEmaDecay,
+                    attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation(),
+                    className,
+                    decay.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return 0f;
     }
 
     /// <summary><c>[ModelLayout(GradientAccumulationSteps = k)]</c>, or 1. WDE031 (and nothing generated) when it is below 1.</summary>

@@ -85,6 +85,16 @@ internal static class TorchReferenceData
         return document.RootElement.GetProperty(property).GetDouble();
     }
 
+    /// <summary>A per-case map of step count to floats other than <c>parameters</c> (ema.json's <c>average</c>).</summary>
+    public static IReadOnlyDictionary<int, float[]> CaseSnapshots(string file, string name, string property)
+    {
+        using Stream stream = typeof(TorchReferenceData).Assembly.GetManifestResourceStream("TorchReference." + file)
+            ?? throw new InvalidOperationException($"TorchReference.{file} is not embedded");
+        using JsonDocument document = JsonDocument.Parse(stream);
+        JsonElement c = document.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
+        return c.GetProperty(property).EnumerateObject().ToDictionary(p => int.Parse(p.Name, CultureInfo.InvariantCulture), p => Floats(p.Value));
+    }
+
     public static TorchCase Case(string file, string name) => Cases(file).Single(c => c.Name == name);
 
     /// <summary>make_reference.py's initial parameter <paramref name="i"/>.</summary>

@@ -59,5 +59,15 @@ namespace WeightDecay.Edge
         /// optimizer. At least 1; 0 or a negative value fails the build with WDE031.
         /// </summary>
         public int GradientAccumulationSteps { get; set; }
+
+        /// <summary>
+        /// The decay of an exponential moving average of the weights that each optimizer keeps (default 0: none), as
+        /// torch's <c>AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay))</c> updated after every step, or Keras's
+        /// <c>use_ema</c> with <c>ema_momentum</c>: the first update copies the trainable parameters, each later one moves
+        /// the average toward them, <c>avg.lerp_(p, 1 - decay)</c>. Read it with the optimizer's <c>CopyAveragedTo</c>;
+        /// saved in checkpoints; costs 4 bytes of RAM per trainable parameter in each optimizer. 0, or in (0, 1): any other
+        /// value fails the build with WDE032.
+        /// </summary>
+        public float EmaDecay { get; set; }
     }
 }
