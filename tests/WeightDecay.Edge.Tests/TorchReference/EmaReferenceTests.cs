@@ -106,14 +106,8 @@ public class EmaReferenceTests
             0.3 => new EmaReferenceLayout03(),
             _ => new EmaReferenceLayout0999(),
         };
-        dynamic optimizer = (model, c.Optimizer) switch
-        {
-            (EmaReferenceLayout09 m, "sgd") => new EmaReferenceLayout09.SgdOptimizer(m),
-            (EmaReferenceLayout09 m, "adamw") => new EmaReferenceLayout09.AdamWOptimizer(m),
-            (EmaReferenceLayout03 m, "adam") => new EmaReferenceLayout03.AdamOptimizer(m),
-            (EmaReferenceLayout0999 m, "adamw") => (object)new EmaReferenceLayout0999.AdamWOptimizer(m),
-            _ => throw new ArgumentException(c.Name),
-        };
+        string className = c.Optimizer switch { "sgd" => "SgdOptimizer", "adam" => "AdamOptimizer", _ => "AdamWOptimizer" };
+        dynamic optimizer = Activator.CreateInstance(model.GetType().GetNestedType(className)!, model)!;
         optimizer.LearningRate = (float)c.Number("lr");
         optimizer.WeightDecay = (float)c.Number("weight_decay");
         if (c.Optimizer == "sgd")
