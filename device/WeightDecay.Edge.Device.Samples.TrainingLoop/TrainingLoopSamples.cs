@@ -31,9 +31,10 @@ namespace WeightDecay.Edge.Device.Samples
 
     /// <summary>
     /// A head that takes one AdamW update per four micro-batches (declared gradient accumulation): a device whose RAM
-    /// holds one sample's activations at a time still trains on the mean gradient of four.
+    /// holds one sample's activations at a time still trains on the mean gradient of four; and keeps a moving average
+    /// of its weights (EmaDecay) to evaluate with.
     /// </summary>
-    [ModelLayout(GradientAccumulationSteps = 4)]
+    [ModelLayout(GradientAccumulationSteps = 4, EmaDecay = 0.9f)]
     [Tensor("Projection", 6, 4, Trainable = false)]
     [Tensor("W", 4, 3)]
     [Tensor("B", 3, Decay = false)]

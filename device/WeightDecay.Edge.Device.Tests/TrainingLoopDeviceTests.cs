@@ -164,7 +164,7 @@ public class TrainingLoopDeviceTests
 
     /// <summary>One layout and optimizer of either build, configured through reflection (Schedule and DecayMode are internal).</summary>
     [Fact]
-    public void Device_build_accumulates_micro_batches_like_the_desktop_build()
+    public void Device_build_accumulates_micro_batches_and_averages_like_the_desktop_build()
     {
         // AccumulatingHead: four Step() calls per AdamW update (GradientAccumulationSteps = 4), with clipping and the guard.
         const string Name = "WeightDecay.Edge.Device.Samples.AccumulatingHead";
@@ -205,6 +205,17 @@ public class TrainingLoopDeviceTests
             }
         }
 
+        // The moving average of the weights (EmaDecay = 0.9) on both builds alike.
+        var desktopAverage = new float[desktop.Parameters.Length];
+        var deviceAverage = new float[device.Parameters.Length];
+        desktop.Invoke("CopyAveragedTo", desktopAverage);
+        device.Invoke("CopyAveragedTo", deviceAverage);
+        for (int i = 0; i < desktopAverage.Length; i++)
+        {
+            Assert.True(Math.Abs(desktopAverage[i] - deviceAverage[i]) <= Tolerance, $"average {i}");
+        }
+
+        Assert.NotEqual(device.Parameters, deviceAverage);
         Assert.Equal(49L, device.Get<long>("StepCount"));
         Assert.Equal(1L, device.Get<long>("SkippedStepCount"));
         Assert.Equal(desktop.Get<long>("StepCount"), device.Get<long>("StepCount"));
@@ -261,6 +272,8 @@ public class TrainingLoopDeviceTests
         public T Get<T>(string name) => (T)_optimizerType.GetProperty(name, Members)!.GetValue(_optimizer)!;
 
         public T Invoke<T>(string name) => (T)_optimizerType.GetMethod(name)!.Invoke(_optimizer, null)!;
+
+        public void Invoke(string name, object argument) => _optimizerType.GetMethod(name)!.Invoke(_optimizer, new[] { argument });
 
         public T Layout<T>(string name, params object[] arguments) => (T)_model.GetType().GetMethod(name)!.Invoke(_model, arguments)!;
 
