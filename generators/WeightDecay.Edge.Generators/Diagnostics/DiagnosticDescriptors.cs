@@ -162,7 +162,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidOptimizerOption = Error(
         "WDE030",
         "Optimizer option is invalid",
-        "The model layout '{0}' sets [AdamW({1} = {2})], but {3}: write [AdamW({1} = true)] on a layout with at least one trainable, decayed tensor, or remove the option");
+        "The model layout '{0}' sets [{4}({1} = {2})], but {3}: write [{4}({1} = true)] on a layout with at least one trainable, decayed tensor, or remove the option");
 
     public static readonly DiagnosticDescriptor InvalidEmaDecay = Error(
         "WDE032",

@@ -129,7 +129,7 @@ internal static class CheckpointEmitter
         }
 
         text.Append("optimizer ").Append(optimizer).Append(" state=").Append(Literals.Int(stateFlags));
-        if (optimizer == "AdamWOptimizer" && layout.CautiousWeightDecay)
+        if ((optimizer == "AdamWOptimizer" && layout.CautiousWeightDecay) || (optimizer == "SgdOptimizer" && layout.SgdCautiousWeightDecay))
         {
             text.Append(" cautious=1"); // Only when set: every other layout keeps its hash.
         }

@@ -81,7 +81,7 @@ internal static class SgdEmitter
             WriteDecoupledProperty(writer);
             OptimizerEmitter.WriteMaximizeProperty(writer);
             WriteStep(writer, layout, profile, math);
-            if (UpdateLoopEmitter.TrainableRuns(layout).Any(run => run.Decayed))
+            if (UpdateLoopEmitter.TrainableRuns(layout).Any(run => run.Decayed) && !layout.SgdCautiousWeightDecay)
             {
                 WriteDecoupledDecay(writer, layout, math);
             }
@@ -89,6 +89,12 @@ internal static class SgdEmitter
             WriteUpdate(writer, layout, profile, math, Variant.Plain);
             WriteUpdate(writer, layout, profile, math, Variant.Momentum);
             WriteUpdate(writer, layout, profile, math, Variant.Nesterov);
+            if (layout.SgdCautiousWeightDecay)
+            {
+                WriteCautiousUpdate(writer, layout, profile, math, Variant.Plain);
+                WriteCautiousUpdate(writer, layout, profile, math, Variant.Momentum);
+                WriteCautiousUpdate(writer, layout, profile, math, Variant.Nesterov);
+            }
             StateViewEmitter.Emit(writer, layout, profile, new[]
             {
                 new StateView("momentum_buffer", "MomentumBuffer", "_momentumBuffer", "_momentumBufferInitialized && _momentumBuffer.Length != 0", "The momentum buffer"),
@@ -219,12 +225,26 @@ internal static class SgdEmitter
                 writer.Line($"float negLearningRate{x} = (float)(-{group.LearningRate});");
             }
 
+            if (layout.SgdCautiousWeightDecay)
+            {
+                // Cautious SGDW decays inside the update, where the step's direction is known (see WriteCautiousUpdate).
+                foreach (UpdateLoopEmitter.Group group in groups)
+                {
+                    string rate = $"{group.LearningRate} * {group.WeightDecayRate}";
+                    writer.Line($"float decayFactor{group.LocalSuffix} = _decoupled ? (float)(1.0 - ({rate})) : 1f;");
+                    if (AnchorEmitter.HasAnchor(layout))
+                    {
+                        writer.Line($"float negAnchorDecay{group.LocalSuffix} = _decoupled ? (float)(-({rate})) : 0f;");
+                    }
+                }
+            }
+
             if (UpdateLoopEmitter.TrainableRuns(layout).Any(run => run.Decayed))
             {
                 using (writer.OpenBlock("if (_decoupled)"))
                 {
                     writer.Line("// SGDW: the decay moves the weights before the update and stays out of the gradient and the momentum buffer.");
-                    foreach (UpdateLoopEmitter.Group group in groups.Where(group => DecaysIn(layout, group)))
+                    foreach (UpdateLoopEmitter.Group group in groups.Where(group => DecaysIn(layout, group) && !layout.SgdCautiousWeightDecay))
                     {
                         using (writer.OpenBlock($"if ({group.WeightDecayRate} != 0.0)"))
                         {
@@ -265,11 +285,42 @@ internal static class SgdEmitter
             string Momentum(UpdateLoopEmitter.Group group) => fold
                 ? $"negLearningRate{group.LocalSuffix}, signedWeightDecay{group.LocalSuffix}, bufferScale, bufferGradientScale * gradientSign"
                 : $"{Plain(group)}, bufferScale, bufferGradientScale";
+            string Cautious(UpdateLoopEmitter.Group group, string name)
+            {
+                string x = group.LocalSuffix;
+                string arguments = $"negLearningRate{x}, gradientSign, decayFactor{x}" + (AnchorEmitter.HasAnchor(layout) ? $", negAnchorDecay{x}" : string.Empty);
+                return name == "UpdatePlain" ? arguments
+                    : name == "UpdateMomentum" ? arguments + ", bufferScale, bufferGradientScale"
+                    : arguments + ", bufferScale, bufferGradientScale, _momentum";
+            }
+
             void Dispatch(string name, System.Func<UpdateLoopEmitter.Group, string> arguments)
             {
-                foreach (UpdateLoopEmitter.Group group in groups)
+                IReadOnlyList<VectorPath> paths = UpdateLoopEmitter.PathsFor(layout, profile);
+                if (!layout.SgdCautiousWeightDecay)
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), name + group.MethodSuffix, arguments(group));
+                    foreach (UpdateLoopEmitter.Group group in groups)
+                    {
+                        UpdateLoopEmitter.WriteDispatch(writer, paths, name + group.MethodSuffix, arguments(group));
+                    }
+
+                    return;
+                }
+
+                using (writer.OpenBlock("if (_decoupled)"))
+                {
+                    foreach (UpdateLoopEmitter.Group group in groups)
+                    {
+                        UpdateLoopEmitter.WriteDispatch(writer, paths, name + "Cautious" + group.MethodSuffix, Cautious(group, name));
+                    }
+                }
+
+                using (writer.OpenBlock("else"))
+                {
+                    foreach (UpdateLoopEmitter.Group group in groups)
+                    {
+                        UpdateLoopEmitter.WriteDispatch(writer, paths, name + group.MethodSuffix, arguments(group));
+                    }
                 }
             }
 
@@ -307,6 +358,74 @@ internal static class SgdEmitter
             TrainingLoopEmitter.WriteStepEpilogue(writer, layout);
             writer.Line("StepCount++;");
         }
+    }
+
+    // Cautious SGDW ([Sgd(CautiousWeightDecay = true)], Decoupled = true): the decoupled decay moves into the update, after
+    // the step's direction is known, and applies only where the direction and the parameter (toward the anchor: p - a) do
+    // not have strictly opposite signs (see CautiousDecayEmitter for the rule and its zeros and NaNs):
+    //     old = p[i]; d = g * gradientSign; [b = ...; direction = b, or d + momentum * b]
+    //     p = opposite(direction, old) ? old : old * decayFactor     (toward the anchor: fma(old - a, negAnchorDecay, old))
+    //     p = fma(direction, negLearningRate, p)
+    // Where every sign agrees, this is SGDW's decay pass followed by its update, bit for bit. The gradient's sign is never
+    // folded here (the mask needs the true direction), which costs the device one multiply per element.
+    private static void WriteCautiousUpdate(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, Variant variant)
+    {
+        bool anchored = AnchorEmitter.HasAnchor(layout);
+        var parameters = new List<string> { "negLearningRate", "gradientSign", "decayFactor" };
+        if (anchored)
+        {
+            parameters.Add("negAnchorDecay");
+        }
+
+        var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients") };
+        if (variant != Variant.Plain)
+        {
+            parameters.AddRange(new[] { "bufferScale", "bufferGradientScale" });
+            buffers.Add(("b", "_momentumBuffer"));
+        }
+
+        if (variant == Variant.Nesterov)
+        {
+            parameters.Add("momentum");
+        }
+
+        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant + "Cautious", parameters.ToArray(), buffers.ToArray(), (w, e) =>
+        {
+            KernelDialect k = e.Kernel;
+            string type = k.Type, s = e.Suffix;
+            w.Line($"{type} old{s} = {k.Load("p", e.Index)};");
+            w.Line($"{type} d{s} = {k.Load("g", e.Index)} * {k.Scalar("gradientSign")};");
+            string direction = $"d{s}";
+            if (variant != Variant.Plain)
+            {
+                w.Line($"{type} b{s} = {k.Fma($"d{s}", k.Scalar("bufferGradientScale"), $"{k.Load("b", e.StateIndex)} * {k.Scalar("bufferScale")}")};");
+                w.Line(k.Store("b", e.StateIndex, $"b{s}"));
+                direction = $"b{s}";
+                if (variant == Variant.Nesterov)
+                {
+                    w.Line($"{type} n{s} = {k.Fma($"b{s}", k.Scalar("momentum"), $"d{s}")};");
+                    direction = $"n{s}";
+                }
+            }
+
+            string decayed = $"old{s}";
+            if (e.Decay != UpdateLoopEmitter.DecayTarget.None)
+            {
+                string sign = $"old{s}", target = $"old{s} * {k.Scalar("decayFactor")}";
+                if (e.Decay == UpdateLoopEmitter.DecayTarget.Anchor)
+                {
+                    sign = e.WriteDrift(w, $"old{s}");
+                    target = k.Fma(sign, k.Scalar("negAnchorDecay"), $"old{s}");
+                }
+
+                string opposite = k.WriteOppositeSigns(w, direction, sign, s);
+                w.Line($"{type} p{s} = {k.Select(opposite, $"old{s}", target)};");
+                decayed = $"p{s}";
+            }
+
+            w.Line(k.Store("p", e.Index, k.Fma(direction, k.Scalar("negLearningRate"), decayed)));
+        }, ("decayFactor", "1f"), anchored ? "negAnchorDecay == 0f" : null);
+        UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 
     // private void UpdateMomentum(float negLearningRate, float weightDecay, float bufferScale, float bufferGradientScale)

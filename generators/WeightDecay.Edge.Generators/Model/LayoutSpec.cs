@@ -56,6 +56,12 @@ internal sealed record LayoutSpec(
     /// </summary>
     public bool CautiousWeightDecay { get; init; }
 
+    /// <summary>
+    /// <c>[Sgd(CautiousWeightDecay = true)]</c>: SGDW (<c>Decoupled = true</c>) decays a coordinate only where the step's
+    /// direction and the parameter (or its distance from the anchor) do not have strictly opposite signs.
+    /// </summary>
+    public bool SgdCautiousWeightDecay { get; init; }
+
     /// <summary>Samples each dense buffer holds: <see cref="MaxBatchSize"/>, at least one (the per-sample calls).</summary>
     public int BatchRows => MaxBatchSize < 1 ? 1 : MaxBatchSize;
 

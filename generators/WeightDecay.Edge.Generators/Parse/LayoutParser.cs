@@ -49,6 +49,7 @@ internal static class LayoutParser
         float emaDecay = ReadEmaDecay(context, type.Name, diagnostics, ref canEmit);
         OptimizerKinds optimizers = ParseOptimizers(type);
         bool cautious = OptimizerOptionParser.ReadCautiousWeightDecay(type, tensors, diagnostics, ref canEmit);
+        bool sgdCautious = OptimizerOptionParser.ReadSgdCautiousWeightDecay(type, tensors, diagnostics, ref canEmit);
         if (optimizers == OptimizerKinds.None)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoOptimizer, location, type.Name));
@@ -69,6 +70,7 @@ internal static class LayoutParser
                 GradientAccumulationSteps = accumulation,
                 EmaDecay = emaDecay,
                 CautiousWeightDecay = cautious,
+                SgdCautiousWeightDecay = sgdCautious,
             }
             : null;
         if (spec is not null)

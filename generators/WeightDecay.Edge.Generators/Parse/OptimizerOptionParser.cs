@@ -18,11 +18,19 @@ internal static class OptimizerOptionParser
     /// cleared) when the value is not a constant (the compiler reports its own error too, and the generator must not
     /// crash on it), or when it is true on a layout where no trainable tensor is decayed, so there is no decay to mask.
     /// </summary>
-    public static bool ReadCautiousWeightDecay(INamedTypeSymbol type, IReadOnlyList<TensorSpec> tensors, List<DiagnosticInfo> diagnostics, ref bool canEmit)
+    public static bool ReadCautiousWeightDecay(INamedTypeSymbol type, IReadOnlyList<TensorSpec> tensors, List<DiagnosticInfo> diagnostics, ref bool canEmit) =>
+        ReadCautiousWeightDecay(type, tensors, diagnostics, ref canEmit, AttributeNames.AdamW, "AdamW");
+
+    /// <summary>The same option on <c>[Sgd(CautiousWeightDecay = ...)]</c>, for SGDW (<c>Decoupled = true</c>).</summary>
+    public static bool ReadSgdCautiousWeightDecay(INamedTypeSymbol type, IReadOnlyList<TensorSpec> tensors, List<DiagnosticInfo> diagnostics, ref bool canEmit) =>
+        ReadCautiousWeightDecay(type, tensors, diagnostics, ref canEmit, AttributeNames.Sgd, "Sgd");
+
+    private static bool ReadCautiousWeightDecay(
+        INamedTypeSymbol type, IReadOnlyList<TensorSpec> tensors, List<DiagnosticInfo> diagnostics, ref bool canEmit, string attributeName, string shortName)
     {
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() != AttributeNames.AdamW)
+            if (attribute.AttributeClass?.ToDisplayString() != attributeName)
             {
                 continue;
             }
@@ -37,7 +45,7 @@ internal static class OptimizerOptionParser
                 Location? location = attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
                 if (argument.Value.Kind != TypedConstantKind.Primitive || argument.Value.Value is not bool value)
                 {
-                    Report(diagnostics, location, type.Name, "(not a constant)", "the value must be the constant true or false", ref canEmit);
+                    Report(diagnostics, location, type.Name, shortName, "(not a constant)", "the value must be the constant true or false", ref canEmit);
                     return false;
                 }
 
@@ -45,7 +53,7 @@ internal static class OptimizerOptionParser
                 {
                     const string Reason = "no trainable tensor of the layout is decayed (every one is Decay = false or Trainable = false), "
                         + "so there is no decay for it to mask";
-                    Report(diagnostics, location, type.Name, "true", Reason, ref canEmit);
+                    Report(diagnostics, location, type.Name, shortName, "true", Reason, ref canEmit);
                     return false;
                 }
 
@@ -69,9 +77,10 @@ internal static class OptimizerOptionParser
         return false;
     }
 
-    private static void Report(List<DiagnosticInfo> diagnostics, Location? location, string layout, string value, string reason, ref bool canEmit)
+    private static void Report(
+        List<DiagnosticInfo> diagnostics, Location? location, string layout, string attribute, string value, string reason, ref bool canEmit)
     {
         canEmit = false;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptimizerOption, location, layout, CautiousWeightDecay, value, reason));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOptimizerOption, location, layout, CautiousWeightDecay, value, reason, attribute));
     }
 }

@@ -6,6 +6,14 @@ namespace WeightDecay.Edge
     [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class SgdAttribute : global::System.Attribute
     {
+        /// <summary>
+        /// Whether SGDW's decoupled weight decay (<c>SgdOptimizer.Decoupled = true</c>) is cautious (Chen et al. 2025, as
+        /// <see cref="AdamWAttribute.CautiousWeightDecay"/>; default false): a decayed coordinate is decayed in a step only
+        /// where the step's direction (the gradient, the momentum buffer or the Nesterov direction) and the parameter (or
+        /// p − a, toward the anchor) do not have strictly opposite signs. No effect while <c>Decoupled</c> is false: the
+        /// coupled decay is part of the gradient, and the paper defines none for it. Compile-time.
+        /// </summary>
+        public bool CautiousWeightDecay { get; set; }
     }
 
     /// <summary>Opts a layout into a generated <c>AdamOptimizer</c> (torch.optim.Adam, coupled L2 decay).</summary>
