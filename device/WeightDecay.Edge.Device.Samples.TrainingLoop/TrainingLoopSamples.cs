@@ -46,7 +46,7 @@ namespace WeightDecay.Edge.Device.Samples
     /// <summary>
     /// The same kind of head trained with cautious weight decay (<c>[AdamW(CautiousWeightDecay = true)]</c>): W decayed
     /// toward zero and Head toward its anchor, each coordinate only in the steps where its update agrees in sign; the
-    /// biases are not decayed. Only AdamW, as a firmware that uses the option would opt in.
+    /// biases are not decayed. AdamW, and SGD for its decoupled mode (SGDW), as a firmware that uses the option would opt in.
     /// </summary>
     [ModelLayout]
     [Tensor("W", 8, 5)]
@@ -54,6 +54,7 @@ namespace WeightDecay.Edge.Device.Samples
     [Tensor("Head", 5, 3, DecayTowardAnchor = true)]
     [Tensor("HeadBias", 3, Decay = false)]
     [AdamW(CautiousWeightDecay = true)]
+    [Sgd(CautiousWeightDecay = true)]
     public partial class CautiousHead
     {
     }

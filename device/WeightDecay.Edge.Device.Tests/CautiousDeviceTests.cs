@@ -56,11 +56,43 @@ public class CautiousDeviceTests
         Assert.NotEqual(start, desktop.Parameters);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void Device_build_steps_like_the_desktop_build_with_cautious_SGDW(bool nesterov, bool maximize)
+    {
+        Type desktopType = typeof(WeightDecay.Edge.Device.Samples.CautiousHead);
+        Type deviceType = DeviceAssembly.GetType(TypeName);
+        var random = new Random(2511);
+        float[] start = Enumerable.Range(0, WeightDecay.Edge.Device.Samples.CautiousHead.ParameterCount)
+            .Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        var desktop = new Driver(desktopType, start, nesterov, maximize, false, sgdw: true);
+        var device = new Driver(deviceType, start, nesterov, maximize, false, sgdw: true);
+        double maxDifference = 0;
+        for (int step = 0; step < Steps; step++)
+        {
+            for (int i = 0; i < desktop.Gradients.Length; i++)
+            {
+                desktop.Gradients[i] = device.Gradients[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            desktop.Step();
+            device.Step();
+            for (int i = 0; i < desktop.Parameters.Length; i++)
+            {
+                maxDifference = Math.Max(maxDifference, Math.Abs(desktop.Parameters[i] - device.Parameters[i]));
+            }
+        }
+
+        Assert.True(maxDifference <= Tolerance, $"max |desktop - device| = {maxDifference:E3} over {Steps} steps");
+        Assert.NotEqual(start, desktop.Parameters);
+    }
+
     private sealed class Driver
     {
         private readonly Action _step;
 
-        public Driver(Type layoutType, float[] start, bool amsgrad, bool maximize, bool scheduleCoupled)
+        public Driver(Type layoutType, float[] start, bool amsgrad, bool maximize, bool scheduleCoupled, bool sgdw = false)
         {
             object model = Activator.CreateInstance(layoutType)!;
             Parameters = (float[])layoutType.GetField("Parameters")!.GetValue(model)!;
@@ -72,9 +104,22 @@ public class CautiousDeviceTests
                 Parameters[i] += 0.25f * MathF.Sin(i); // away from the anchor, so that the anchored tensor has a drift to decay
             }
 
-            Type optimizerType = layoutType.GetNestedType("AdamWOptimizer")!;
+            Type optimizerType = layoutType.GetNestedType(sgdw ? "SgdOptimizer" : "AdamWOptimizer")!;
             object optimizer = Activator.CreateInstance(optimizerType, model)!;
             void Set(string name, object value) => optimizerType.GetProperty(name, Members)!.SetValue(optimizer, value);
+            if (sgdw)
+            {
+                // SGDW with momentum (Nesterov when `amsgrad` is set, for this driver's second flag).
+                Set("Decoupled", true);
+                Set("LearningRate", 0.02f);
+                Set("WeightDecay", 2f);
+                Set("Momentum", 0.9f);
+                Set("Nesterov", amsgrad);
+                Set("Maximize", maximize);
+                _step = optimizerType.GetMethod("Step")!.CreateDelegate<Action>(optimizer);
+                return;
+            }
+
             Set("LearningRate", 0.01f);
             Set("WeightDecay", scheduleCoupled ? 0.02f : 2f);
             Set("Amsgrad", amsgrad);

@@ -45,6 +45,37 @@ public class CautiousWeightDecayGeneratorTests
             System.StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void WDE030_Sgd_CautiousWeightDecay_on_a_layout_with_no_decayed_tensor()
+    {
+        string source = Layout("[ModelLayout]\n[Tensor(\"B\", 2, Decay = false)]\n[Sgd(CautiousWeightDecay = true)]");
+        GeneratorRun run = Single(source, "WDE030", DiagnosticSeverity.Error, "[", "Sgd(CautiousWeightDecay = true)", "write [Sgd(CautiousWeightDecay = true)]");
+        Assert.Contains(
+            "sets [Sgd(CautiousWeightDecay = true)], but no trainable tensor of the layout is decayed",
+            run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture),
+            System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sgd_CautiousWeightDecay_is_in_the_spec_the_SGD_hash_and_compiles_at_CSharp_7_3()
+    {
+        string source = Layout($"[ModelLayout]\n{Tensors}\n[Sgd(CautiousWeightDecay = true), AdamW]");
+        LayoutSpec spec = Spec(source);
+        Assert.True(spec.SgdCautiousWeightDecay);
+        Assert.False(spec.CautiousWeightDecay);
+        Assert.EndsWith(" state=0 cautious=1\n", CheckpointEmitter.LayoutDescription(spec, "SgdOptimizer", 0), System.StringComparison.Ordinal);
+        Assert.EndsWith(" state=0\n", CheckpointEmitter.LayoutDescription(spec, "AdamWOptimizer", 0), System.StringComparison.Ordinal);
+        string plain = LayoutText(Layout($"[ModelLayout]\n{Tensors}\n[Sgd(CautiousWeightDecay = false), AdamW]"));
+        Assert.Equal(LayoutText(Layout($"[ModelLayout]\n{Tensors}\n[Sgd, AdamW]")), plain);
+        GeneratorRun run = GeneratorHarness.Run(
+            GeneratorHarness.Named(new[] { GeneratorHarness.Using + "namespace Demo\n{\n[ModelLayout]\n" + Tensors + "\n[Sgd(CautiousWeightDecay = true)]\npublic partial class Head { }\n}\n" }),
+            false,
+            Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3);
+        run.AssertNoGeneratorCrash();
+        Assert.Empty(run.GeneratorDiagnostics);
+        run.AssertOutputCompilesCleanly();
+    }
+
     [Theory]
     [InlineData("[Tensor(\"W\", 2, 3)]", "CautiousWeightDecay = true")]
     [InlineData("[Tensor(\"B\", 2, Decay = false)]", "CautiousWeightDecay = false")]
