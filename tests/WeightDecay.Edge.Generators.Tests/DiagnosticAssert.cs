@@ -10,6 +10,15 @@ internal static class DiagnosticAssert
     public static string Layout(string attributes, string declaration = "partial class Head { }") =>
         GeneratorHarness.Using + "namespace Demo;\n\n" + attributes + "\n" + declaration + "\n";
 
+    /// <summary>The spec the parse step produced for the one layout of <paramref name="source"/> (the generator must not throw).</summary>
+    public static WeightDecay.Edge.Generators.Model.LayoutSpec ParseSpec(string source)
+    {
+        GeneratorRun run = GeneratorHarness.Run(source);
+        run.AssertNoGeneratorCrash();
+        object? value = Assert.Single(Assert.Single(run.Single.TrackedSteps[TrackingNames.Parse]).Outputs).Value;
+        return Assert.IsType<WeightDecay.Edge.Generators.Model.LayoutSpec>(Assert.IsType<WeightDecay.Edge.Generators.Model.LayoutParseResult>(value).Spec);
+    }
+
     /// <summary>
     /// Runs the generator over <paramref name="source"/> and checks that it reported
     /// <paramref name="id"/> (and nothing else), with the given severity, at the first place where

@@ -27,13 +27,13 @@ public class GradientAccumulationGeneratorTests
     [Fact]
     public void The_spec_records_the_steps_and_one_is_the_layout_without_them()
     {
-        LayoutSpec spec = Parse(Layout("[ModelLayout(GradientAccumulationSteps = 8)]\n" + Tensors));
+        LayoutSpec spec = ParseSpec(Layout("[ModelLayout(GradientAccumulationSteps = 8)]\n" + Tensors));
         Assert.Equal(8, spec.GradientAccumulationSteps);
         Assert.True(spec.AccumulatesGradients);
-        LayoutSpec plain = Parse(Layout("[ModelLayout]\n" + Tensors));
+        LayoutSpec plain = ParseSpec(Layout("[ModelLayout]\n" + Tensors));
         Assert.Equal(1, plain.GradientAccumulationSteps);
-        Assert.Equal(plain, Parse(Layout("[ModelLayout(GradientAccumulationSteps = 1)]\n" + Tensors)));
-        Assert.NotEqual(spec, Parse(Layout("[ModelLayout(GradientAccumulationSteps = 7)]\n" + Tensors)));
+        Assert.Equal(plain, ParseSpec(Layout("[ModelLayout(GradientAccumulationSteps = 1)]\n" + Tensors)));
+        Assert.NotEqual(spec, ParseSpec(Layout("[ModelLayout(GradientAccumulationSteps = 7)]\n" + Tensors)));
 
         // The sum: one float per trainable parameter (W 12, B 3) in each optimizer, on top of AMSGrad's three.
         Assert.Equal(4L * (3 + 1) * 15, new MemoryFootprint(spec).OptimizerStateBytes);
@@ -57,13 +57,5 @@ public class GradientAccumulationGeneratorTests
         run.AssertNoGeneratorCrash();
         Assert.Empty(run.GeneratorDiagnostics);
         run.AssertOutputCompilesCleanly();
-    }
-
-    private static LayoutSpec Parse(string source)
-    {
-        GeneratorRun run = GeneratorHarness.Run(source);
-        run.AssertNoGeneratorCrash();
-        object? value = Assert.Single(Assert.Single(run.Single.TrackedSteps[TrackingNames.Parse]).Outputs).Value;
-        return Assert.IsType<LayoutSpec>(Assert.IsType<LayoutParseResult>(value).Spec);
     }
 }

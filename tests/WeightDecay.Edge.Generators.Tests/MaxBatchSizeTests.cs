@@ -30,11 +30,11 @@ public class MaxBatchSizeTests
     [Fact]
     public void The_spec_records_MaxBatchSize_and_a_change_gives_a_different_spec()
     {
-        LayoutSpec spec = Parse(Layout("[ModelLayout(MaxBatchSize = 16)]\n" + Layers));
+        LayoutSpec spec = ParseSpec(Layout("[ModelLayout(MaxBatchSize = 16)]\n" + Layers));
         Assert.Equal(16, spec.MaxBatchSize);
-        Assert.Equal(0, Parse(Layout("[ModelLayout]\n" + Layers)).MaxBatchSize);
-        Assert.Equal(0, Parse(Layout("[ModelLayout(MaxBatchSize = 0)]\n" + Layers)).MaxBatchSize);
-        Assert.NotEqual(spec, Parse(Layout("[ModelLayout(MaxBatchSize = 17)]\n" + Layers)));
+        Assert.Equal(0, ParseSpec(Layout("[ModelLayout]\n" + Layers)).MaxBatchSize);
+        Assert.Equal(0, ParseSpec(Layout("[ModelLayout(MaxBatchSize = 0)]\n" + Layers)).MaxBatchSize);
+        Assert.NotEqual(spec, ParseSpec(Layout("[ModelLayout(MaxBatchSize = 17)]\n" + Layers)));
 
         // Activations and deltas: 2 * (3 + 2) floats per sample, 16 samples.
         Assert.Equal(4L * 2 * 5 * 16, new MemoryFootprint(spec).ActivationBytes);
@@ -83,13 +83,5 @@ public class MaxBatchSizeTests
         string text = run.LayoutSources[0].SourceText.ToString();
         Assert.Contains("public const int MaxBatchSize = 0;", text, System.StringComparison.Ordinal);
         Assert.DoesNotContain("int batchSize", text, System.StringComparison.Ordinal);
-    }
-
-    private static LayoutSpec Parse(string source)
-    {
-        GeneratorRun run = GeneratorHarness.Run(source);
-        run.AssertNoGeneratorCrash();
-        object? value = Assert.Single(Assert.Single(run.Single.TrackedSteps[TrackingNames.Parse]).Outputs).Value;
-        return Assert.IsType<LayoutSpec>(Assert.IsType<LayoutParseResult>(value).Spec);
     }
 }

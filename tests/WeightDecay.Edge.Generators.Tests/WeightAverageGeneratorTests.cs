@@ -29,13 +29,13 @@ public class WeightAverageGeneratorTests
     [Fact]
     public void The_spec_records_the_decay_and_0_is_the_layout_without_an_average()
     {
-        LayoutSpec spec = Parse(Layout("[ModelLayout(EmaDecay = 0.999f)]\n" + Tensors));
+        LayoutSpec spec = ParseSpec(Layout("[ModelLayout(EmaDecay = 0.999f)]\n" + Tensors));
         Assert.Equal(0.999f, spec.EmaDecay);
         Assert.True(spec.HasEma);
-        LayoutSpec plain = Parse(Layout("[ModelLayout]\n" + Tensors));
+        LayoutSpec plain = ParseSpec(Layout("[ModelLayout]\n" + Tensors));
         Assert.False(plain.HasEma);
-        Assert.Equal(plain, Parse(Layout("[ModelLayout(EmaDecay = 0f)]\n" + Tensors)));
-        Assert.NotEqual(spec, Parse(Layout("[ModelLayout(EmaDecay = 0.99f)]\n" + Tensors)));
+        Assert.Equal(plain, ParseSpec(Layout("[ModelLayout(EmaDecay = 0f)]\n" + Tensors)));
+        Assert.NotEqual(spec, ParseSpec(Layout("[ModelLayout(EmaDecay = 0.99f)]\n" + Tensors)));
 
         // The average: one float per trainable parameter (W 12, B 3) in each optimizer, on top of AMSGrad's three.
         Assert.Equal(4L * (3 + 1) * 15, new MemoryFootprint(spec).OptimizerStateBytes);
@@ -56,13 +56,5 @@ public class WeightAverageGeneratorTests
         run.AssertNoGeneratorCrash();
         Assert.Empty(run.GeneratorDiagnostics);
         run.AssertOutputCompilesCleanly();
-    }
-
-    private static LayoutSpec Parse(string source)
-    {
-        GeneratorRun run = GeneratorHarness.Run(source);
-        run.AssertNoGeneratorCrash();
-        object? value = Assert.Single(Assert.Single(run.Single.TrackedSteps[TrackingNames.Parse]).Outputs).Value;
-        return Assert.IsType<LayoutParseResult>(value).Spec!;
     }
 }

@@ -377,19 +377,9 @@ internal static class SgdEmitter
             parameters.Add("negAnchorDecay");
         }
 
-        var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients") };
-        if (variant != Variant.Plain)
-        {
-            parameters.AddRange(new[] { "bufferScale", "bufferGradientScale" });
-            buffers.Add(("b", "_momentumBuffer"));
-        }
+        (string, string)[] buffers = AddMomentumArguments(parameters, variant);
 
-        if (variant == Variant.Nesterov)
-        {
-            parameters.Add("momentum");
-        }
-
-        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant + "Cautious", parameters.ToArray(), buffers.ToArray(), (w, e) =>
+        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant + "Cautious", parameters.ToArray(), buffers, (w, e) =>
         {
             KernelDialect k = e.Kernel;
             string type = k.Type, s = e.Suffix;
@@ -428,6 +418,25 @@ internal static class SgdEmitter
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 
+    // The parameters a variant adds after the decay scalars (the buffer's two scales; Nesterov's momentum) and the buffers
+    // its kernels read and write: p and g, and the momentum buffer b.
+    private static (string, string)[] AddMomentumArguments(List<string> parameters, Variant variant)
+    {
+        var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients") };
+        if (variant != Variant.Plain)
+        {
+            parameters.AddRange(new[] { "bufferScale", "bufferGradientScale" });
+            buffers.Add(("b", "_momentumBuffer"));
+        }
+
+        if (variant == Variant.Nesterov)
+        {
+            parameters.Add("momentum");
+        }
+
+        return buffers.ToArray();
+    }
+
     // private void UpdateMomentum(float negLearningRate, float weightDecay, float bufferScale, float bufferGradientScale)
     // {
     //     float[] p = _model.Parameters; float[] g = _model.Gradients; float[] b = _momentumBuffer;
@@ -442,19 +451,9 @@ internal static class SgdEmitter
             parameters.Insert(1, "gradientSign");
         }
 
-        var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients") };
-        if (variant != Variant.Plain)
-        {
-            parameters.AddRange(new[] { "bufferScale", "bufferGradientScale" });
-            buffers.Add(("b", "_momentumBuffer"));
-        }
+        (string, string)[] buffers = AddMomentumArguments(parameters, variant);
 
-        if (variant == Variant.Nesterov)
-        {
-            parameters.Add("momentum");
-        }
-
-        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant, parameters.ToArray(), buffers.ToArray(), (w, e) =>
+        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant, parameters.ToArray(), buffers, (w, e) =>
         {
             KernelDialect k = e.Kernel;
             string type = k.Type, s = e.Suffix;

@@ -97,6 +97,21 @@ internal static class TorchReferenceData
 
     public static TorchCase Case(string file, string name) => Cases(file).Single(c => c.Name == name);
 
+    /// <summary>
+    /// Checks that <paramref name="file"/> was written by torch 1.13 from make_reference.py's initial parameters, all
+    /// <paramref name="parameterCount"/> of them (the start the C# side recomputes).
+    /// </summary>
+    public static void AssertWrittenByTorchFromTheInitialParameters(string file, int parameterCount)
+    {
+        Assert.StartsWith("1.13", TorchVersion(file), StringComparison.Ordinal);
+        float[] initial = Initial(file);
+        Assert.Equal(parameterCount, initial.Length);
+        for (int i = 0; i < initial.Length; i++)
+        {
+            Infrastructure.FloatAssert.BitEqual(InitialParameter(i), initial[i], $"initial parameter {i}");
+        }
+    }
+
     /// <summary>make_reference.py's initial parameter <paramref name="i"/>.</summary>
     public static float InitialParameter(int i) => (float)((((i * 31337L) + 17) % 2003 - 1001) / 1000.0);
 

@@ -20,33 +20,16 @@ import torch
 
 from make_reference import f32, write  # the number format and the one-line-per-list JSON layout
 
-SHAPES = [("W", (4, 5), True, True, 1.0), ("B", (5,), False, True, 0.01), ("F", (2, 3), False, False, 0.0),
-          ("V", (3, 7), True, True, 10.0)]
+from make_accumulation_reference import make_tensors, gradient  # the same four tensors, start and gradients
+
 STEPS = 40
 SNAPSHOTS = [1, 2, 3, 5, 10, 20, 30, 40]
 
 
-def make_tensors():
-    tensors = []
-    offset = 0
-    for name, shape, decayed, trainable, scale in SHAPES:
-        n = 1
-        for d in shape:
-            n *= d
-        values = [((i * 31337 + 17) % 2003 - 1001) / 1000 for i in range(offset, offset + n)]
-        t = torch.tensor(values, dtype=torch.float32).reshape(shape).requires_grad_(trainable)
-        tensors.append({"name": name, "t": t, "offset": offset, "n": n, "decayed": decayed, "trainable": trainable, "scale": scale})
-        offset += n
-    return tensors
-
-
 def set_gradients(tensors, step):
     for x in tensors:
-        if not x["trainable"]:
-            continue
-        values = [((i * 7919 + step * 104729) % 2001 - 1000) / 1000 for i in range(x["offset"], x["offset"] + x["n"])]
-        g = torch.tensor(values, dtype=torch.float32) * torch.tensor(x["scale"], dtype=torch.float32)
-        x["t"].grad = g.reshape(x["t"].shape)
+        if x["trainable"]:
+            x["t"].grad = gradient(x, step)
 
 
 def run(kind, options):
