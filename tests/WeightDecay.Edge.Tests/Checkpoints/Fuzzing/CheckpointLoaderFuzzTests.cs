@@ -124,7 +124,7 @@ public sealed class CheckpointFuzzRegressionTests
 
     [Theory]
     [MemberData(nameof(Files))]
-    public void Replays(string file)
+    public void Each_saved_input_gives_its_recorded_outcome(string file)
     {
         (FuzzCase input, string expect) = FuzzRegression.Parse(file, FuzzRegression.Read(file));
         string outcome = new FuzzOracle().Check(input);
