@@ -45,6 +45,14 @@ public class DeclaredFeatureReferenceTests
         return optimizer;
     }
 
+    // The layout's generated optimizer of this kind, configured as Base(kind) with the step schedule.
+    private static dynamic Create(Type layout, object model, string kind) => Configure(
+        Activator.CreateInstance(layout.GetNestedType(kind == "sgd" ? "SgdOptimizer" : kind == "adam" ? "AdamOptimizer" : "AdamWOptimizer")!, model)!, kind);
+
+    private static void AssertNear(double expected, float actual, string what) => Assert.True(
+        Math.Abs(expected - actual) <= Tolerance * Math.Max(1.0, Math.Abs(expected)),
+        $"{what}: reference {expected:R}, generated {actual:R}");
+
     private static float Gradient(int i, int t, bool frozen) => frozen ? 0f : (float)Math.Sin((i * 0.7) + (t * 1.3));
 
     [Theory]
@@ -54,12 +62,7 @@ public class DeclaredFeatureReferenceTests
         var model = new ParamGroupReferenceLayout();
         float[] start = Enumerable.Range(0, model.Parameters.Length).Select(TorchReferenceData.InitialParameter).ToArray();
         start.CopyTo(model.Parameters, 0);
-        IOptimizer optimizer = Configure(Activator.CreateInstance(typeof(ParamGroupReferenceLayout).GetNestedType(kind switch
-        {
-            "sgd" => "SgdOptimizer",
-            "adam" => "AdamOptimizer",
-            _ => "AdamWOptimizer",
-        })!, model)!, kind);
+        IOptimizer optimizer = (IOptimizer)Create(typeof(ParamGroupReferenceLayout), model, kind);
 
         // The layout's groups (see ParamGroupReferenceLayout): W and B lr × 0.5; V weight decay × 4; U lr × 0.1 and weight
         // decay × 0.25; C neither. F is frozen.
@@ -94,9 +97,7 @@ public class DeclaredFeatureReferenceTests
                 for (int i = groups[g].From; i < groups[g].To; i++)
                 {
                     double expected = references[g].Parameters[i];
-                    Assert.True(
-                        Math.Abs(expected - model.Parameters[i]) <= Tolerance * Math.Max(1.0, Math.Abs(expected)),
-                        $"{kind}, group {g}, parameter {i} after step {t}: reference {expected:R}, generated {model.Parameters[i]:R}");
+                    AssertNear(expected, model.Parameters[i], $"{kind}, group {g}, parameter {i} after step {t}");
                 }
             }
         }
@@ -109,12 +110,7 @@ public class DeclaredFeatureReferenceTests
         var model = new AccumulationReferenceLayout();
         float[] start = Enumerable.Range(0, model.Parameters.Length).Select(TorchReferenceData.InitialParameter).ToArray();
         start.CopyTo(model.Parameters, 0);
-        IOptimizer optimizer = Configure(Activator.CreateInstance(typeof(AccumulationReferenceLayout).GetNestedType(kind switch
-        {
-            "sgd" => "SgdOptimizer",
-            "adam" => "AdamOptimizer",
-            _ => "AdamWOptimizer",
-        })!, model)!, kind);
+        IOptimizer optimizer = (IOptimizer)Create(typeof(AccumulationReferenceLayout), model, kind);
         bool[] decay = Enumerable.Range(0, start.Length)
             .Select(i => !(i >= AccumulationReferenceLayout.BOffset && i < AccumulationReferenceLayout.VOffset)).ToArray();
         (double lr, double weightDecay) = Base(kind);
@@ -145,9 +141,7 @@ public class DeclaredFeatureReferenceTests
             for (int i = 0; i < start.Length; i++)
             {
                 double expected = reference.Parameters[i];
-                Assert.True(
-                    Math.Abs(expected - model.Parameters[i]) <= Tolerance * Math.Max(1.0, Math.Abs(expected)),
-                    $"{kind}, parameter {i} after update {update}: reference {expected:R}, generated {model.Parameters[i]:R}");
+                AssertNear(expected, model.Parameters[i], $"{kind}, parameter {i} after update {update}");
             }
         }
     }
@@ -159,12 +153,7 @@ public class DeclaredFeatureReferenceTests
         var model = new EmaReferenceLayout09();
         float[] start = Enumerable.Range(0, model.Parameters.Length).Select(TorchReferenceData.InitialParameter).ToArray();
         start.CopyTo(model.Parameters, 0);
-        dynamic optimizer = Configure(Activator.CreateInstance(typeof(EmaReferenceLayout09).GetNestedType(kind switch
-        {
-            "sgd" => "SgdOptimizer",
-            "adam" => "AdamOptimizer",
-            _ => "AdamWOptimizer",
-        })!, model)!, kind);
+        dynamic optimizer = Create(typeof(EmaReferenceLayout09), model, kind);
         bool[] decay = Enumerable.Range(0, start.Length)
             .Select(i => !(i >= EmaReferenceLayout09.BOffset && i < EmaReferenceLayout09.VOffset)).ToArray();
         (double lr, double weightDecay) = Base(kind);
@@ -189,9 +178,7 @@ public class DeclaredFeatureReferenceTests
             optimizer.CopyAveragedTo(generated);
             for (int i = 0; i < average.Length; i++)
             {
-                Assert.True(
-                    Math.Abs(average[i] - generated[i]) <= Tolerance * Math.Max(1.0, Math.Abs(average[i])),
-                    $"{kind}, average {i} after step {t}: reference {average[i]:R}, generated {generated[i]:R}");
+                AssertNear(average[i], generated[i], $"{kind}, average {i} after step {t}");
             }
         }
     }

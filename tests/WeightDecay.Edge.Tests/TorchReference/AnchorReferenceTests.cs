@@ -80,18 +80,12 @@ public class AnchorReferenceTests
     }
 
     /// <summary>make_anchor_reference.py's gradients: scale W 1, B 0.01, V 10, U 0.1; F gets one too, which must be ignored.</summary>
-    private static void SetGradients(float[] gradients, int step)
-    {
-        for (int i = 0; i < gradients.Length; i++)
-        {
-            float scale = i < AnchorReferenceLayout.BOffset ? 1f
-                : i < AnchorReferenceLayout.FOffset ? 0.01f
-                : i < AnchorReferenceLayout.VOffset ? 100f
-                : i < AnchorReferenceLayout.UOffset ? 10f
-                : 0.1f;
-            gradients[i] = (float)((((i * 7919L) + (step * 104729L)) % 2001 - 1000) / 1000.0) * scale;
-        }
-    }
+    private static void SetGradients(float[] gradients, int step) => TorchReferenceData.SetGradients(gradients, step, i =>
+        i < AnchorReferenceLayout.BOffset ? 1f
+        : i < AnchorReferenceLayout.FOffset ? 0.01f
+        : i < AnchorReferenceLayout.VOffset ? 100f
+        : i < AnchorReferenceLayout.UOffset ? 10f
+        : 0.1f);
 
     private static Action CreateStep(AnchorReferenceLayout model, TorchCase c)
     {

@@ -107,19 +107,13 @@ public class ParamGroupReferenceTests
     }
 
     /// <summary>make_param_group_reference.py's gradients: scale W 1, B 0.01, V 10, U 0.1, C 1; F gets one too, which must be ignored.</summary>
-    private static void SetGradients(float[] gradients, int step)
-    {
-        for (int i = 0; i < gradients.Length; i++)
-        {
-            float scale = i < ParamGroupReferenceLayout.BOffset ? 1f
-                : i < ParamGroupReferenceLayout.FOffset ? 0.01f
-                : i < ParamGroupReferenceLayout.VOffset ? 100f
-                : i < ParamGroupReferenceLayout.UOffset ? 10f
-                : i < ParamGroupReferenceLayout.COffset ? 0.1f
-                : 1f;
-            gradients[i] = (float)((((i * 7919L) + (step * 104729L)) % 2001 - 1000) / 1000.0) * scale;
-        }
-    }
+    private static void SetGradients(float[] gradients, int step) => TorchReferenceData.SetGradients(gradients, step, i =>
+        i < ParamGroupReferenceLayout.BOffset ? 1f
+        : i < ParamGroupReferenceLayout.FOffset ? 0.01f
+        : i < ParamGroupReferenceLayout.VOffset ? 100f
+        : i < ParamGroupReferenceLayout.UOffset ? 10f
+        : i < ParamGroupReferenceLayout.COffset ? 0.1f
+        : 1f);
 
     private static Action CreateStep(ParamGroupReferenceLayout model, TorchCase c)
     {

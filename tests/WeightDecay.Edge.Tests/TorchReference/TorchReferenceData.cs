@@ -119,12 +119,15 @@ internal static class TorchReferenceData
     /// Sets make_reference.py's gradients of step <paramref name="step"/> (1-based): W scale 1, B 0.01, V 10. The frozen
     /// F gets a gradient too (torch's has none), which the optimizers must ignore.
     /// </summary>
-    public static void SetGradients(float[] gradients, int step)
+    public static void SetGradients(float[] gradients, int step) =>
+        SetGradients(gradients, step, i => i < TorchReferenceLayout.BOffset ? 1f : i < TorchReferenceLayout.VOffset ? 0.01f : 10f);
+
+    /// <summary>make_reference.py's gradient formula for step <paramref name="step"/>, times each index's tensor scale.</summary>
+    public static void SetGradients(float[] gradients, int step, Func<int, float> scaleAt)
     {
         for (int i = 0; i < gradients.Length; i++)
         {
-            float scale = i < TorchReferenceLayout.BOffset ? 1f : i < TorchReferenceLayout.VOffset ? 0.01f : 10f;
-            gradients[i] = (float)((((i * 7919L) + (step * 104729L)) % 2001 - 1000) / 1000.0) * scale;
+            gradients[i] = (float)((((i * 7919L) + (step * 104729L)) % 2001 - 1000) / 1000.0) * scaleAt(i);
         }
     }
 
