@@ -118,8 +118,27 @@ public sealed class ModelLayoutGenerator : IIncrementalGenerator
             .Select(static (pair, _) => (pair.Left.Spec, pair.Left.Profile, LayoutEmitter.HintName(pair.Left.Spec, pair.Right)))
             .WithTrackingName(TrackingNames.HintName);
 
-        context.RegisterSourceOutput(named, static (output, layout) =>
-            output.AddSource(layout.HintName, LayoutEmitter.Emit(layout.Spec, layout.Profile)));
+        IncrementalValuesProvider<(string HintName, EmittedLayout Emitted)> emitted = named
+            .Select(static (layout, _) => (layout.HintName, LayoutEmitter.Emit(layout.Spec, layout.Profile)))
+            .WithTrackingName(TrackingNames.LayoutSource);
+        context.RegisterSourceOutput(emitted, static (output, layout) => output.AddSource(layout.HintName, layout.Emitted.Text));
+
+        // The SIMD kernels every layout calls, each once per assembly, in a file per optimizer. An edit that changes no
+        // layout's set of kernels leaves this output as it was.
+        IncrementalValueProvider<(EquatableArray<SharedKernel> Kernels, TargetProfile Profile)> kernels = emitted
+            .Select(static (layout, _) => layout.Emitted.Kernels)
+            .Collect()
+            .Select(static (all, _) => SharedKernel.Merge(all))
+            .WithTrackingName(TrackingNames.Kernels)
+            .Combine(profile);
+        context.RegisterSourceOutput(kernels, static (output, pair) =>
+        {
+            foreach (IGrouping<string, SharedKernel> kernelClass in pair.Kernels.GroupBy(kernel => kernel.Class))
+            {
+                (string hintName, string text) = SharedKernel.WriteFile(kernelClass.Key, kernelClass, pair.Profile);
+                output.AddSource(hintName, text);
+            }
+        });
 
         foreach ((string metadataName, string shortName) in OrphanAttributeParser.LayoutAttributes)
         {

@@ -14,6 +14,12 @@ internal static class TrackingNames
     /// <summary>A layout paired with its hint name: unchanged unless a clash appears or goes.</summary>
     public const string HintName = nameof(HintName);
 
+    /// <summary>A layout's generated text and the shared kernels it calls.</summary>
+    public const string LayoutSource = nameof(LayoutSource);
+
+    /// <summary>Every layout's shared kernels, merged: each kernel once per assembly.</summary>
+    public const string Kernels = nameof(Kernels);
+
     /// <summary>WDE025: layout attributes on a class without <c>[ModelLayout]</c>, one step per attribute.</summary>
     public const string OrphanAttributes = nameof(OrphanAttributes);
 

@@ -128,19 +128,26 @@ public class CautiousWeightDecayGeneratorTests
         run.AssertOutputCompilesCleanly();
         string text = run.Source(run.LayoutSources.Single().HintName);
         string adamW = text.Substring(text.IndexOf("class AdamWOptimizer", System.StringComparison.Ordinal));
+        string kernels = run.Source("WeightDecay.Edge.Kernels.CautiousAdamW.g.cs");
         foreach (string method in new[] { "Update", "UpdateAmsgrad" })
         {
             foreach (string kernel in new[] { "Decayed", "Anchored" })
             {
                 foreach (string path in paths)
                 {
-                    string body = MethodBody(adamW, $"private void {method}{kernel}{path}(");
+                    // The scalar loops are the layout's; the SIMD ones are shared (the layout has an anchor: Shifted tables).
+                    string body = path.Length == 0
+                        ? MethodBody(adamW, $"private void {method}{kernel}(")
+                        : MethodBody(kernels, $"internal static void {method}{kernel}Shifted{path}(");
                     Assert.Contains(path.Length == 0 ? "bool opposite0 = " : "opposite0 |= ", body, System.StringComparison.Ordinal);
                 }
             }
         }
 
         Assert.DoesNotContain("opposite0", text.Substring(0, text.IndexOf("class AdamWOptimizer", System.StringComparison.Ordinal)), System.StringComparison.Ordinal);
+        Assert.DoesNotContain("opposite0", run.Source("WeightDecay.Edge.Kernels.Sgd.g.cs"), System.StringComparison.Ordinal);
+        Assert.DoesNotContain(run.KernelSources, source => source.HintName == "WeightDecay.Edge.Kernels.AdamW.g.cs");
+        text += kernels;
         string[] wide = text.Split('\n').Where(line => line.Length > CodeWriter.MaxColumns).ToArray();
         Assert.True(wide.Length == 0, string.Join("\n", wide.Take(3)));
     }
@@ -192,7 +199,7 @@ public class CautiousWeightDecayGeneratorTests
     {
         int start = text.IndexOf(head, System.StringComparison.Ordinal);
         Assert.True(start >= 0, "no " + head);
-        Match next = new Regex(@"\n\s*private void ").Match(text, start + head.Length);
+        Match next = new Regex(@"\n\s*(private|internal static) void ").Match(text, start + head.Length);
         return next.Success ? text.Substring(start, next.Index - start) : text.Substring(start);
     }
 

@@ -43,18 +43,26 @@ public class GeneratedTextTests
             public partial class Short { }
             """;
 
-        string text = string.Join("\n", Lines(Short));
+        GeneratorRun run = Run(Short);
+        string text = run.Source(run.LayoutSources.Single().HintName);
+        string kernels = run.Source(run.KernelSources.Single().HintName);
 
-        Assert.DoesNotContain("Vector512(", text, System.StringComparison.Ordinal);
-        Assert.DoesNotContain("Simd512.IsHardwareAccelerated", text, System.StringComparison.Ordinal);
-        Assert.Contains("private void UpdateVector256(", text, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("Vector512", text + kernels, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("Simd512", text + kernels, System.StringComparison.Ordinal);
+        Assert.Contains("AdamWKernels.UpdateDecayedVector256(", text, System.StringComparison.Ordinal);
+        Assert.Contains("internal static void UpdateDecayedVector256(", kernels, System.StringComparison.Ordinal);
+    }
+
+    private static GeneratorRun Run(string source)
+    {
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.Named(new[] { source }), withRuntimeLibrary: true, framework: ReferenceFramework.Net10);
+        run.AssertNoGeneratorCrash();
+        return run;
     }
 
     private static string[] Lines(string source)
     {
-        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.Named(new[] { source }), withRuntimeLibrary: true, framework: ReferenceFramework.Net10);
-        run.AssertNoGeneratorCrash();
-        string name = run.LayoutSources.Single().HintName;
-        return run.Source(name).Split('\n');
+        GeneratorRun run = Run(source);
+        return run.LayoutSources.Concat(run.KernelSources).SelectMany(file => run.Source(file.HintName).Split('\n')).ToArray();
     }
 }

@@ -170,10 +170,17 @@ internal sealed record GeneratorRun(
     /// <summary>The output compilation emitted to memory (once): its diagnostics, errors and warnings included.</summary>
     public EmitResult Emitted => _emitted.Value;
 
-    /// <summary>The sources generated for layouts (everything but the attributes and helpers).</summary>
+    /// <summary>The sources generated for layouts (everything but the attributes, the helpers and the shared kernels).</summary>
     public ImmutableArray<GeneratedSourceResult> LayoutSources =>
         Single.GeneratedSources
-            .Where(source => !source.HintName.StartsWith(global::WeightDecay.Edge.Generators.Shared.SharedSources.HintPrefix, StringComparison.Ordinal))
+            .Where(source => !source.HintName.StartsWith(global::WeightDecay.Edge.Generators.Shared.SharedSources.HintPrefix, StringComparison.Ordinal)
+                && !source.HintName.StartsWith(global::WeightDecay.Edge.Generators.Emit.SharedKernel.HintPrefix, StringComparison.Ordinal))
+            .ToImmutableArray();
+
+    /// <summary>The files of SIMD kernels the layouts share, one per optimizer (<c>WeightDecay.Edge.Kernels.AdamW.g.cs</c>).</summary>
+    public ImmutableArray<GeneratedSourceResult> KernelSources =>
+        Single.GeneratedSources
+            .Where(source => source.HintName.StartsWith(global::WeightDecay.Edge.Generators.Emit.SharedKernel.HintPrefix, StringComparison.Ordinal))
             .ToImmutableArray();
 
     /// <summary>Diagnostics of the compilation with the generated sources added, warnings and errors only.</summary>

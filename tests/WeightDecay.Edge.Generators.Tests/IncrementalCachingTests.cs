@@ -31,6 +31,8 @@ public class IncrementalCachingTests
         (TrackingNames.LayoutNames, "Cached"),
         (TrackingNames.Emit, "Cached"),
         (TrackingNames.HintName, "Cached"),
+        (TrackingNames.LayoutSource, "Cached"),
+        (TrackingNames.Kernels, "Cached"),
         (TrackingNames.OrphanAttributes, "Unchanged Unchanged Unchanged"),
     };
 
@@ -101,12 +103,42 @@ public class IncrementalCachingTests
             (TrackingNames.LayoutNames, "Cached"),
             (TrackingNames.Emit, "Modified"),
             (TrackingNames.HintName, "Modified"),
+            (TrackingNames.LayoutSource, "Modified"),
+            (TrackingNames.Kernels, "Modified"),
             (TrackingNames.OrphanAttributes, "Unchanged Unchanged Unchanged"));
         string before = first.Source("Demo.Head.g.cs");
         string after = second.Source("Demo.Head.g.cs");
         Assert.NotEqual(before, after);
         Assert.Contains("public const int ParameterCount = 8;", before, System.StringComparison.Ordinal);
         Assert.Contains("public const int ParameterCount = 10;", after, System.StringComparison.Ordinal);
+        second.AssertOutputCompilesCleanly();
+    }
+
+    [Fact]
+    public void Changing_a_tensor_size_that_needs_no_other_kernel_leaves_the_kernels_cached()
+    {
+        // W grows from 8 to 10 floats: both fill a 256-bit vector and no 512-bit one, so the layout calls the same kernels.
+        (GeneratorRun first, GeneratorRun second) = RunTwice(
+            Layout(rows: 4), compilation => Replace(compilation, LayoutPath, Layout(rows: 5)));
+
+        AssertSteps(
+            second,
+            (TrackingNames.Parse, "Modified"),
+            (TrackingNames.Profile, "Unchanged"),
+            (TrackingNames.SharedTypes, "Cached"),
+            (TrackingNames.Diagnostics, "Unchanged"),
+            (TrackingNames.DeviceFlash, "Cached"),
+            (TrackingNames.LayoutNames, "Cached"),
+            (TrackingNames.Emit, "Modified"),
+            (TrackingNames.HintName, "Modified"),
+            (TrackingNames.LayoutSource, "Modified"),
+            (TrackingNames.Kernels, "Cached"), // the layout's list of kernels is equal, so the merge does not run
+            (TrackingNames.OrphanAttributes, "Unchanged Unchanged Unchanged"));
+        Assert.NotEqual(first.Source("Demo.Head.g.cs"), second.Source("Demo.Head.g.cs"));
+        Assert.NotEmpty(second.KernelSources);
+        Assert.Equal(
+            first.KernelSources.Select(source => (source.HintName, source.SourceText.ToString())),
+            second.KernelSources.Select(source => (source.HintName, source.SourceText.ToString())));
         second.AssertOutputCompilesCleanly();
     }
 
@@ -128,6 +160,8 @@ public class IncrementalCachingTests
             (TrackingNames.LayoutNames, "Cached"),
             (TrackingNames.Emit, "Cached"), // the spec has no locations: equal, so nothing downstream runs
             (TrackingNames.HintName, "Cached"),
+            (TrackingNames.LayoutSource, "Cached"),
+            (TrackingNames.Kernels, "Cached"),
             (TrackingNames.OrphanAttributes, "Unchanged")); // only the [Tensor] check matches: no optimizer attribute
         AssertSameSources(first, second);
 
@@ -153,6 +187,8 @@ public class IncrementalCachingTests
             (TrackingNames.LayoutNames, "Modified"),
             (TrackingNames.Emit, "Cached New"),
             (TrackingNames.HintName, "Unchanged New"), // the first layout's name is recomputed against the new list, and equal
+            (TrackingNames.LayoutSource, "Cached New"),
+            (TrackingNames.Kernels, "Unchanged"), // Tail fills no vector and calls no kernel: merged again, the same set
             (TrackingNames.OrphanAttributes, "Unchanged New Unchanged New Unchanged"));
         Assert.Equal(first.Source("Demo.Head.g.cs"), second.Source("Demo.Head.g.cs"));
         Assert.Equal(new[] { "Demo.Head.g.cs", "Demo.Tail.g.cs" }, second.LayoutSources.Select(source => source.HintName));
@@ -175,6 +211,8 @@ public class IncrementalCachingTests
             (TrackingNames.LayoutNames, "Cached"),
             (TrackingNames.Emit, "Cached"),
             (TrackingNames.HintName, "Cached"),
+            (TrackingNames.LayoutSource, "Cached"),
+            (TrackingNames.Kernels, "Cached"),
             (TrackingNames.OrphanAttributes, "Unchanged New Unchanged Unchanged")); // the stray [Tensor] is the one new check
         AssertSameSources(first, second);
     }
@@ -195,9 +233,13 @@ public class IncrementalCachingTests
             (TrackingNames.LayoutNames, "Cached"),
             (TrackingNames.Emit, "Modified"),
             (TrackingNames.HintName, "Modified"),
+            (TrackingNames.LayoutSource, "Modified"),
+            (TrackingNames.Kernels, "Modified"),
             (TrackingNames.OrphanAttributes, "Unchanged Unchanged New")); // [Adam] is a newly matched attribute
         Assert.DoesNotContain("class AdamOptimizer", first.Source("Demo.Head.g.cs"), System.StringComparison.Ordinal);
         Assert.Contains("class AdamOptimizer", second.Source("Demo.Head.g.cs"), System.StringComparison.Ordinal);
+        Assert.DoesNotContain(first.KernelSources, source => source.HintName == "WeightDecay.Edge.Kernels.Adam.g.cs");
+        Assert.Contains(second.KernelSources, source => source.HintName == "WeightDecay.Edge.Kernels.Adam.g.cs");
     }
 
     private static (GeneratorRun First, GeneratorRun Second) RunTwice(string layout, System.Func<CSharpCompilation, CSharpCompilation> edit)

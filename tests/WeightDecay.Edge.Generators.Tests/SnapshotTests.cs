@@ -59,6 +59,15 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Small_layout_s_shared_AdamW_kernels()
+    {
+        // The SIMD kernels are not in the layout's file but in one file per optimizer that every layout shares.
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.Named(new[] { SmallLayout }), withRuntimeLibrary: true, framework: ReferenceFramework.Net10);
+        run.AssertNoGeneratorCrash();
+        Snapshot.Match("SmallLayout.Kernels.AdamW.net10.g.cs.txt", run.Source("WeightDecay.Edge.Kernels.AdamW.g.cs"));
+    }
+
+    [Fact]
     public void Parameter_groups_with_the_runtime_library()
     {
         GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.Named(new[] { ParameterGroupsLayout }), withRuntimeLibrary: true, framework: ReferenceFramework.Net10);
@@ -74,7 +83,8 @@ public class SnapshotTests
         // A baseline whose test is gone would go stale unnoticed.
         var expected = new HashSet<string>(
             Frameworks.SelectMany(f => new[] { $"SmallLayout.{f}.g.cs.txt", $"SmallLayout.Runtime.{f}.g.cs.txt" })
-                .Append("ParameterGroups.Runtime.net10.g.cs.txt"),
+                .Append("ParameterGroups.Runtime.net10.g.cs.txt")
+                .Append("SmallLayout.Kernels.AdamW.net10.g.cs.txt"),
             System.StringComparer.Ordinal);
         Assert.True(System.IO.Directory.Exists(Snapshot.SourceDirectory), "No snapshot folder at " + Snapshot.SourceDirectory);
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics.Tracing;
 using System.Linq;
 using System.Reflection;
+using System.Runtime.Loader;
 using System.Runtime.Intrinsics;
 using System.Threading;
 
@@ -17,8 +18,8 @@ namespace WeightDecay.Edge.Tests;
 /// <remarks>
 /// The path is read from the generated code itself, not worked out here: the JIT compiles a method
 /// the first time it is called, so the runtime's JIT events during the first <c>Step()</c> of a
-/// layout no other test touches name the update method the generated dispatch called
-/// (<c>UpdateVector256</c>, or the scalar <c>Update</c> whose vector siblings stayed uncompiled).
+/// fresh copy of the layout name the kernels the generated dispatch called
+/// (<c>AdamWKernels.UpdateDecayedVector256</c>, or the scalar <c>UpdateDecayed</c> whose vector twins stayed uncompiled).
 /// </remarks>
 public class HardwarePathTests
 {
@@ -36,45 +37,65 @@ public class HardwarePathTests
     }
 
     /// <summary>
-    /// Steps a fresh <see cref="HardwarePathProbe"/> once while listening to the JIT, and names the
-    /// path from the update methods that were compiled.
+    /// Steps a fresh <see cref="HardwarePathProbe"/> once while listening to the JIT, and names the path from the update
+    /// methods that were compiled. The SIMD kernels are shared by every AdamW layout of this assembly, so other tests may
+    /// have compiled them already: the probe runs in a fresh copy of this assembly, in a load context of its own, and only
+    /// the JIT events of that copy's methods (told apart by method handle, not by name) count.
     /// </summary>
     private static string PathTakenByTheGeneratedStep()
     {
-        Type optimizer = typeof(HardwarePathProbe.AdamWOptimizer);
-        HashSet<string> declared = optimizer
-            .GetMethods(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-            .Select(method => method.Name)
-            .ToHashSet(StringComparer.Ordinal);
-        Assert.True(
-            declared.Any(name => s_vectorPaths.Any(path => name.EndsWith(path, StringComparison.Ordinal))),
-            "The generated optimizer has no SIMD update method at all: " + string.Join(", ", declared.Order(StringComparer.Ordinal)));
-
-        string[] compiled;
-        using (var listener = new JitListener(optimizer.FullName!))
+        var context = new AssemblyLoadContext("HardwarePathProbe", isCollectible: true);
+        try
         {
-            var model = new HardwarePathProbe();
-            model.Gradients.AsSpan().Fill(0.5f);
-            new HardwarePathProbe.AdamWOptimizer(model).Step();
-            compiled = listener.MethodsCompiledBefore(Marker);
-        }
+            Assembly copy = context.LoadFromAssemblyPath(typeof(HardwarePathProbe).Assembly.Location);
+            Type probe = copy.GetType(typeof(HardwarePathProbe).FullName!, throwOnError: true)!;
+            Type optimizer = copy.GetType(typeof(HardwarePathProbe.AdamWOptimizer).FullName!, throwOnError: true)!;
+            Type kernels = copy.GetType("WeightDecay.Edge.Generated.AdamWKernels", throwOnError: true)!;
+            Dictionary<long, string> optimizerMethods = Handles(optimizer);
+            Dictionary<long, string> kernelMethods = Handles(kernels);
+            Assert.True(
+                kernelMethods.Values.Any(name => s_vectorPaths.Any(path => name.EndsWith(path, StringComparison.Ordinal))),
+                "The assembly has no SIMD AdamW kernel at all: " + string.Join(", ", kernelMethods.Values.Order(StringComparer.Ordinal)));
 
-        string[] vectorPaths = s_vectorPaths
-            .Where(path => compiled.Any(name => name.EndsWith(path, StringComparison.Ordinal)))
-            .ToArray();
-        string[] scalarTwins = compiled
-            .Where(name => s_vectorPaths.Any(path => declared.Contains(name + path)))
-            .ToArray();
-        string description = "Compiled during the first Step(): " + string.Join(", ", compiled);
-        if (vectorPaths.Length == 0)
+            long[] compiled;
+            using (var listener = new JitListener())
+            {
+                object model = Activator.CreateInstance(probe)!;
+                ((float[])probe.GetField(nameof(HardwarePathProbe.Gradients))!.GetValue(model)!).AsSpan().Fill(0.5f);
+                object step = Activator.CreateInstance(optimizer, model)!;
+                optimizer.GetMethod(nameof(HardwarePathProbe.AdamWOptimizer.Step))!.Invoke(step, null);
+                compiled = listener.MethodsCompiledBefore(Marker);
+            }
+
+            string[] vectorKernels = compiled.Where(kernelMethods.ContainsKey).Select(id => kernelMethods[id]).ToArray();
+            string[] scalarLoops = compiled.Where(optimizerMethods.ContainsKey).Select(id => optimizerMethods[id])
+                .Where(name => kernelMethods.Values.Any(kernel => s_vectorPaths.Any(path => kernel == name + path)))
+                .ToArray();
+            string[] vectorPaths = s_vectorPaths
+                .Where(path => vectorKernels.Any(name => name.EndsWith(path, StringComparison.Ordinal)))
+                .ToArray();
+            string description = "Compiled during the first Step(): "
+                + string.Join(", ", compiled.Where(id => optimizerMethods.ContainsKey(id) || kernelMethods.ContainsKey(id))
+                    .Select(id => optimizerMethods.TryGetValue(id, out string? name) ? name : "AdamWKernels." + kernelMethods[id]));
+            if (vectorPaths.Length == 0)
+            {
+                Assert.True(scalarLoops.Length > 0, "No update method of either kind was compiled. " + description);
+                return "Scalar";
+            }
+
+            Assert.True(vectorPaths.Length == 1 && scalarLoops.Length == 0, "More than one path ran. " + description);
+            return vectorPaths[0];
+        }
+        finally
         {
-            Assert.True(scalarTwins.Length > 0, "No update method of either kind was compiled. " + description);
-            return "Scalar";
+            context.Unload();
         }
-
-        Assert.True(vectorPaths.Length == 1 && scalarTwins.Length == 0, "More than one path ran. " + description);
-        return vectorPaths[0];
     }
+
+    // The methods a type declares, by the handle the runtime's JIT events name them with (MethodID).
+    private static Dictionary<long, string> Handles(Type type) => type
+        .GetMethods(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+        .ToDictionary(method => (long)method.MethodHandle.Value, method => method.Name);
 
     /// <summary>Called after the step: once its compilation is seen, every earlier event has arrived.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -107,20 +128,18 @@ public class HardwarePathTests
         return "Scalar";
     }
 
-    /// <summary>Collects the names of the methods of one type that the JIT compiles while it listens.</summary>
+    /// <summary>Collects the handles (MethodID) of the methods the JIT compiles while it listens.</summary>
     private sealed class JitListener : EventListener
     {
         private const EventKeywords JitKeyword = (EventKeywords)0x10;
         private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(60);
 
-        private readonly string _typeName;
-        private readonly ConcurrentQueue<string> _compiled = new();
+        private readonly ConcurrentQueue<long> _compiled = new();
         private readonly ManualResetEventSlim _markerSeen = new();
         private volatile bool _ready;
 
-        public JitListener(string typeName)
+        public JitListener()
         {
-            _typeName = typeName;
             _ready = true;
             foreach (EventSource source in EventSource.GetSources())
             {
@@ -129,7 +148,7 @@ public class HardwarePathTests
         }
 
         /// <summary>Calls <paramref name="marker"/> and returns what was compiled before it, in order.</summary>
-        public string[] MethodsCompiledBefore(Func<int> marker)
+        public long[] MethodsCompiledBefore(Func<int> marker)
         {
             marker();
             Assert.True(_markerSeen.Wait(s_patience), "The runtime sent no JIT events (is EventPipe disabled?).");
@@ -153,13 +172,16 @@ public class HardwarePathTests
                 return;
             }
 
-            string? type = Payload(eventData, "MethodNamespace");
-            string? method = Payload(eventData, "MethodName");
-            if (type == _typeName && method is not null)
+            int id = eventData.PayloadNames.IndexOf("MethodID");
+            if (id >= 0 && eventData.Payload[id] is ulong handle)
             {
-                _compiled.Enqueue(method);
+                _compiled.Enqueue((long)handle);
             }
-            else if (method == nameof(Marker) && type == typeof(HardwarePathTests).FullName)
+
+            int index = eventData.PayloadNames.IndexOf("MethodName");
+            int type = eventData.PayloadNames.IndexOf("MethodNamespace");
+            if (index >= 0 && type >= 0 && eventData.Payload[index] as string == nameof(Marker)
+                && eventData.Payload[type] as string == typeof(HardwarePathTests).FullName)
             {
                 _markerSeen.Set();
             }
@@ -169,12 +191,6 @@ public class HardwarePathTests
         {
             base.Dispose();
             _markerSeen.Dispose();
-        }
-
-        private static string? Payload(EventWrittenEventArgs eventData, string name)
-        {
-            int index = eventData.PayloadNames!.IndexOf(name);
-            return index >= 0 ? eventData.Payload![index] as string : null;
         }
     }
 }

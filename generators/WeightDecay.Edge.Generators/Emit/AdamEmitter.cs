@@ -283,7 +283,7 @@ internal static class AdamEmitter
             {
                 foreach (UpdateLoopEmitter.Group group in groups)
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "UpdateAmsgrad" + group.MethodSuffix, Arguments(group));
+                    writer.Call("UpdateAmsgrad" + group.MethodSuffix, Arguments(group));
                 }
             }
 
@@ -291,7 +291,7 @@ internal static class AdamEmitter
             {
                 foreach (UpdateLoopEmitter.Group group in groups)
                 {
-                    UpdateLoopEmitter.WriteDispatch(writer, UpdateLoopEmitter.PathsFor(layout, profile), "Update" + group.MethodSuffix, Arguments(group));
+                    writer.Call("Update" + group.MethodSuffix, Arguments(group));
                 }
             }
 
@@ -381,7 +381,10 @@ internal static class AdamEmitter
             string quotient = k.DivideByStepConstant(w, k.Sqrt($"v{s}"), k.Scalar("biasCorrection2Sqrt"), k.Scalar("invBiasCorrection2Sqrt"), s);
             string denominator = $"{quotient} + {k.Scalar("epsilon")}";
             w.Line(k.Store("p", i, $"p{s} + ({k.Scalar("negStepSize")} * m{s} / ({denominator}))"));
-        }, decoupled ? ("decayFactor", "1f") : null, SkipDecay(layout, decoupled));
+        }, decoupled ? ("decayFactor", "1f") : null, SkipDecay(layout, decoupled))
+        {
+            KernelClass = !decoupled ? "AdamKernels" : layout.CautiousWeightDecay ? "CautiousAdamWKernels" : "AdamWKernels",
+        };
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 }

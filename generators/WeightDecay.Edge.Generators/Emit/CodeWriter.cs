@@ -14,6 +14,22 @@ internal sealed class CodeWriter
     private readonly StringBuilder _text = new();
     private int _indent;
 
+    /// <summary>A writer whose lines start <paramref name="indent"/> levels in (a member written apart from its type).</summary>
+    public CodeWriter(int indent = 0) => _indent = indent;
+
+    /// <summary>
+    /// The SIMD kernels written for this text that go to the assembly's shared kernel files instead (see
+    /// <see cref="SharedKernel"/>); the layout's text calls them.
+    /// </summary>
+    public List<SharedKernel> Kernels { get; } = new();
+
+    /// <summary>Appends text already laid out (whole lines, indented, each ending with '\n') as it is.</summary>
+    public CodeWriter Raw(string text)
+    {
+        _text.Append(text);
+        return this;
+    }
+
     public CodeWriter Line(string line = "")
     {
         int room = MaxColumns - (_indent * IndentUnit.Length);

@@ -296,12 +296,11 @@ internal static class SgdEmitter
 
             void Dispatch(string name, System.Func<UpdateLoopEmitter.Group, string> arguments)
             {
-                IReadOnlyList<VectorPath> paths = UpdateLoopEmitter.PathsFor(layout, profile);
                 if (!layout.SgdCautiousWeightDecay)
                 {
                     foreach (UpdateLoopEmitter.Group group in groups)
                     {
-                        UpdateLoopEmitter.WriteDispatch(writer, paths, name + group.MethodSuffix, arguments(group));
+                        writer.Call(name + group.MethodSuffix, arguments(group));
                     }
 
                     return;
@@ -311,7 +310,7 @@ internal static class SgdEmitter
                 {
                     foreach (UpdateLoopEmitter.Group group in groups)
                     {
-                        UpdateLoopEmitter.WriteDispatch(writer, paths, name + "Cautious" + group.MethodSuffix, Cautious(group, name));
+                        writer.Call(name + "Cautious" + group.MethodSuffix, Cautious(group, name));
                     }
                 }
 
@@ -319,7 +318,7 @@ internal static class SgdEmitter
                 {
                     foreach (UpdateLoopEmitter.Group group in groups)
                     {
-                        UpdateLoopEmitter.WriteDispatch(writer, paths, name + group.MethodSuffix, arguments(group));
+                        writer.Call(name + group.MethodSuffix, arguments(group));
                     }
                 }
             }
@@ -414,7 +413,7 @@ internal static class SgdEmitter
             }
 
             w.Line(k.Store("p", e.Index, k.Fma(direction, k.Scalar("negLearningRate"), decayed)));
-        }, ("decayFactor", "1f"), anchored ? "negAnchorDecay == 0f" : null);
+        }, ("decayFactor", "1f"), anchored ? "negAnchorDecay == 0f" : null) { KernelClass = "SgdKernels" };
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 
@@ -475,7 +474,7 @@ internal static class SgdEmitter
             }
 
             w.Line(k.Store("p", e.Index, k.Fma(direction, k.Scalar("negLearningRate"), $"p{s}")));
-        }, SkipDecayWhen: "weightDecay == 0f");
+        }, SkipDecayWhen: "weightDecay == 0f") { KernelClass = "SgdKernels" };
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 }

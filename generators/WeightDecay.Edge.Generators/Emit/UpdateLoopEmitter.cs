@@ -15,7 +15,7 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// runs share the decayed kernel when a decay factor of 1 is exact, as for AdamW):
 /// <list type="bullet">
 /// <item>Scalar (the device, and desktop machines without SIMD): a plain loop, called once per run
-/// with the run's bounds; see <c>WriteDeviceMethods</c>.</item>
+/// with the run's bounds; see <c>WriteScalarKernels</c>.</item>
 /// <item>Vector (desktop, one set per SIMD width that some run fills): called once with a table of
 /// runs (<c>DecayedRuns</c>, <c>UndecayedRuns</c>), a loop of whole vectors per run, plus its
 /// remainder (fewer than one vector) as one more vector whose stores keep every lane outside the
@@ -89,6 +89,12 @@ internal static class UpdateLoopEmitter
         (string Parameter, string Value)? NeutralDecay = null,
         string? SkipDecayWhen = null)
     {
+        /// <summary>
+        /// The static class that holds the method's SIMD kernels (see <see cref="SharedKernel"/>): one per optimizer, and one
+        /// more where a layout option changes the element rule without changing the method's name (cautious AdamW).
+        /// </summary>
+        public string KernelClass { get; init; } = "UpdateKernels";
+
         /// <summary>Whether <see cref="SkipDecayWhen"/> routes some run of <paramref name="runs"/> to another kernel.</summary>
         public bool SkipsDecay(IEnumerable<Run> runs) =>
             SkipDecayWhen is not null && runs.Any(run => KernelFor(run.Decay) != KernelFor(DecayTarget.None));
@@ -231,23 +237,58 @@ internal static class UpdateLoopEmitter
         VectorPath.For(profile).Where(path => TrainableRuns(layout).Any(run => run.Length >= path.Width)).ToList();
 
     /// <summary>
-    /// Writes <paramref name="method"/> once per code path: a scalar method, plus one per SIMD width
-    /// on desktop (<c>UpdateVector512</c>, ...), each calling its kernels once per run. Pair with
-    /// <see cref="WriteDispatch(CodeWriter, IReadOnlyList{VectorPath}, string, string)"/> over
-    /// <see cref="PathsFor"/>.
+    /// Writes <paramref name="method"/>: one method per parameter group (<c>Update</c>, <c>UpdateGroup1</c>, ...) that picks
+    /// the widest SIMD path the machine runs (on desktop, over <see cref="PathsFor"/>) and calls its kernels over the group's
+    /// tables of runs, or else the scalar loops once per run; then the scalar loops. The SIMD kernels go to the assembly's
+    /// shared kernel files (<see cref="CodeWriter.Kernels"/>).
     /// </summary>
     public static void WriteMethods(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, UpdateMethod method)
     {
-        var scalar = new KernelDialect.ScalarDialect(math);
-        WriteDeviceMethods(writer, layout, method, scalar);
-        if (!profile.HasSpan)
+        IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
+        bool shifted = runs.Any(run => run.StateShift != 0);
+        List<KernelDialect.VectorDialect> paths = profile.HasSpan
+            ? PathsFor(layout, profile).Select(path => new KernelDialect.VectorDialect(path)).ToList()
+            : new List<KernelDialect.VectorDialect>();
+        var vectorKernels = paths.Select(_ => new List<(DecayTarget Decay, string[] Parameters)>()).ToList();
+        foreach (Group group in Groups(layout))
         {
-            return;
+            writer.Line();
+            writer.Wrapped($"private void {method.Name}{group.MethodSuffix}(", method.Parameters.Select(name => "float " + name), ")");
+            using (writer.OpenBlock())
+            {
+                for (int k = 0; k < paths.Count; k++)
+                {
+                    using (writer.OpenBlock($"{(k == 0 ? "if" : "else if")} ({paths[k].Path.Condition})"))
+                    {
+                        WriteVectorCalls(writer, layout, profile, method, paths[k], group, runs, vectorKernels[k]);
+                    }
+                }
+
+                CodeWriter.Block? scalarBranch = paths.Count > 0 ? writer.OpenBlock("else") : null;
+                foreach (Run run in runs.Where(run => run.Group == group.Index))
+                {
+                    writer.Line($"// {run.Description}, {Describe(run.Decay)}");
+                    WriteScalarCall(writer, method, run, run.Start, shifted, run.Decay);
+                }
+
+                scalarBranch?.Dispose();
+            }
         }
 
-        foreach (VectorPath path in PathsFor(layout, profile))
+        WriteScalarKernels(writer, method, runs, new KernelDialect.ScalarDialect(math));
+        bool wide = HasWideTables(layout);
+        for (int k = 0; k < paths.Count; k++)
         {
-            WriteVectorMethods(writer, layout, profile, method, new KernelDialect.VectorDialect(path));
+            foreach ((DecayTarget decay, string[] parameters) in vectorKernels[k])
+            {
+                string name = KernelName(method, decay, paths[k].Path, wide);
+                if (!writer.Kernels.Any(kernel => kernel.Class == method.KernelClass && kernel.Name == name))
+                {
+                    var text = new CodeWriter(indent: 2);
+                    WriteVectorKernel(text, method, paths[k], decay, parameters, wide, name);
+                    writer.Kernels.Add(new SharedKernel(method.KernelClass, name, text.ToString()));
+                }
+            }
         }
     }
 
@@ -303,25 +344,9 @@ internal static class UpdateLoopEmitter
     // loop carries a second index: for (int i = from, j = stateFrom; i < to; i++, j++); the anchored loop
     // carries the anchor's index k too. Unrolling would save the interpreter about three IL instructions per
     // element (of 25-75), at four to five times the flash per loop, and per run.
-    private static void WriteDeviceMethods(CodeWriter writer, LayoutSpec layout, UpdateMethod method, KernelDialect.ScalarDialect scalar)
+    private static void WriteScalarKernels(CodeWriter writer, UpdateMethod method, IReadOnlyList<Run> runs, KernelDialect.ScalarDialect scalar)
     {
-        IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
         bool shifted = runs.Any(run => run.StateShift != 0);
-
-        foreach (Group group in Groups(layout))
-        {
-            writer.Line();
-            writer.Wrapped($"private void {method.Name}{group.MethodSuffix}(", method.Parameters.Select(name => "float " + name), ")");
-            using (writer.OpenBlock())
-            {
-                foreach (Run run in runs.Where(run => run.Group == group.Index))
-                {
-                    writer.Line($"// {run.Description}, {Describe(run.Decay)}");
-                    WriteScalarCall(writer, method, run, run.Start, shifted, run.Decay);
-                }
-            }
-        }
-
         foreach (DecayTarget decay in KernelTargets(method, runs))
         {
             writer.Line();
@@ -401,10 +426,6 @@ internal static class UpdateLoopEmitter
         new[] { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor }.Where(target =>
             runs.Any(run => method.KernelFor(run.Decay) == target) || (target == method.KernelFor(DecayTarget.None) && method.SkipsDecay(runs)));
 
-    // The runs the kernel for `kernel` is called with: those of its own target, and every run while the method skips decay.
-    private static IEnumerable<Run> HandledBy(UpdateMethod method, DecayTarget kernel, IReadOnlyList<Run> runs) =>
-        runs.Where(run => method.KernelFor(run.Decay) == kernel || (kernel == method.KernelFor(DecayTarget.None) && method.SkipsDecay(runs)));
-
     private static string Describe(DecayTarget decay) => decay switch
     {
         DecayTarget.Zero => "decayed",
@@ -440,25 +461,24 @@ internal static class UpdateLoopEmitter
     // runs on AVX2 (16 vector registers) that spilled badly (the 20x50 benchmark layout: a 4.5 KB frame), and a
     // kernel call per run paid its broadcasts and call per run. Elements are independent, so the order in which
     // runs are updated does not change a bit.
-    private static void WriteVectorMethods(
-        CodeWriter writer, LayoutSpec layout, TargetProfile profile, UpdateMethod method, KernelDialect.VectorDialect kernel)
-    {
-        IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
-        var kernels = new List<(DecayTarget Decay, string[] Parameters)>();
-        foreach (Group group in Groups(layout))
-        {
-            WriteVectorEntry(writer, layout, profile, method, kernel, group, runs, kernels);
-        }
+    // Whether the layout's run tables have four columns (start, end, frozenBefore, anchorShift) instead of two: when
+    // frozen tensors shift the state of some run, or the layout has an anchor. Its kernels are the Shifted ones.
+    private static bool HasWideTables(LayoutSpec layout) =>
+        layout.AnchoredParameterCount > 0 || TrainableRuns(layout).Any(run => run.StateShift != 0);
 
-        foreach ((DecayTarget decay, string[] parameters) in kernels)
-        {
-            WriteVectorKernel(writer, method, kernel, decay, parameters, runs, layout.AnchoredParameterCount > 0);
-        }
-    }
+    // UpdateAmsgradDecayedVector256, UpdateDecayedShiftedVector512, ...: everything the kernel's text depends on.
+    private static string KernelName(UpdateMethod method, DecayTarget decay, VectorPath path, bool wide) =>
+        DeviceKernel(method, decay) + (wide ? "Shifted" : string.Empty) + path.Suffix;
 
-    // The update method of one SIMD width for one parameter group: a kernel call per table of the group's runs (see
-    // WriteVectorMethods), adding to `kernels` each kernel it calls.
-    private static void WriteVectorEntry(
+    // The arguments before a kernel's per-step scalars: the run table, the trainable count (kernels with a remainder
+    // window) and the buffers, as the optimizer holds them.
+    private static IEnumerable<string> KernelBufferArguments(UpdateMethod method, DecayTarget decay) =>
+        (decay == DecayTarget.Anchor ? new string[0] : new[] { "TrainableParameterCount" })
+            .Concat(method.BuffersFor(decay).Select(buffer => buffer.Source));
+
+    // One SIMD width's branch of a parameter group's update method: a kernel call per table of the group's runs (see
+    // WriteMethods), adding to `kernels` each kernel it calls.
+    private static void WriteVectorCalls(
         CodeWriter writer,
         LayoutSpec layout,
         TargetProfile profile,
@@ -470,11 +490,9 @@ internal static class UpdateLoopEmitter
     {
         List<Run> runs = layoutRuns.Where(run => run.Group == group.Index).ToList();
         bool shifted = layoutRuns.Any(run => run.StateShift != 0);
+        bool wide = HasWideTables(layout);
         bool anchorTable = HasAnchorTable(runs, PathsFor(layout, profile));
-        string suffix = kernel.Path.Suffix;
         int width = kernel.Width;
-        writer.Line();
-        writer.Wrapped($"private void {method.Name}{group.MethodSuffix}{suffix}(", method.Parameters.Select(name => "float " + name), ")");
 
         // The kernel call over the table of the runs decayed toward `decay`, updated as runs decayed toward `treatedAs`.
         void CallKernel(DecayTarget decay, DecayTarget treatedAs)
@@ -486,58 +504,57 @@ internal static class UpdateLoopEmitter
                 kernels.Add((kernelDecay, parameters));
             }
 
-            IEnumerable<string> arguments = new[] { TableName(decay) + group.MethodSuffix }.Concat(method.ArgumentsFor(treatedAs, parameters));
-            writer.Call(DeviceKernel(method, kernelDecay) + suffix, string.Join(", ", arguments));
+            IEnumerable<string> arguments = new[] { TableName(decay) + group.MethodSuffix }
+                .Concat(KernelBufferArguments(method, kernelDecay))
+                .Concat(method.ArgumentsFor(treatedAs, parameters));
+            writer.Call($"{method.KernelClass}.{KernelName(method, kernelDecay, kernel.Path, wide)}", string.Join(", ", arguments));
         }
 
-        using (writer.OpenBlock())
+        if (method.SkipsDecay(runs))
         {
-            if (method.SkipsDecay(runs))
+            using (writer.OpenBlock($"if ({method.SkipDecayWhen})"))
             {
-                using (writer.OpenBlock($"if ({method.SkipDecayWhen})"))
+                writer.Line("// No decay term, as torch when weight_decay is 0: every run as an undecayed one.");
+                foreach (DecayTarget decay in Targets.Where(target => runs.Any(run => run.Decay == target)))
                 {
-                    writer.Line("// No decay term, as torch when weight_decay is 0: every run as an undecayed one.");
-                    foreach (DecayTarget decay in Targets.Where(target => runs.Any(run => run.Decay == target)))
+                    if (decay != DecayTarget.Anchor || anchorTable)
                     {
-                        if (decay != DecayTarget.Anchor || anchorTable)
-                        {
-                            CallKernel(decay, DecayTarget.None);
-                            continue;
-                        }
-
-                        foreach (Run run in runs.Where(run => run.Decay == DecayTarget.Anchor))
-                        {
-                            WriteScalarCall(writer, method, run, run.Start, shifted, DecayTarget.None);
-                        }
-
+                        CallKernel(decay, DecayTarget.None);
+                        continue;
                     }
 
-                    writer.Line("return;");
+                    foreach (Run run in runs.Where(run => run.Decay == DecayTarget.Anchor))
+                    {
+                        WriteScalarCall(writer, method, run, run.Start, shifted, DecayTarget.None);
+                    }
+
                 }
 
-                writer.Line();
+                writer.Line("return;");
             }
 
-            foreach (DecayTarget decay in Targets.Where(target => runs.Any(run => run.Decay == target)))
+            writer.Line();
+        }
+
+        foreach (DecayTarget decay in Targets.Where(target => runs.Any(run => run.Decay == target)))
+        {
+            List<Run> table = runs.Where(run => run.Decay == decay).ToList();
+            if (decay != DecayTarget.Anchor)
             {
-                List<Run> table = runs.Where(run => run.Decay == decay).ToList();
-                if (decay != DecayTarget.Anchor)
-                {
-                    CallKernel(decay, decay);
-                    continue;
-                }
+                CallKernel(decay, decay);
+                continue;
+            }
 
-                if (table.Any(run => run.Length >= width))
-                {
-                    CallKernel(decay, decay);
-                }
+            if (table.Any(run => run.Length >= width))
+            {
+                CallKernel(decay, decay);
+            }
 
-                foreach (Run run in table.Where(run => run.Length % width != 0))
-                {
-                    int from = run.End - (run.Length % width);
-                    writer.Line($"// The last {Literals.Int(run.End - from)} of {run.Description}, with the same fused operations one at a time.");
-                    WriteScalarCall(writer, method, run, from, shifted, decay);
-                }
+            foreach (Run run in table.Where(run => run.Length % width != 0))
+            {
+                int from = run.End - (run.Length % width);
+                writer.Line($"// The last {Literals.Int(run.End - from)} of {run.Description}, with the same fused operations one at a time.");
+                WriteScalarCall(writer, method, run, from, shifted, decay);
             }
         }
     }
@@ -571,8 +588,7 @@ internal static class UpdateLoopEmitter
         }
 
         IReadOnlyList<Run> runs = TrainableRuns(layout).ToList();
-        bool shifted = runs.Any(run => run.StateShift != 0);
-        bool anchored = layout.AnchoredParameterCount > 0;
+        bool wide = HasWideTables(layout);
         foreach (Group group in Groups(layout))
         {
             List<Run> groupRuns = runs.Where(run => run.Group == group.Index).ToList();
@@ -585,26 +601,22 @@ internal static class UpdateLoopEmitter
                 }
 
                 writer.Line($"// {char.ToUpperInvariant(Describe(decay)[0])}{Describe(decay).Substring(1)}: {string.Join("; ", table.Select(run => run.Description))}.");
-                IEnumerable<string> entries = table.SelectMany(run => Columns(run, shifted, anchored)).Select(Literals.Int);
+                IEnumerable<string> entries = table.SelectMany(run => Columns(run, wide)).Select(Literals.Int);
                 writer.Wrapped($"private static readonly int[] {TableName(decay)}{group.MethodSuffix} = {{ ", entries, " };");
             }
         }
     }
 
-    // One run's entries in its table: start, end, then frozenBefore (if any run is shifted), then anchorShift (if the layout
-    // has an anchor; 0 for the runs that are not anchored). Every table of a layout has the same stride, so that any kernel
+    // One run's entries in its table: start and end, then, in a wide table (see HasWideTables), frozenBefore and
+    // anchorShift (0 for the runs that are not anchored). Every table of a layout has the same stride, so that any kernel
     // can loop over any table (while decay is skipped, the undecayed kernel runs over all of them).
-    private static IEnumerable<int> Columns(Run run, bool shifted, bool anchored)
+    private static IEnumerable<int> Columns(Run run, bool wide)
     {
         yield return run.Start;
         yield return run.End;
-        if (shifted)
+        if (wide)
         {
             yield return run.StateShift;
-        }
-
-        if (anchored)
-        {
             yield return run.AnchorShift;
         }
     }
@@ -638,53 +650,46 @@ internal static class UpdateLoopEmitter
     // they are, because an in-place update cannot simply run twice on an overlap (Adam's moments would advance
     // twice). The window always fits: a width is emitted only when some run fills one vector, so the buffers hold
     // at least one (see PathsFor). No element is updated by scalar code, nor twice, except the remainders of
-    // anchored runs, which the update method hands to the scalar kernel (see WriteVectorMethods).
+    // anchored runs, which the update method hands to the scalar kernel (see WriteVectorCalls).
     private static void WriteVectorKernel(
-        CodeWriter writer,
-        UpdateMethod method,
-        KernelDialect.VectorDialect kernel,
-        DecayTarget decay,
-        string[] parameters,
-        IReadOnlyList<Run> runs,
-        bool layoutAnchored)
+        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, DecayTarget decay, string[] parameters, bool wide, string name)
     {
         VectorPath path = kernel.Path;
-        bool shifted = runs.Any(run => run.StateShift != 0);
         bool anchored = decay == DecayTarget.Anchor;
         string w = Literals.Int(path.Width);
-        writer.Line();
-        writer.Wrapped($"private void {DeviceKernel(method, decay)}{path.Suffix}(", new[] { "int[] runs" }.Concat(parameters.Select(name => "float " + name)), ")");
+        IEnumerable<string> signature = new[] { "int[] runs" }
+            .Concat(anchored ? new string[0] : new[] { "int trainableCount" })
+            .Concat(method.BuffersFor(decay).Select(buffer => "float[] " + buffer.Local))
+            .Concat(parameters.Select(parameter => "float " + parameter));
+        writer.Wrapped($"internal static void {name}(", signature, ")");
         using (writer.OpenBlock())
         {
-            foreach ((string local, string source) in method.BuffersFor(decay))
+            foreach ((string local, string _) in method.BuffersFor(decay))
             {
-                writer.Line($"ref float {local}Ref = ref {VectorPath.MemoryMarshal}.GetArrayDataReference({source});");
+                writer.Line($"ref float {local}Ref = ref {VectorPath.MemoryMarshal}.GetArrayDataReference({local});");
             }
 
-            foreach (string name in parameters)
+            foreach (string parameter in parameters)
             {
-                writer.Line(kernel.Broadcast(name));
+                writer.Line(kernel.Broadcast(parameter));
             }
 
-            int stride = 2 + (shifted ? 1 : 0) + (layoutAnchored ? 1 : 0);
-            using (writer.OpenBlock($"for (int r = 0; r < runs.Length; r += {Literals.Int(stride)})"))
+            using (writer.OpenBlock($"for (int r = 0; r < runs.Length; r += {(wide ? "4" : "2")})"))
             {
                 writer.Line("nuint start = (nuint)runs[r];");
                 writer.Line("nuint end = (nuint)runs[r + 1];");
-                if (shifted)
+                if (wide)
                 {
                     writer.Line("nuint frozenBefore = (nuint)runs[r + 2];");
                 }
 
                 if (anchored)
                 {
-                    writer.Line($"nuint anchorShift = (nuint)runs[r + {(shifted ? "3" : "2")}];");
+                    writer.Line("nuint anchorShift = (nuint)runs[r + 3];");
                 }
 
                 writer.Line($"nuint vectorsEnd = end - ((end - start) % {w});");
-                List<VectorPath> windows = anchored ? new List<VectorPath>() : WindowPaths(path)
-                    .Where(window => HandledBy(method, decay, runs).Any(run => WindowFor(run, path) == window.Width))
-                    .ToList();
+                List<VectorPath> windows = anchored ? new List<VectorPath>() : WindowPaths(path);
                 if (windows.Count > 0)
                 {
                     using (writer.OpenBlock("if (vectorsEnd != end)"))
@@ -696,13 +701,13 @@ internal static class UpdateLoopEmitter
                                 : $"{(k == 0 ? "if" : "else if")} (end - vectorsEnd <= {Literals.Int(windows[k].Width)})";
                             if (header is null)
                             {
-                                WriteTailWindow(writer, method, kernel, windows[k], decay, parameters, shifted);
+                                WriteTailWindow(writer, method, kernel, windows[k], decay, parameters, wide);
                                 continue;
                             }
 
                             using (writer.OpenBlock(header))
                             {
-                                WriteTailWindow(writer, method, kernel, windows[k], decay, parameters, shifted);
+                                WriteTailWindow(writer, method, kernel, windows[k], decay, parameters, wide);
                             }
                         }
                     }
@@ -712,7 +717,7 @@ internal static class UpdateLoopEmitter
 
                 using (writer.OpenBlock($"for (nuint i = start; i < vectorsEnd; i += {w})"))
                 {
-                    method.Element(writer, new Element(kernel, "i", shifted ? "i - frozenBefore" : "i", "i - anchorShift", "0", decay));
+                    method.Element(writer, new Element(kernel, "i", wide ? "i - frozenBefore" : "i", "i - anchorShift", "0", decay));
                 }
             }
         }
@@ -730,8 +735,8 @@ internal static class UpdateLoopEmitter
         string w = Literals.Int(window.Width);
         string s = window.StaticClass;
         writer.Line(shifted
-            ? $"nuint at = vectorsEnd + {w} <= TrainableParameterCount + frozenBefore ? vectorsEnd : end - frozenBefore < {w} ? frozenBefore : end - {w};"
-            : $"nuint at = vectorsEnd + {w} <= TrainableParameterCount ? vectorsEnd : end < {w} ? 0 : end - {w};");
+            ? $"nuint at = vectorsEnd + {w} <= (nuint)trainableCount + frozenBefore ? vectorsEnd : end - frozenBefore < {w} ? frozenBefore : end - {w};"
+            : $"nuint at = vectorsEnd + {w} <= (nuint)trainableCount ? vectorsEnd : end < {w} ? 0 : end - {w};");
         string lanes = string.Join(", ", Enumerable.Range(0, window.Width).Select(Literals.Int));
         writer.Line($"{window.IntVectorType} lane = {s}.Create({lanes});");
         writer.Line($"{window.IntVectorType} first = {s}.Create((int)(vectorsEnd - at));");
@@ -773,12 +778,5 @@ internal static class UpdateLoopEmitter
 
         paths.Add(path);
         return paths;
-    }
-
-    // The width of the window that finishes run in a method of path: the narrowest that holds its remainder; 0 for none.
-    private static int WindowFor(Run run, VectorPath path)
-    {
-        int remainder = run.Length % path.Width;
-        return remainder == 0 ? 0 : WindowPaths(path).First(window => window.Width >= remainder).Width;
     }
 }

@@ -7,7 +7,7 @@ namespace WeightDecay.Edge.Generators.Shared;
 
 /// <summary>
 /// Suppresses CS0436 ("the type in source conflicts with the imported type") when the type in source
-/// is one of the shared types this generator emitted. That happens where an assembly sees two copies:
+/// is one of the shared types or kernel classes this generator emitted. That happens where an assembly sees two copies:
 /// its own and one imported from a project it has <c>InternalsVisibleTo</c> access to (both without
 /// the runtime library), or the runtime library's public attributes when the build did not define
 /// <c>WEIGHTDECAY_EDGE_RUNTIME</c>. The compiler then uses the copy in source, which is identical.
@@ -31,7 +31,7 @@ public sealed class SharedTypeConflictSuppressor : DiagnosticSuppressor
         {
             // The message names the file that declares the type in source; ours all carry the hint prefix.
             string message = diagnostic.GetMessage(CultureInfo.InvariantCulture);
-            if (message.Contains(SharedSources.HintPrefix))
+            if (message.Contains(SharedSources.HintPrefix) || message.Contains(Emit.SharedKernel.HintPrefix))
             {
                 context.ReportSuppression(Suppression.Create(s_rule, diagnostic));
             }
