@@ -19,9 +19,10 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// <item>Vector (desktop, one set per SIMD width that some run fills): called once with a table of
 /// runs (<c>DecayedRuns</c>, <c>UndecayedRuns</c>), a loop of whole vectors per run, plus its
 /// remainder (fewer than one vector) as one more vector whose stores keep every lane outside the
-/// remainder as it was; see <c>WriteVectorKernel</c>. No element is updated by scalar code, nor
-/// twice. Anchored runs have no tail window (the anchor buffer may be shorter than one vector): their last
-/// elements go through the scalar kernel, which computes the same bits with the same fused operations.</item>
+/// remainder as it was; see <c>WriteVectorKernel</c>. No element is updated twice. Anchored runs have no
+/// tail window (the anchor buffer may be shorter than one vector): their kernel ends each run with a scalar
+/// loop, which computes the same bits with the same fused operations. The vector kernels do not depend on the
+/// layout beyond their name, so they are written once per assembly (see <see cref="SharedKernel"/>).</item>
 /// </list>
 /// </summary>
 internal static class UpdateLoopEmitter
@@ -260,7 +261,7 @@ internal static class UpdateLoopEmitter
                 {
                     using (writer.OpenBlock($"{(k == 0 ? "if" : "else if")} ({paths[k].Path.Condition})"))
                     {
-                        WriteVectorCalls(writer, layout, profile, method, paths[k], group, runs, vectorKernels[k]);
+                        WriteVectorCalls(writer, layout, method, paths[k], group, runs, vectorKernels[k]);
                     }
                 }
 
@@ -275,7 +276,8 @@ internal static class UpdateLoopEmitter
             }
         }
 
-        WriteScalarKernels(writer, method, runs, new KernelDialect.ScalarDialect(math));
+        var scalar = new KernelDialect.ScalarDialect(math);
+        WriteScalarKernels(writer, method, runs, scalar);
         bool wide = HasWideTables(layout);
         for (int k = 0; k < paths.Count; k++)
         {
@@ -285,7 +287,7 @@ internal static class UpdateLoopEmitter
                 if (!writer.Kernels.Any(kernel => kernel.Class == method.KernelClass && kernel.Name == name))
                 {
                     var text = new CodeWriter(indent: 2);
-                    WriteVectorKernel(text, method, paths[k], decay, parameters, wide, name);
+                    WriteVectorKernel(text, method, paths[k], scalar, decay, parameters, wide, name);
                     writer.Kernels.Add(new SharedKernel(method.KernelClass, name, text.ToString()));
                 }
             }
@@ -446,15 +448,13 @@ internal static class UpdateLoopEmitter
 
     // The kernels of one SIMD width: one per decay target the layout's runs use (undecayed runs share the decayed
     // one when the method has a neutral decay value, as AdamW's decayFactor = 1), each a loop over a table of runs
-    // (see WriteRunTables) that updates each run's whole vectors and its tail window; the width's update method
-    // calls each once:
+    // (see WriteRunTables) that updates each run's whole vectors and its tail window; the width's branch of the
+    // update method calls each once:
     //
-    // private void UpdateVector256(float gradientSign, float decayFactor, float beta1, ...)
+    // if (Simd256.IsHardwareAccelerated && X86Fma.IsSupported)
     // {
-    //     UpdateDecayedVector256(DecayedRuns, gradientSign, decayFactor, beta1, ...);
-    //     UpdateDecayedVector256(UndecayedRuns, gradientSign, 1f, beta1, ...);
-    //     UpdateAnchoredVector256(AnchoredRuns, gradientSign, negAnchorDecay, beta1, ...);  // whole vectors
-    //     UpdateAnchored(2044, 2048, 4, ...);                                                // W1's last 4
+    //     AdamWKernels.UpdateDecayedVector256(DecayedRuns, TrainableParameterCount, _model.Parameters, ..., decayFactor, ...);
+    //     AdamWKernels.UpdateDecayedVector256(UndecayedRuns, TrainableParameterCount, _model.Parameters, ..., 1f, ...);
     // }
     //
     // One straight-line method with a loop per run kept every broadcast scalar live across all the runs; with many
@@ -473,15 +473,14 @@ internal static class UpdateLoopEmitter
     // The arguments before a kernel's per-step scalars: the run table, the trainable count (kernels with a remainder
     // window) and the buffers, as the optimizer holds them.
     private static IEnumerable<string> KernelBufferArguments(UpdateMethod method, DecayTarget decay) =>
-        (decay == DecayTarget.Anchor ? new string[0] : new[] { "TrainableParameterCount" })
-            .Concat(method.BuffersFor(decay).Select(buffer => buffer.Source));
+        new[] { "TrainableParameterCount" }.Concat(method.BuffersFor(decay).Select(buffer => buffer.Source));
 
     // One SIMD width's branch of a parameter group's update method: a kernel call per table of the group's runs (see
-    // WriteMethods), adding to `kernels` each kernel it calls.
+    // WriteMethods), adding to `kernels` each kernel it calls, and the undecayed kernel a decayed one hands its runs to
+    // while the step has no decay term (see WriteVectorKernel).
     private static void WriteVectorCalls(
         CodeWriter writer,
         LayoutSpec layout,
-        TargetProfile profile,
         UpdateMethod method,
         KernelDialect.VectorDialect kernel,
         Group group,
@@ -489,82 +488,38 @@ internal static class UpdateLoopEmitter
         List<(DecayTarget Decay, string[] Parameters)> kernels)
     {
         List<Run> runs = layoutRuns.Where(run => run.Group == group.Index).ToList();
-        bool shifted = layoutRuns.Any(run => run.StateShift != 0);
         bool wide = HasWideTables(layout);
-        bool anchorTable = HasAnchorTable(runs, PathsFor(layout, profile));
-        int width = kernel.Width;
-
-        // The kernel call over the table of the runs decayed toward `decay`, updated as runs decayed toward `treatedAs`.
-        void CallKernel(DecayTarget decay, DecayTarget treatedAs)
+        void Need(DecayTarget kernelDecay)
         {
-            DecayTarget kernelDecay = method.KernelFor(treatedAs);
-            string[] parameters = UsedParameters(method, kernel, kernelDecay);
             if (!kernels.Any(k => k.Decay == kernelDecay))
             {
-                kernels.Add((kernelDecay, parameters));
+                kernels.Add((kernelDecay, UsedParameters(method, kernel, kernelDecay)));
             }
-
-            IEnumerable<string> arguments = new[] { TableName(decay) + group.MethodSuffix }
-                .Concat(KernelBufferArguments(method, kernelDecay))
-                .Concat(method.ArgumentsFor(treatedAs, parameters));
-            writer.Call($"{method.KernelClass}.{KernelName(method, kernelDecay, kernel.Path, wide)}", string.Join(", ", arguments));
-        }
-
-        if (method.SkipsDecay(runs))
-        {
-            using (writer.OpenBlock($"if ({method.SkipDecayWhen})"))
-            {
-                writer.Line("// No decay term, as torch when weight_decay is 0: every run as an undecayed one.");
-                foreach (DecayTarget decay in Targets.Where(target => runs.Any(run => run.Decay == target)))
-                {
-                    if (decay != DecayTarget.Anchor || anchorTable)
-                    {
-                        CallKernel(decay, DecayTarget.None);
-                        continue;
-                    }
-
-                    foreach (Run run in runs.Where(run => run.Decay == DecayTarget.Anchor))
-                    {
-                        WriteScalarCall(writer, method, run, run.Start, shifted, DecayTarget.None);
-                    }
-
-                }
-
-                writer.Line("return;");
-            }
-
-            writer.Line();
         }
 
         foreach (DecayTarget decay in Targets.Where(target => runs.Any(run => run.Decay == target)))
         {
-            List<Run> table = runs.Where(run => run.Decay == decay).ToList();
-            if (decay != DecayTarget.Anchor)
+            DecayTarget kernelDecay = method.KernelFor(decay);
+            Need(kernelDecay);
+            if (SkipsInKernel(method, kernelDecay))
             {
-                CallKernel(decay, decay);
-                continue;
+                Need(method.KernelFor(DecayTarget.None));
             }
 
-            if (table.Any(run => run.Length >= width))
-            {
-                CallKernel(decay, decay);
-            }
-
-            foreach (Run run in table.Where(run => run.Length % width != 0))
-            {
-                int from = run.End - (run.Length % width);
-                writer.Line($"// The last {Literals.Int(run.End - from)} of {run.Description}, with the same fused operations one at a time.");
-                WriteScalarCall(writer, method, run, from, shifted, decay);
-            }
+            string[] parameters = UsedParameters(method, kernel, kernelDecay);
+            IEnumerable<string> arguments = new[] { TableName(decay) + group.MethodSuffix }
+                .Concat(KernelBufferArguments(method, kernelDecay))
+                .Concat(method.ArgumentsFor(decay, parameters));
+            writer.Call($"{method.KernelClass}.{KernelName(method, kernelDecay, kernel.Path, wide)}", string.Join(", ", arguments));
         }
     }
 
+    // Whether the kernel for `kernelDecay` starts by handing its runs to the undecayed kernel when the step has no decay term.
+    private static bool SkipsInKernel(UpdateMethod method, DecayTarget kernelDecay) =>
+        method.SkipDecayWhen is not null && kernelDecay != method.KernelFor(DecayTarget.None);
+
     // The decay targets in the order their kernels and tables are written.
     private static readonly DecayTarget[] Targets = { DecayTarget.Zero, DecayTarget.None, DecayTarget.Anchor };
-
-    // Whether the anchored runs get a table: when one fills a vector of some emitted width.
-    private static bool HasAnchorTable(IEnumerable<Run> runs, IReadOnlyList<VectorPath> paths) =>
-        runs.Any(run => run.Decay == DecayTarget.Anchor && paths.Any(path => run.Length >= path.Width));
 
     private static string TableName(DecayTarget decay) => decay switch
     {
@@ -595,7 +550,7 @@ internal static class UpdateLoopEmitter
             foreach (DecayTarget decay in Targets)
             {
                 List<Run> table = groupRuns.Where(run => run.Decay == decay).ToList();
-                if (table.Count == 0 || (decay == DecayTarget.Anchor && !HasAnchorTable(groupRuns, paths)))
+                if (table.Count == 0)
                 {
                     continue;
                 }
@@ -649,21 +604,43 @@ internal static class UpdateLoopEmitter
     // WriteTailWindow), whose stores blend in only the remainder's lanes: the other lanes are written back as
     // they are, because an in-place update cannot simply run twice on an overlap (Adam's moments would advance
     // twice). The window always fits: a width is emitted only when some run fills one vector, so the buffers hold
-    // at least one (see PathsFor). No element is updated by scalar code, nor twice, except the remainders of
-    // anchored runs, which the update method hands to the scalar kernel (see WriteVectorCalls).
+    // at least one (see PathsFor). No element is updated twice; the remainders of anchored runs take a scalar loop.
     private static void WriteVectorKernel(
-        CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, DecayTarget decay, string[] parameters, bool wide, string name)
+        CodeWriter writer,
+        UpdateMethod method,
+        KernelDialect.VectorDialect kernel,
+        KernelDialect.ScalarDialect scalar,
+        DecayTarget decay,
+        string[] parameters,
+        bool wide,
+        string name)
     {
         VectorPath path = kernel.Path;
         bool anchored = decay == DecayTarget.Anchor;
         string w = Literals.Int(path.Width);
-        IEnumerable<string> signature = new[] { "int[] runs" }
-            .Concat(anchored ? new string[0] : new[] { "int trainableCount" })
+        IEnumerable<string> signature = new[] { "int[] runs", "int trainableCount" }
             .Concat(method.BuffersFor(decay).Select(buffer => "float[] " + buffer.Local))
             .Concat(parameters.Select(parameter => "float " + parameter));
         writer.Wrapped($"internal static void {name}(", signature, ")");
         using (writer.OpenBlock())
         {
+            if (SkipsInKernel(method, decay))
+            {
+                // One test per call, as the scalar loops do: the layout's update method stays one list of calls.
+                DecayTarget undecayed = method.KernelFor(DecayTarget.None);
+                using (writer.OpenBlock($"if ({method.SkipDecayWhen})"))
+                {
+                    writer.Line("// No decay term, as torch when weight_decay is 0: the runs as undecayed ones.");
+                    IEnumerable<string> arguments = new[] { "runs", "trainableCount" }
+                        .Concat(method.BuffersFor(undecayed).Select(buffer => buffer.Local))
+                        .Concat(method.ArgumentsFor(DecayTarget.None, UsedParameters(method, kernel, undecayed)));
+                    writer.Call(KernelName(method, undecayed, path, wide), string.Join(", ", arguments));
+                    writer.Line("return;");
+                }
+
+                writer.Line();
+            }
+
             foreach ((string local, string _) in method.BuffersFor(decay))
             {
                 writer.Line($"ref float {local}Ref = ref {VectorPath.MemoryMarshal}.GetArrayDataReference({local});");
@@ -689,27 +666,12 @@ internal static class UpdateLoopEmitter
                 }
 
                 writer.Line($"nuint vectorsEnd = end - ((end - start) % {w});");
-                List<VectorPath> windows = anchored ? new List<VectorPath>() : WindowPaths(path);
-                if (windows.Count > 0)
+                if (!anchored)
                 {
-                    using (writer.OpenBlock("if (vectorsEnd != end)"))
+                    VectorPath window = WindowPaths(path)[0];
+                    using (writer.OpenBlock($"for (nuint windowStart = vectorsEnd; windowStart < end; windowStart += {Literals.Int(window.Width)})"))
                     {
-                        for (int k = 0; k < windows.Count; k++)
-                        {
-                            string? header = windows.Count == 1 ? null
-                                : k == windows.Count - 1 ? "else"
-                                : $"{(k == 0 ? "if" : "else if")} (end - vectorsEnd <= {Literals.Int(windows[k].Width)})";
-                            if (header is null)
-                            {
-                                WriteTailWindow(writer, method, kernel, windows[k], decay, parameters, wide);
-                                continue;
-                            }
-
-                            using (writer.OpenBlock(header))
-                            {
-                                WriteTailWindow(writer, method, kernel, windows[k], decay, parameters, wide);
-                            }
-                        }
+                        WriteTailWindow(writer, method, kernel, window, decay, parameters, wide);
                     }
 
                     writer.Line();
@@ -719,15 +681,29 @@ internal static class UpdateLoopEmitter
                 {
                     method.Element(writer, new Element(kernel, "i", wide ? "i - frozenBefore" : "i", "i - anchorShift", "0", decay));
                 }
+
+                if (anchored)
+                {
+                    // The anchor buffer may be shorter than one vector, so no window reaches over a run's end: the last
+                    // elements take the same fused operations one at a time.
+                    writer.Line();
+                    using (writer.OpenBlock("for (nuint i = vectorsEnd; i < end; i++)"))
+                    {
+                        method.Element(writer, new Element(scalar, "i", "i - frozenBefore", "i - anchorShift", "0", decay));
+                    }
+                }
             }
         }
     }
 
-    // The remainder [vectorsEnd, end) as one vector of the window's width, computed and stored with a blend before
-    // the loop. The window starts at vectorsEnd where the state buffer holds it (reaching over the start of the runs
-    // after it, which are updated later), so that it overlaps none of the loop's vectors: a load that partly
-    // overlaps a store still in flight waits for it, and the window's stores wait for its whole computation. At the
-    // end of the buffers it ends at end instead (or starts at the run's first state element, when that is closer).
+    // Four elements of the remainder [vectorsEnd, end) from windowStart, as one vector of the narrowest width, computed
+    // and stored with a blend before the loop. The window starts at windowStart where the state buffer holds it
+    // (reaching over the start of the runs after it, which are updated later), so that it overlaps none of the loop's
+    // vectors: a load that partly overlaps a store still in flight waits for it, and the window's stores wait for its
+    // whole computation. At the end of the buffers it ends at end instead (or starts at the run's first state element,
+    // when that is closer). One window, in a loop, rather than one of each width: a kernel is shared by every layout,
+    // so it must serve every remainder, and each further window block in the kernel is more vectors live across its
+    // loop (a window of 4 and one of 8 in the AVX2 kernel made the 20x50 benchmark layout 1.8x slower).
     private static void WriteTailWindow(
         CodeWriter writer, UpdateMethod method, KernelDialect.VectorDialect kernel, VectorPath window, DecayTarget decay, string[] parameters, bool shifted)
     {
@@ -735,11 +711,11 @@ internal static class UpdateLoopEmitter
         string w = Literals.Int(window.Width);
         string s = window.StaticClass;
         writer.Line(shifted
-            ? $"nuint at = vectorsEnd + {w} <= (nuint)trainableCount + frozenBefore ? vectorsEnd : end - frozenBefore < {w} ? frozenBefore : end - {w};"
-            : $"nuint at = vectorsEnd + {w} <= (nuint)trainableCount ? vectorsEnd : end < {w} ? 0 : end - {w};");
+            ? $"nuint at = windowStart + {w} <= (nuint)trainableCount + frozenBefore ? windowStart : end - frozenBefore < {w} ? frozenBefore : end - {w};"
+            : $"nuint at = windowStart + {w} <= (nuint)trainableCount ? windowStart : end < {w} ? 0 : end - {w};");
         string lanes = string.Join(", ", Enumerable.Range(0, window.Width).Select(Literals.Int));
         writer.Line($"{window.IntVectorType} lane = {s}.Create({lanes});");
-        writer.Line($"{window.IntVectorType} first = {s}.Create((int)(vectorsEnd - at));");
+        writer.Line($"{window.IntVectorType} first = {s}.Create((int)(windowStart - at));");
         writer.Line($"{window.IntVectorType} last = {s}.Create((int)(end - at));");
         writer.Line($"{dialect.Type} tail = {s}.AsSingle({s}.GreaterThanOrEqual(lane, first) & {s}.LessThan(lane, last));");
         if (dialect != kernel)
