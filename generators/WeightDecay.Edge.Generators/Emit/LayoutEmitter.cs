@@ -155,6 +155,11 @@ internal static class LayoutEmitter
             yield return ("MathF", "global::System.MathF");
         }
 
+        foreach (string kernelClass in new[] { "SgdKernels", "AdamKernels", "AdamWKernels", "CautiousAdamWKernels" })
+        {
+            yield return SharedKernel.AliasOf(kernelClass);
+        }
+
         if (VectorPath.For(profile).Count == 0)
         {
             yield break;
@@ -166,11 +171,6 @@ internal static class LayoutEmitter
             {
                 yield return (alias, target);
             }
-        }
-
-        foreach (string kernelClass in new[] { "SgdKernels", "AdamKernels", "AdamWKernels", "CautiousAdamWKernels" })
-        {
-            yield return SharedKernel.AliasOf(kernelClass);
         }
     }
 

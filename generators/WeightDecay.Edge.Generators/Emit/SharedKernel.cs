@@ -6,7 +6,7 @@ using WeightDecay.Edge.Generators.Model;
 namespace WeightDecay.Edge.Generators.Emit;
 
 /// <summary>
-/// One SIMD update kernel, written for a layout but independent of it: a static method of <see cref="Class"/> that loops
+/// One update kernel (a SIMD width's, or the desktop's scalar one), written for a layout but independent of it: a static method of <see cref="Class"/> that loops
 /// over a table of runs and touches only the buffers it is passed. Every layout of a compilation that needs the same
 /// kernel calls the one copy in <c>WeightDecay.Edge.Kernels.{Class}.g.cs</c> (see <see cref="WriteFile"/>), so the
 /// per-element code of an optimizer is emitted once per assembly, not once per layout. The kernel's name says everything
@@ -43,10 +43,11 @@ internal sealed record SharedKernel(string Class, string Name, string Text)
         using (body.OpenBlock("namespace " + Namespace))
         {
             body.Line("/// <summary>");
-            body.Line($"/// The SIMD element updates of {Describe(kernelClass)}, shared by every layout of this assembly that opts into it; each");
-            body.Line("/// loops over a layout's table of runs (start, end[, frozen before, anchor shift]) and updates each run's whole vectors");
-            body.Line("/// and its remainder, as the layout's scalar loop would, bit for bit. A Shifted kernel serves layouts with frozen or");
-            body.Line("/// anchored tensors: its table has four columns, and state is read at the parameter index minus the frozen before it.");
+            body.Line($"/// The element updates of {Describe(kernelClass)}, shared by every layout of this assembly that opts into it. Each");
+            body.Line("/// loops over a layout's table of runs (start, end[, frozen before, anchor shift]): the scalar one a float at a time,");
+            body.Line("/// the SIMD ones over each run's whole vectors and then its remainder, with the same operations, so every");
+            body.Line("/// path gives the same bits. A Shifted kernel serves layouts with frozen or anchored tensors: its table has four");
+            body.Line("/// columns, and state is read at the parameter index minus the frozen parameters before it.");
             body.Line("/// </summary>");
             if (LayoutEmitter.GeneratedCodeAttribute(profile) is { } generatedCode)
             {

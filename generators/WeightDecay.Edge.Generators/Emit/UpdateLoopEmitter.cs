@@ -238,10 +238,11 @@ internal static class UpdateLoopEmitter
         VectorPath.For(profile).Where(path => TrainableRuns(layout).Any(run => run.Length >= path.Width)).ToList();
 
     /// <summary>
-    /// Writes <paramref name="method"/>: one method per parameter group (<c>Update</c>, <c>UpdateGroup1</c>, ...) that picks
-    /// the widest SIMD path the machine runs (on desktop, over <see cref="PathsFor"/>) and calls its kernels over the group's
-    /// tables of runs, or else the scalar loops once per run; then the scalar loops. The SIMD kernels go to the assembly's
-    /// shared kernel files (<see cref="CodeWriter.Kernels"/>).
+    /// Writes <paramref name="method"/>: one method per parameter group (<c>Update</c>, <c>UpdateGroup1</c>, ...). On desktop
+    /// it picks the widest SIMD path the machine runs (over <see cref="PathsFor"/>), or else the scalar one, and calls that
+    /// path's kernels once per table of the group's runs; the kernels go to the assembly's shared kernel files
+    /// (<see cref="CodeWriter.Kernels"/>). On the device it calls the layout's own scalar loops once per run (see
+    /// <see cref="WriteScalarKernels"/>).
     /// </summary>
     public static void WriteMethods(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, UpdateMethod method)
     {
@@ -251,6 +252,8 @@ internal static class UpdateLoopEmitter
             ? PathsFor(layout, profile).Select(path => new KernelDialect.VectorDialect(path)).ToList()
             : new List<KernelDialect.VectorDialect>();
         var vectorKernels = paths.Select(_ => new List<(DecayTarget Decay, string[] Parameters)>()).ToList();
+        var scalar = new KernelDialect.ScalarDialect(math);
+        var scalarKernels = new List<(DecayTarget Decay, string[] Parameters)>();
         foreach (Group group in Groups(layout))
         {
             writer.Line();
@@ -261,12 +264,17 @@ internal static class UpdateLoopEmitter
                 {
                     using (writer.OpenBlock($"{(k == 0 ? "if" : "else if")} ({paths[k].Path.Condition})"))
                     {
-                        WriteVectorCalls(writer, layout, method, paths[k], group, runs, vectorKernels[k]);
+                        WriteKernelCalls(writer, layout, method, paths[k], paths[k].Path, group, runs, vectorKernels[k]);
                     }
                 }
 
                 CodeWriter.Block? scalarBranch = paths.Count > 0 ? writer.OpenBlock("else") : null;
-                foreach (Run run in runs.Where(run => run.Group == group.Index))
+                if (profile.HasSpan)
+                {
+                    WriteKernelCalls(writer, layout, method, scalar, null, group, runs, scalarKernels);
+                }
+
+                foreach (Run run in runs.Where(run => run.Group == group.Index && !profile.HasSpan))
                 {
                     writer.Line($"// {run.Description}, {Describe(run.Decay)}");
                     WriteScalarCall(writer, method, run, run.Start, shifted, run.Decay);
@@ -276,9 +284,23 @@ internal static class UpdateLoopEmitter
             }
         }
 
-        var scalar = new KernelDialect.ScalarDialect(math);
-        WriteScalarKernels(writer, method, runs, scalar);
         bool wide = HasWideTables(layout);
+        if (!profile.HasSpan)
+        {
+            WriteScalarKernels(writer, method, runs, scalar);
+        }
+
+        foreach ((DecayTarget decay, string[] parameters) in scalarKernels)
+        {
+            string name = KernelName(method, decay, null, wide);
+            if (!writer.Kernels.Any(kernel => kernel.Class == method.KernelClass && kernel.Name == name))
+            {
+                var text = new CodeWriter(indent: 2);
+                WriteSharedScalarKernel(text, method, scalar, decay, parameters, wide, name);
+                writer.Kernels.Add(new SharedKernel(method.KernelClass, name, text.ToString()));
+            }
+        }
+
         for (int k = 0; k < paths.Count; k++)
         {
             foreach ((DecayTarget decay, string[] parameters) in vectorKernels[k])
@@ -446,6 +468,63 @@ internal static class UpdateLoopEmitter
         _ => "Undecayed",
     };
 
+    // The desktop's scalar kernel (machines without SIMD, and .NET 8 where no run fills a 256-bit vector), shared like the
+    // SIMD ones: the same element rule, one float at a time, over the same table of runs.
+    //
+    // internal static void UpdateDecayed(int[] runs, float[] p, float[] g, float[] m, float[] v, float decayFactor, ...)
+    // {
+    //     for (int r = 0; r < runs.Length; r += 2)
+    //     {
+    //         int end = runs[r + 1];
+    //         for (int i = runs[r]; i < end; i++) { <element i> }
+    //     }
+    // }
+    private static void WriteSharedScalarKernel(
+        CodeWriter writer, UpdateMethod method, KernelDialect.ScalarDialect scalar, DecayTarget decay, string[] parameters, bool wide, string name)
+    {
+        IEnumerable<string> signature = new[] { "int[] runs" }
+            .Concat(method.BuffersFor(decay).Select(buffer => "float[] " + buffer.Local))
+            .Concat(parameters.Select(parameter => "float " + parameter));
+        writer.Wrapped($"internal static void {name}(", signature, ")");
+        using (writer.OpenBlock())
+        {
+            if (SkipsInKernel(method, decay))
+            {
+                DecayTarget undecayed = method.KernelFor(DecayTarget.None);
+                using (writer.OpenBlock($"if ({method.SkipDecayWhen})"))
+                {
+                    writer.Line("// No decay term, as torch when weight_decay is 0: the runs as undecayed ones.");
+                    IEnumerable<string> arguments = new[] { "runs" }
+                        .Concat(method.BuffersFor(undecayed).Select(buffer => buffer.Local))
+                        .Concat(method.ArgumentsFor(DecayTarget.None, UsedParameters(method, scalar, undecayed)));
+                    writer.Call(KernelName(method, undecayed, null, wide), string.Join(", ", arguments));
+                    writer.Line("return;");
+                }
+
+                writer.Line();
+            }
+
+            using (writer.OpenBlock($"for (int r = 0; r < runs.Length; r += {(wide ? "4" : "2")})"))
+            {
+                writer.Line("int end = runs[r + 1];");
+                if (wide)
+                {
+                    writer.Line("int frozenBefore = runs[r + 2];");
+                }
+
+                if (decay == DecayTarget.Anchor)
+                {
+                    writer.Line("int anchorShift = runs[r + 3];");
+                }
+
+                using (writer.OpenBlock("for (int i = runs[r]; i < end; i++)"))
+                {
+                    method.Element(writer, new Element(scalar, "i", wide ? "i - frozenBefore" : "i", "i - anchorShift", "0", decay));
+                }
+            }
+        }
+    }
+
     // The kernels of one SIMD width: one per decay target the layout's runs use (undecayed runs share the decayed
     // one when the method has a neutral decay value, as AdamW's decayFactor = 1), each a loop over a table of runs
     // (see WriteRunTables) that updates each run's whole vectors and its tail window; the width's branch of the
@@ -467,22 +546,23 @@ internal static class UpdateLoopEmitter
         layout.AnchoredParameterCount > 0 || TrainableRuns(layout).Any(run => run.StateShift != 0);
 
     // UpdateAmsgradDecayedVector256, UpdateDecayedShiftedVector512, ...: everything the kernel's text depends on.
-    private static string KernelName(UpdateMethod method, DecayTarget decay, VectorPath path, bool wide) =>
-        DeviceKernel(method, decay) + (wide ? "Shifted" : string.Empty) + path.Suffix;
+    private static string KernelName(UpdateMethod method, DecayTarget decay, VectorPath? path, bool wide) =>
+        DeviceKernel(method, decay) + (wide ? "Shifted" : string.Empty) + (path?.Suffix ?? string.Empty);
 
     // The arguments before a kernel's per-step scalars: the run table, the trainable count (kernels with a remainder
     // window) and the buffers, as the optimizer holds them.
-    private static IEnumerable<string> KernelBufferArguments(UpdateMethod method, DecayTarget decay) =>
-        new[] { "TrainableParameterCount" }.Concat(method.BuffersFor(decay).Select(buffer => buffer.Source));
+    private static IEnumerable<string> KernelBufferArguments(UpdateMethod method, DecayTarget decay, bool vector) =>
+        (vector ? new[] { "TrainableParameterCount" } : new string[0]).Concat(method.BuffersFor(decay).Select(buffer => buffer.Source));
 
     // One SIMD width's branch of a parameter group's update method: a kernel call per table of the group's runs (see
     // WriteMethods), adding to `kernels` each kernel it calls, and the undecayed kernel a decayed one hands its runs to
     // while the step has no decay term (see WriteVectorKernel).
-    private static void WriteVectorCalls(
+    private static void WriteKernelCalls(
         CodeWriter writer,
         LayoutSpec layout,
         UpdateMethod method,
-        KernelDialect.VectorDialect kernel,
+        KernelDialect kernel,
+        VectorPath? path,
         Group group,
         IReadOnlyList<Run> layoutRuns,
         List<(DecayTarget Decay, string[] Parameters)> kernels)
@@ -508,9 +588,9 @@ internal static class UpdateLoopEmitter
 
             string[] parameters = UsedParameters(method, kernel, kernelDecay);
             IEnumerable<string> arguments = new[] { TableName(decay) + group.MethodSuffix }
-                .Concat(KernelBufferArguments(method, kernelDecay))
+                .Concat(KernelBufferArguments(method, kernelDecay, path is not null))
                 .Concat(method.ArgumentsFor(decay, parameters));
-            writer.Call($"{method.KernelClass}.{KernelName(method, kernelDecay, kernel.Path, wide)}", string.Join(", ", arguments));
+            writer.Call($"{method.KernelClass}.{KernelName(method, kernelDecay, path, wide)}", string.Join(", ", arguments));
         }
     }
 
@@ -536,8 +616,7 @@ internal static class UpdateLoopEmitter
     /// </summary>
     public static void WriteRunTables(CodeWriter writer, LayoutSpec layout, TargetProfile profile)
     {
-        IReadOnlyList<VectorPath> paths = PathsFor(layout, profile);
-        if (!profile.HasSpan || paths.Count == 0)
+        if (!profile.HasSpan)
         {
             return;
         }
@@ -577,7 +656,7 @@ internal static class UpdateLoopEmitter
     }
 
     // The per-step scalars an element of this kernel reads (the undecayed SGD kernel, say, needs no weightDecay).
-    private static string[] UsedParameters(UpdateMethod method, KernelDialect.VectorDialect kernel, DecayTarget decay)
+    private static string[] UsedParameters(UpdateMethod method, KernelDialect kernel, DecayTarget decay)
     {
         var probe = new CodeWriter();
         method.Element(probe, new Element(kernel, "i", "i", "i", "0", decay));
@@ -720,9 +799,16 @@ internal static class UpdateLoopEmitter
         writer.Line($"{dialect.Type} tail = {s}.AsSingle({s}.GreaterThanOrEqual(lane, first) & {s}.LessThan(lane, last));");
         if (dialect != kernel)
         {
+            // The window's lanes are the low lanes of the kernel's own broadcasts (no new broadcast keeps a scalar live).
             foreach (string name in parameters)
             {
-                writer.Line(dialect.Broadcast(name));
+                string low = kernel.Scalar(name);
+                for (int width = kernel.Width; width > window.Width; width /= 2)
+                {
+                    low = $"Simd{Literals.Int(width * 32)}.GetLower({low})";
+                }
+
+                writer.Line($"{dialect.Type} {dialect.Scalar(name)} = {low};");
             }
         }
 
