@@ -468,6 +468,40 @@ internal static class UpdateLoopEmitter
         _ => "Undecayed",
     };
 
+    // internal static void UpdateDecayedVector256(int[] runs, int trainableCount, float[] p, ..., float weightDecay, ...)
+    // {
+    //     if (weightDecay == 0f) { UpdateUndecayedVector256(runs, trainableCount, p, ...); return; }   (see SkipsInKernel)
+    // ...: a shared kernel's signature (the scalar one has no trainableCount) and, where the method skips decay, its hand-off
+    // to the undecayed kernel of the same path; one test per call, as the device's loops do, so the layout's update method
+    // stays one list of calls. Returns the open body.
+    private static CodeWriter.Block OpenKernel(
+        CodeWriter writer, UpdateMethod method, KernelDialect dialect, VectorPath? path, DecayTarget decay, string[] parameters, bool wide, string name)
+    {
+        string[] lead = path is null ? new[] { "runs" } : new[] { "runs", "trainableCount" };
+        IEnumerable<string> signature = lead.Select(argument => (argument == "runs" ? "int[] " : "int ") + argument)
+            .Concat(method.BuffersFor(decay).Select(buffer => "float[] " + buffer.Local))
+            .Concat(parameters.Select(parameter => "float " + parameter));
+        writer.Wrapped($"internal static void {name}(", signature, ")");
+        CodeWriter.Block body = writer.OpenBlock();
+        if (SkipsInKernel(method, decay))
+        {
+            DecayTarget undecayed = method.KernelFor(DecayTarget.None);
+            using (writer.OpenBlock($"if ({method.SkipDecayWhen})"))
+            {
+                writer.Line("// No decay term, as torch when weight_decay is 0: the runs as undecayed ones.");
+                IEnumerable<string> arguments = lead
+                    .Concat(method.BuffersFor(undecayed).Select(buffer => buffer.Local))
+                    .Concat(method.ArgumentsFor(DecayTarget.None, UsedParameters(method, dialect, undecayed)));
+                writer.Call(KernelName(method, undecayed, path, wide), string.Join(", ", arguments));
+                writer.Line("return;");
+            }
+
+            writer.Line();
+        }
+
+        return body;
+    }
+
     // The desktop's scalar kernel (machines without SIMD, and .NET 8 where no run fills a 256-bit vector), shared like the
     // SIMD ones: the same element rule, one float at a time, over the same table of runs.
     //
@@ -482,28 +516,8 @@ internal static class UpdateLoopEmitter
     private static void WriteSharedScalarKernel(
         CodeWriter writer, UpdateMethod method, KernelDialect.ScalarDialect scalar, DecayTarget decay, string[] parameters, bool wide, string name)
     {
-        IEnumerable<string> signature = new[] { "int[] runs" }
-            .Concat(method.BuffersFor(decay).Select(buffer => "float[] " + buffer.Local))
-            .Concat(parameters.Select(parameter => "float " + parameter));
-        writer.Wrapped($"internal static void {name}(", signature, ")");
-        using (writer.OpenBlock())
+        using (OpenKernel(writer, method, scalar, null, decay, parameters, wide, name))
         {
-            if (SkipsInKernel(method, decay))
-            {
-                DecayTarget undecayed = method.KernelFor(DecayTarget.None);
-                using (writer.OpenBlock($"if ({method.SkipDecayWhen})"))
-                {
-                    writer.Line("// No decay term, as torch when weight_decay is 0: the runs as undecayed ones.");
-                    IEnumerable<string> arguments = new[] { "runs" }
-                        .Concat(method.BuffersFor(undecayed).Select(buffer => buffer.Local))
-                        .Concat(method.ArgumentsFor(DecayTarget.None, UsedParameters(method, scalar, undecayed)));
-                    writer.Call(KernelName(method, undecayed, null, wide), string.Join(", ", arguments));
-                    writer.Line("return;");
-                }
-
-                writer.Line();
-            }
-
             using (writer.OpenBlock($"for (int r = 0; r < runs.Length; r += {(wide ? "4" : "2")})"))
             {
                 writer.Line("int end = runs[r + 1];");
@@ -697,29 +711,8 @@ internal static class UpdateLoopEmitter
         VectorPath path = kernel.Path;
         bool anchored = decay == DecayTarget.Anchor;
         string w = Literals.Int(path.Width);
-        IEnumerable<string> signature = new[] { "int[] runs", "int trainableCount" }
-            .Concat(method.BuffersFor(decay).Select(buffer => "float[] " + buffer.Local))
-            .Concat(parameters.Select(parameter => "float " + parameter));
-        writer.Wrapped($"internal static void {name}(", signature, ")");
-        using (writer.OpenBlock())
+        using (OpenKernel(writer, method, kernel, path, decay, parameters, wide, name))
         {
-            if (SkipsInKernel(method, decay))
-            {
-                // One test per call, as the scalar loops do: the layout's update method stays one list of calls.
-                DecayTarget undecayed = method.KernelFor(DecayTarget.None);
-                using (writer.OpenBlock($"if ({method.SkipDecayWhen})"))
-                {
-                    writer.Line("// No decay term, as torch when weight_decay is 0: the runs as undecayed ones.");
-                    IEnumerable<string> arguments = new[] { "runs", "trainableCount" }
-                        .Concat(method.BuffersFor(undecayed).Select(buffer => buffer.Local))
-                        .Concat(method.ArgumentsFor(DecayTarget.None, UsedParameters(method, kernel, undecayed)));
-                    writer.Call(KernelName(method, undecayed, path, wide), string.Join(", ", arguments));
-                    writer.Line("return;");
-                }
-
-                writer.Line();
-            }
-
             foreach ((string local, string _) in method.BuffersFor(decay))
             {
                 writer.Line($"ref float {local}Ref = ref {VectorPath.MemoryMarshal}.GetArrayDataReference({local});");
