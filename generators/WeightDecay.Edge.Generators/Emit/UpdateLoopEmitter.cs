@@ -260,6 +260,20 @@ internal static class UpdateLoopEmitter
             writer.Wrapped($"private void {method.Name}{group.MethodSuffix}(", method.Parameters.Select(name => "float " + name), ")");
             using (writer.OpenBlock())
             {
+                if (profile.HasSpan)
+                {
+                    // The buffers every kernel of the group reads, once, as the kernels name them.
+                    List<(string Local, string Source)> buffers = Targets
+                        .Where(target => runs.Any(run => run.Group == group.Index && run.Decay == target))
+                        .SelectMany(target => method.BuffersFor(method.KernelFor(target)))
+                        .Distinct()
+                        .ToList();
+                    if (buffers.Count > 0) // none when every tensor is frozen
+                    {
+                        writer.Wrapped("float[] ", buffers.Select(buffer => $"{buffer.Local} = {buffer.Source}"), ";");
+                    }
+                }
+
                 for (int k = 0; k < paths.Count; k++)
                 {
                     using (writer.OpenBlock($"{(k == 0 ? "if" : "else if")} ({paths[k].Path.Condition})"))
@@ -563,10 +577,10 @@ internal static class UpdateLoopEmitter
     private static string KernelName(UpdateMethod method, DecayTarget decay, VectorPath? path, bool wide) =>
         DeviceKernel(method, decay) + (wide ? "Shifted" : string.Empty) + (path?.Suffix ?? string.Empty);
 
-    // The arguments before a kernel's per-step scalars: the run table, the trainable count (kernels with a remainder
-    // window) and the buffers, as the optimizer holds them.
+    // The arguments before a kernel's per-step scalars: the run table, the trainable count (SIMD kernels) and the
+    // buffers, through the locals the update method declares for them.
     private static IEnumerable<string> KernelBufferArguments(UpdateMethod method, DecayTarget decay, bool vector) =>
-        (vector ? new[] { "TrainableParameterCount" } : new string[0]).Concat(method.BuffersFor(decay).Select(buffer => buffer.Source));
+        (vector ? new[] { "TrainableParameterCount" } : new string[0]).Concat(method.BuffersFor(decay).Select(buffer => buffer.Local));
 
     // One SIMD width's branch of a parameter group's update method: a kernel call per table of the group's runs (see
     // WriteMethods), adding to `kernels` each kernel it calls, and the undecayed kernel a decayed one hands its runs to
