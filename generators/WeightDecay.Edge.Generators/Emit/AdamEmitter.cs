@@ -333,7 +333,8 @@ internal static class AdamEmitter
             buffers.Add(("vmax", "_maxExpAvgSq"));
         }
 
-        var method = new UpdateLoopEmitter.UpdateMethod(amsgrad ? "UpdateAmsgrad" : "Update", parameters, buffers.ToArray(), (w, e) =>
+        string kernelClass = !decoupled ? SharedKernel.Adam : layout.CautiousWeightDecay ? SharedKernel.CautiousAdamW : SharedKernel.AdamW;
+        var method = new UpdateLoopEmitter.UpdateMethod(amsgrad ? "UpdateAmsgrad" : "Update", kernelClass, parameters, buffers.ToArray(), (w, e) =>
         {
             KernelDialect k = e.Kernel;
             string type = k.Type, s = e.Suffix, i = e.Index, j = e.StateIndex;
@@ -381,10 +382,7 @@ internal static class AdamEmitter
             string quotient = k.DivideByStepConstant(w, k.Sqrt($"v{s}"), k.Scalar("biasCorrection2Sqrt"), k.Scalar("invBiasCorrection2Sqrt"), s);
             string denominator = $"{quotient} + {k.Scalar("epsilon")}";
             w.Line(k.Store("p", i, $"p{s} + ({k.Scalar("negStepSize")} * m{s} / ({denominator}))"));
-        }, decoupled ? ("decayFactor", "1f") : null, SkipDecay(layout, decoupled))
-        {
-            KernelClass = !decoupled ? "AdamKernels" : layout.CautiousWeightDecay ? "CautiousAdamWKernels" : "AdamWKernels",
-        };
+        }, decoupled ? ("decayFactor", "1f") : null, SkipDecay(layout, decoupled));
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 }

@@ -136,7 +136,7 @@ internal static class LayoutEmitter
         header.Raw(usings);
         foreach ((string alias, string target) in Aliases(profile))
         {
-            if ((kernelAliases || !alias.EndsWith("Kernels", System.StringComparison.Ordinal))
+            if ((kernelAliases || !SharedKernel.Classes.Any(entry => entry.Class == alias))
                 && System.Text.RegularExpressions.Regex.IsMatch(body, $@"(?<![\w.]){alias}\b"))
             {
                 header.Line($"using {alias} = {target};");
@@ -155,7 +155,7 @@ internal static class LayoutEmitter
             yield return ("MathF", "global::System.MathF");
         }
 
-        foreach (string kernelClass in new[] { "SgdKernels", "AdamKernels", "AdamWKernels", "CautiousAdamWKernels" })
+        foreach ((string kernelClass, string _) in SharedKernel.Classes)
         {
             yield return SharedKernel.AliasOf(kernelClass);
         }

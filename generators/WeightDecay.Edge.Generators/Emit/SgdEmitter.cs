@@ -378,7 +378,7 @@ internal static class SgdEmitter
 
         (string, string)[] buffers = AddMomentumArguments(parameters, variant);
 
-        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant + "Cautious", parameters.ToArray(), buffers, (w, e) =>
+        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant + "Cautious", SharedKernel.Sgd, parameters.ToArray(), buffers, (w, e) =>
         {
             KernelDialect k = e.Kernel;
             string type = k.Type, s = e.Suffix;
@@ -413,7 +413,7 @@ internal static class SgdEmitter
             }
 
             w.Line(k.Store("p", e.Index, k.Fma(direction, k.Scalar("negLearningRate"), decayed)));
-        }, ("decayFactor", "1f"), anchored ? "negAnchorDecay == 0f" : null) { KernelClass = "SgdKernels" };
+        }, ("decayFactor", "1f"), anchored ? "negAnchorDecay == 0f" : null);
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 
@@ -452,7 +452,7 @@ internal static class SgdEmitter
 
         (string, string)[] buffers = AddMomentumArguments(parameters, variant);
 
-        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant, parameters.ToArray(), buffers, (w, e) =>
+        var method = new UpdateLoopEmitter.UpdateMethod("Update" + variant, SharedKernel.Sgd, parameters.ToArray(), buffers, (w, e) =>
         {
             KernelDialect k = e.Kernel;
             string type = k.Type, s = e.Suffix;
@@ -474,7 +474,7 @@ internal static class SgdEmitter
             }
 
             w.Line(k.Store("p", e.Index, k.Fma(direction, k.Scalar("negLearningRate"), $"p{s}")));
-        }, SkipDecayWhen: "weightDecay == 0f") { KernelClass = "SgdKernels" };
+        }, SkipDecayWhen: "weightDecay == 0f");
         UpdateLoopEmitter.WriteMethods(writer, layout, profile, math, method);
     }
 }

@@ -23,6 +23,15 @@ internal sealed record SharedKernel(string Class, string Name, string Text)
     /// <summary>The namespace of the kernel classes.</summary>
     public const string Namespace = "WeightDecay.Edge.Generated";
 
+    /// <summary>The kernel classes: one per optimizer, and one for AdamW's cautious rule, which keeps AdamW's method names.</summary>
+    public const string Sgd = "SgdKernels", Adam = "AdamKernels", AdamW = "AdamWKernels", CautiousAdamW = "CautiousAdamWKernels";
+
+    /// <summary>Every kernel class and the optimizer its summary names.</summary>
+    public static readonly (string Class, string Optimizer)[] Classes =
+    {
+        (Sgd, "torch.optim.SGD"), (Adam, "torch.optim.Adam"), (AdamW, "torch.optim.AdamW"), (CautiousAdamW, "AdamW with cautious weight decay"),
+    };
+
     /// <summary>The alias a layout file calls <paramref name="kernelClass"/> through, and its target.</summary>
     public static (string Alias, string Target) AliasOf(string kernelClass) => (kernelClass, $"global::{Namespace}.{kernelClass}");
 
@@ -43,7 +52,7 @@ internal sealed record SharedKernel(string Class, string Name, string Text)
         using (body.OpenBlock("namespace " + Namespace))
         {
             body.Line("/// <summary>");
-            body.Line($"/// The element updates of {Describe(kernelClass)}, shared by every layout of this assembly that opts into it. Each");
+            body.Line($"/// The element updates of {Classes.First(entry => entry.Class == kernelClass).Optimizer}, shared by every layout of this assembly that opts into it. Each");
             body.Line("/// loops over a layout's table of runs (start, end[, frozen before, anchor shift]): the scalar one a float at a time,");
             body.Line("/// the SIMD ones over each run's whole vectors and then its remainder, with the same operations, so every");
             body.Line("/// path gives the same bits. A Shifted kernel serves layouts with frozen or anchored tensors: its table has four");
@@ -72,13 +81,4 @@ internal sealed record SharedKernel(string Class, string Name, string Text)
 
         return (HintPrefix + kernelClass.Replace("Kernels", string.Empty) + ".g.cs", LayoutEmitter.WithHeader(body.ToString(), profile, kernelAliases: false));
     }
-
-    private static string Describe(string kernelClass) => kernelClass switch
-    {
-        "SgdKernels" => "torch.optim.SGD",
-        "AdamKernels" => "torch.optim.Adam",
-        "AdamWKernels" => "torch.optim.AdamW",
-        "CautiousAdamWKernels" => "AdamW with cautious weight decay",
-        _ => kernelClass,
-    };
 }

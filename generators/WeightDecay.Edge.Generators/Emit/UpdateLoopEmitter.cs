@@ -70,6 +70,9 @@ internal static class UpdateLoopEmitter
     }
 
     /// <summary>One update method: its name, its per-step float parameters, the buffers it touches and its element rule.</summary>
+    /// <param name="KernelClass">
+    /// The class that holds the method's shared kernels (see <see cref="SharedKernel"/>): <see cref="SharedKernel.AdamW"/>, ...
+    /// </param>
     /// <param name="Buffers">Pairs of local name and source expression, e.g. <c>("m", "_expAvg")</c>.</param>
     /// <param name="NeutralDecay">
     /// A parameter and the value of it that makes the decayed element rule compute exactly the undecayed one
@@ -84,18 +87,13 @@ internal static class UpdateLoopEmitter
     /// </param>
     internal sealed record UpdateMethod(
         string Name,
+        string KernelClass,
         string[] Parameters,
         (string Local, string Source)[] Buffers,
         ElementWriter Element,
         (string Parameter, string Value)? NeutralDecay = null,
         string? SkipDecayWhen = null)
     {
-        /// <summary>
-        /// The static class that holds the method's SIMD kernels (see <see cref="SharedKernel"/>): one per optimizer, and one
-        /// more where a layout option changes the element rule without changing the method's name (cautious AdamW).
-        /// </summary>
-        public string KernelClass { get; init; } = "UpdateKernels";
-
         /// <summary>Whether <see cref="SkipDecayWhen"/> routes some run of <paramref name="runs"/> to another kernel.</summary>
         public bool SkipsDecay(IEnumerable<Run> runs) =>
             SkipDecayWhen is not null && runs.Any(run => KernelFor(run.Decay) != KernelFor(DecayTarget.None));
@@ -304,28 +302,30 @@ internal static class UpdateLoopEmitter
             WriteScalarKernels(writer, method, runs, scalar);
         }
 
-        foreach ((DecayTarget decay, string[] parameters) in scalarKernels)
+        // Each kernel once per layout (several groups call the same ones), written apart at its class's indent.
+        void Share(string name, System.Action<CodeWriter> write)
         {
-            string name = KernelName(method, decay, null, wide);
             if (!writer.Kernels.Any(kernel => kernel.Class == method.KernelClass && kernel.Name == name))
             {
                 var text = new CodeWriter(indent: 2);
-                WriteSharedScalarKernel(text, method, scalar, decay, parameters, wide, name);
+                write(text);
                 writer.Kernels.Add(new SharedKernel(method.KernelClass, name, text.ToString()));
             }
         }
 
+        foreach ((DecayTarget decay, string[] parameters) in scalarKernels)
+        {
+            string name = KernelName(method, decay, null, wide);
+            Share(name, text => WriteSharedScalarKernel(text, method, scalar, decay, parameters, wide, name));
+        }
+
         for (int k = 0; k < paths.Count; k++)
         {
+            KernelDialect.VectorDialect path = paths[k];
             foreach ((DecayTarget decay, string[] parameters) in vectorKernels[k])
             {
-                string name = KernelName(method, decay, paths[k].Path, wide);
-                if (!writer.Kernels.Any(kernel => kernel.Class == method.KernelClass && kernel.Name == name))
-                {
-                    var text = new CodeWriter(indent: 2);
-                    WriteVectorKernel(text, method, paths[k], scalar, decay, parameters, wide, name);
-                    writer.Kernels.Add(new SharedKernel(method.KernelClass, name, text.ToString()));
-                }
+                string name = KernelName(method, decay, path.Path, wide);
+                Share(name, text => WriteVectorKernel(text, method, path, scalar, decay, parameters, wide, name));
             }
         }
     }
