@@ -100,7 +100,7 @@ internal static class AdamEmitter
             WriteStep(writer, layout, profile, math, decoupled);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: false);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: true);
-            StateViewEmitter.Emit(writer, layout, profile, new[]
+            StateViewEmitter.Emit(writer, profile, new[]
             {
                 new StateView("exp_avg", "ExpAvg", "_expAvg", null, "The running average of the gradient (first moment)"),
                 new StateView("exp_avg_sq", "ExpAvgSq", "_expAvgSq", null, "The running average of the squared gradient (second moment)"),

@@ -181,7 +181,7 @@ internal static class CheckpointEmitter
         writer.Line($"/// Bytes of a checkpoint of this optimizer as configured now: {Literals.Int(Bytes(layout, shape, false))} without {optionalName},");
         writer.Line($"/// {Literals.Int(Bytes(layout, shape, true))} with it (<see cref=\"MaxCheckpointBytes\"/>).");
         writer.Line("/// </summary>");
-        writer.Line($"public int CheckpointBytes {{ get {{ return {present} ? CheckpointBytesWith : CheckpointBytesWithout; }} }}");
+        writer.Line($"public int CheckpointBytes => {present} ? CheckpointBytesWith : CheckpointBytesWithout;");
 
         writer.Line();
         writer.Line("/// <summary>");
@@ -189,7 +189,7 @@ internal static class CheckpointEmitter
         writer.Line($"/// shapes, decay and trainable flags, the dense layers, the optimizer and whether it keeps {optionalName}. A checkpoint");
         writer.Line("/// with another hash is refused.");
         writer.Line("/// </summary>");
-        writer.Line($"public ulong CheckpointLayoutHash {{ get {{ return {present} ? CheckpointHashWith : CheckpointHashWithout; }} }}");
+        writer.Line($"public ulong CheckpointLayoutHash => {present} ? CheckpointHashWith : CheckpointHashWithout;");
 
         WritePublicMethods(writer, profile, optionalName);
         WriteKeyedMethods(writer, profile);
@@ -209,10 +209,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"offset\"/> is outside the array.</exception>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">Fewer than <see cref=\"CheckpointBytes\"/> bytes from <paramref name=\"offset\"/>.</exception>");
         writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A parameter, state value or hyperparameter is NaN or infinite: such a checkpoint could not be loaded, so nothing is written.</exception>");
-        using (writer.OpenBlock("public int SaveCheckpoint(byte[] destination, int offset)"))
-        {
-            writer.Line($"return {Shared}.Save(this, destination, offset, 0UL, null);");
-        }
+        writer.Arrow("public int SaveCheckpoint(byte[] destination, int offset)", $"{Shared}.Save(this, destination, offset, 0UL, null)");
 
         writer.Line();
         writer.Line("/// <summary>");
@@ -227,32 +224,27 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointCorruptException\">A CRC-32 does not match.</exception>");
         writer.Line($"/// <exception cref=\"global::WeightDecay.Edge.CheckpointMismatchException\">A checkpoint of another optimizer, of this one with other state ({optionalName}), or of another layout.</exception>");
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointValueException\">A NaN or infinite value, or a hyperparameter out of its range.</exception>");
-        using (writer.OpenBlock("public void LoadCheckpoint(byte[] source, int offset, int count)"))
-        {
-            writer.Line($"{Shared}.Load(this, source, offset, count, null, false, 0UL);");
-        }
+        writer.Arrow("public void LoadCheckpoint(byte[] source, int offset, int count)", $"{Shared}.Load(this, source, offset, count, null, false, 0UL)");
 
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// Saves with the two-slot protocol: reads and checks both slots of <paramref name=\"storage\"/>, then writes the checkpoint,");
         writer.Line("/// numbered one past the newest loadable one, into the other slot (slot 0 when neither is loadable). The newest loadable");
-        writer.Line("/// checkpoint is never written over, so a power cut at any byte of the write leaves it loadable. Allocates nothing.");
+        writer.Line("/// checkpoint is never written over, so a power cut at any byte of the write leaves it loadable. <paramref name=\"scratch\"/>");
+        writer.Line("/// (at least <see cref=\"CheckpointBytes\"/>, as each slot) is used to read the slots and build the checkpoint. Allocates nothing.");
         if (!profile.HasRuntimeLibrary)
         {
             writer.Line("/// Internal where the storage interface is emitted internal (no runtime library: the device).");
         }
 
         writer.Line("/// </summary>");
-        writer.Line("/// <param name=\"storage\">The two slots, each at least <see cref=\"CheckpointBytes\"/> long.</param>");
-        writer.Line("/// <param name=\"scratch\">A buffer of at least <see cref=\"CheckpointBytes\"/>, used to read the slots and build the checkpoint.</param>");
         writer.Line("/// <returns>The sequence number written (1 for the first checkpoint).</returns>");
         writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"storage\"/> or <paramref name=\"scratch\"/> is null.</exception>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The scratch buffer or a slot is smaller than <see cref=\"CheckpointBytes\"/>.</exception>");
         writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A value is NaN or infinite; nothing is written.</exception>");
-        using (writer.OpenBlock(profile.SharedAccessibility + " ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
-        {
-            writer.Line($"return {Shared}.SaveToSlots(this, storage, scratch, null, false, 0UL);");
-        }
+        writer.Arrow(
+            profile.SharedAccessibility + " ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)",
+            $"{Shared}.SaveToSlots(this, storage, scratch, null, false, 0UL)");
 
         writer.Line();
         writer.Line("/// <summary>");
@@ -261,13 +253,10 @@ internal static class CheckpointEmitter
         writer.Line("/// is damaged or it throws.");
         writer.Line("/// </summary>");
         writer.Line("/// <returns>The slot loaded, 0 or 1.</returns>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"storage\"/> or <paramref name=\"scratch\"/> is null.</exception>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The scratch buffer or a slot is smaller than <see cref=\"CheckpointBytes\"/>.</exception>");
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointNotFoundException\">Neither slot is loadable (the message says why, slot by slot); nothing changed.</exception>");
-        using (writer.OpenBlock(profile.SharedAccessibility + " int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)"))
-        {
-            writer.Line($"return {Shared}.LoadFromSlots(this, storage, scratch, null, false, 0UL);");
-        }
+        writer.Arrow(
+            profile.SharedAccessibility + " int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)",
+            $"{Shared}.LoadFromSlots(this, storage, scratch, null, false, 0UL)");
 
         if (!profile.HasStream)
         {
@@ -275,123 +264,74 @@ internal static class CheckpointEmitter
         }
 
         writer.Line();
-        writer.Line("/// <summary>Writes a checkpoint to <paramref name=\"stream\"/> (see <see cref=\"SaveCheckpoint(byte[], int)\"/>). Allocates one buffer of <see cref=\"CheckpointBytes\"/>.</summary>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"stream\"/> is null.</exception>");
-        writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A value is NaN or infinite; nothing is written.</exception>");
-        using (writer.OpenBlock("public void SaveCheckpoint(global::System.IO.Stream stream)"))
-        {
-            writer.Line("if (stream == null) { throw new global::System.ArgumentNullException(\"stream\"); }");
-            writer.Line("byte[] buffer = new byte[CheckpointBytes];");
-            writer.Line("SaveCheckpoint(buffer, 0);");
-            writer.Line("stream.Write(buffer, 0, buffer.Length);");
-        }
+        writer.Line("/// <summary>Writes a checkpoint to <paramref name=\"stream\"/> as <see cref=\"SaveCheckpoint(byte[], int)\"/> does, through one buffer of <see cref=\"CheckpointBytes\"/>.</summary>");
+        writer.Arrow("public void SaveCheckpoint(global::System.IO.Stream stream)", "SaveCheckpoint(stream, null, 0UL)");
 
         writer.Line();
-        writer.Line("/// <summary>");
-        writer.Line("/// Reads up to <see cref=\"CheckpointBytes\"/> bytes from <paramref name=\"stream\"/> and loads them as");
-        writer.Line("/// <see cref=\"LoadCheckpoint(byte[], int, int)\"/> does, with the same exceptions. Allocates one buffer of <see cref=\"CheckpointBytes\"/>.");
-        writer.Line("/// </summary>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"stream\"/> is null.</exception>");
+        writer.Line("/// <summary>Reads up to <see cref=\"CheckpointBytes\"/> bytes from <paramref name=\"stream\"/> and loads them as <see cref=\"LoadCheckpoint(byte[], int, int)\"/> does.</summary>");
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointException\">The checkpoint was refused; nothing changed.</exception>");
-        using (writer.OpenBlock("public void LoadCheckpoint(global::System.IO.Stream stream)"))
-        {
-            writer.Line("if (stream == null) { throw new global::System.ArgumentNullException(\"stream\"); }");
-            writer.Line("byte[] buffer = new byte[CheckpointBytes];");
-            writer.Line("int count = 0;");
-            writer.Line("int read;");
-            using (writer.OpenBlock("while (count < buffer.Length && (read = stream.Read(buffer, count, buffer.Length - count)) > 0)"))
-            {
-                writer.Line("count += read;");
-            }
-
-            writer.Line("LoadCheckpoint(buffer, 0, count);");
-        }
+        writer.Arrow("public void LoadCheckpoint(global::System.IO.Stream stream)", "LoadCheckpoint(stream, null, false, 0UL)");
     }
 
     // The overloads with a CheckpointKey (sealing, authentication) and a sequence number (rollback protection):
     //   public int SaveCheckpoint(byte[] destination, int offset, CheckpointKey key, ulong sequence) => Checkpoints.Save(...);
     //   public void LoadCheckpoint(byte[] source, int offset, int count, CheckpointKey key, ulong minimumSequence) => Checkpoints.Load(...);
-    //   the two-slot pair with (key, minimumSequence), and on desktop the Stream pair.
+    //   the two-slot pair with (key, minimumSequence), and on desktop the Stream pair. Their docs say what the key and the
+    //   sequence add to the overload without them; the rest (exceptions, guarantees) is that overload's.
     private static void WriteKeyedMethods(CodeWriter writer, TargetProfile profile)
     {
         string key = Key + (profile.SupportsNullable ? "?" : string.Empty);
-        const string KeyParam = "/// <param name=\"key\">Seals the checkpoint with HMAC-SHA256 (format version 2); null writes an unsealed one (version 1).</param>";
-        const string RequireParam = "/// <param name=\"key\">Requires a checkpoint sealed with this key and refuses any other; null requires an unsealed one.</param>";
-        const string MinimumParam = "/// <param name=\"minimumSequence\">The oldest sequence number accepted (wrap-around order): an older checkpoint is refused as rolled back. Keep the number the last two-slot save returned in a monotonic counter and pass it here; 0 accepts any sequence number below 2^63.</param>";
-        const string AuthException = "/// <exception cref=\"global::WeightDecay.Edge.CheckpointAuthenticationException\">Not sealed (with a key), sealed (without), sealed with another key, or altered after sealing.</exception>";
-        const string RollbackException = "/// <exception cref=\"global::WeightDecay.Edge.CheckpointRollbackException\">The sequence number is before <paramref name=\"minimumSequence\"/>.</exception>";
-        const string ClearedException = "/// <exception cref=\"global::System.InvalidOperationException\">The key was cleared, or (saves) a value is NaN or infinite; nothing is written.</exception>";
+        const string Sealing = "a null <paramref name=\"key\"/> writes an unsealed one (version 1).";
+        const string Requiring = "A null <paramref name=\"key\"/> requires an unsealed one.";
+        const string Minimum = "/// <paramref name=\"minimumSequence\"/> is the oldest sequence number accepted (wrap-around order; 0 accepts any below 2^63):";
+        const string MinimumAdvice = "/// keep the number the last two-slot save returned in a monotonic counter and pass it here.";
+        const string ClearedException = "/// <exception cref=\"global::System.InvalidOperationException\">The key was cleared, or a value is NaN or infinite; nothing is written.</exception>";
 
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// Writes a checkpoint numbered <paramref name=\"sequence\"/>, sealed with <paramref name=\"key\"/> (see");
-        writer.Line("/// <see cref=\"SaveCheckpoint(byte[], int)\"/>, which writes an unsealed one numbered 0). A sealed checkpoint takes");
-        writer.Line("/// <see cref=\"CheckpointBytes\"/> + 32 bytes. Allocates nothing.");
+        writer.Line("/// As <see cref=\"SaveCheckpoint(byte[], int)\"/>, numbered <paramref name=\"sequence\"/> and sealed with <paramref name=\"key\"/>");
+        writer.Line($"/// (HMAC-SHA256, format version 2, 32 bytes more); {Sealing} Allocates nothing.");
         writer.Line("/// </summary>");
-        writer.Line("/// <param name=\"destination\">The array to write into.</param>");
-        writer.Line("/// <param name=\"offset\">Where the checkpoint starts.</param>");
-        writer.Line(KeyParam);
-        writer.Line("/// <param name=\"sequence\">The sequence number to write, for a loader that requires a minimum.</param>");
-        writer.Line("/// <returns>The bytes written.</returns>");
         writer.Line(ClearedException);
-        using (writer.OpenBlock(profile.SharedAccessibility + $" int SaveCheckpoint(byte[] destination, int offset, {key} key, ulong sequence)"))
-        {
-            writer.Line($"return {Shared}.Save(this, destination, offset, sequence, key);");
-        }
+        writer.Arrow(
+            profile.SharedAccessibility + $" int SaveCheckpoint(byte[] destination, int offset, {key} key, ulong sequence)",
+            $"{Shared}.Save(this, destination, offset, sequence, key)");
 
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// Loads a checkpoint as <see cref=\"LoadCheckpoint(byte[], int, int)\"/> does, and also requires it to be sealed with");
-        writer.Line("/// <paramref name=\"key\"/> (checked after the CRCs, before any value) and numbered at or after <paramref name=\"minimumSequence\"/>.");
-        writer.Line("/// On any exception the model and this optimizer are exactly as they were. Allocates nothing unless it throws.");
+        writer.Line("/// As <see cref=\"LoadCheckpoint(byte[], int, int)\"/>, and also requires the checkpoint to be sealed with <paramref name=\"key\"/>");
+        writer.Line($"/// (checked after the CRCs, before any value) and numbered at or after <paramref name=\"minimumSequence\"/>. {Requiring}");
+        writer.Line(Minimum);
+        writer.Line(MinimumAdvice);
         writer.Line("/// </summary>");
-        writer.Line("/// <param name=\"source\">The bytes to load.</param>");
-        writer.Line("/// <param name=\"offset\">Where the checkpoint starts.</param>");
-        writer.Line("/// <param name=\"count\">Bytes available from offset.</param>");
-        writer.Line(RequireParam);
-        writer.Line(MinimumParam);
-        writer.Line(AuthException);
-        writer.Line(RollbackException);
+        writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointAuthenticationException\">Not sealed (with a key), sealed (without), sealed with another key, or altered after sealing.</exception>");
+        writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointRollbackException\">The sequence number is before <paramref name=\"minimumSequence\"/>.</exception>");
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointException\">Any other refusal of <see cref=\"LoadCheckpoint(byte[], int, int)\"/>.</exception>");
-        using (writer.OpenBlock(profile.SharedAccessibility + $" void LoadCheckpoint(byte[] source, int offset, int count, {key} key, ulong minimumSequence)"))
-        {
-            writer.Line($"{Shared}.Load(this, source, offset, count, key, true, minimumSequence);");
-        }
+        writer.Arrow(
+            profile.SharedAccessibility + $" void LoadCheckpoint(byte[] source, int offset, int count, {key} key, ulong minimumSequence)",
+            $"{Shared}.Load(this, source, offset, count, key, true, minimumSequence)");
 
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// The two-slot save of <see cref=\"SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage, byte[])\"/>, sealing with");
         writer.Line("/// <paramref name=\"key\"/>: a slot counts as loadable only if it is sealed with this key and numbered at or after");
-        writer.Line("/// <paramref name=\"minimumSequence\"/>, and the checkpoint written is numbered after <paramref name=\"minimumSequence\"/>.");
-        writer.Line("/// The scratch buffer and the slots need <see cref=\"CheckpointBytes\"/> + 32 bytes when sealing. Allocates nothing.");
+        writer.Line("/// <paramref name=\"minimumSequence\"/>, and the checkpoint written is numbered after it. The scratch buffer and the slots");
+        writer.Line($"/// need <see cref=\"CheckpointBytes\"/> + 32 bytes when sealing; {Sealing} Allocates nothing.");
         writer.Line("/// </summary>");
-        writer.Line("/// <param name=\"storage\">The two slots.</param>");
-        writer.Line("/// <param name=\"scratch\">A buffer of at least the sealed length.</param>");
-        writer.Line(KeyParam);
-        writer.Line(MinimumParam);
-        writer.Line("/// <returns>The sequence number written.</returns>");
         writer.Line(ClearedException);
-        using (writer.OpenBlock(profile.SharedAccessibility + $" ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch, {key} key, ulong minimumSequence)"))
-        {
-            writer.Line($"return {Shared}.SaveToSlots(this, storage, scratch, key, true, minimumSequence);");
-        }
+        writer.Arrow(
+            profile.SharedAccessibility + $" ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch, {key} key, ulong minimumSequence)",
+            $"{Shared}.SaveToSlots(this, storage, scratch, key, true, minimumSequence)");
 
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// The two-slot load of <see cref=\"LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage, byte[])\"/>, considering only");
-        writer.Line("/// slots sealed with <paramref name=\"key\"/> and numbered at or after <paramref name=\"minimumSequence\"/>. Allocates nothing");
-        writer.Line("/// unless a slot is refused or it throws.");
+        writer.Line($"/// slots sealed with <paramref name=\"key\"/> and numbered at or after <paramref name=\"minimumSequence\"/>. {Requiring}");
         writer.Line("/// </summary>");
-        writer.Line("/// <param name=\"storage\">The two slots.</param>");
-        writer.Line("/// <param name=\"scratch\">A buffer of at least the sealed length.</param>");
-        writer.Line(RequireParam);
-        writer.Line(MinimumParam);
-        writer.Line("/// <returns>The slot loaded, 0 or 1.</returns>");
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointNotFoundException\">Neither slot is loadable (the message says why, slot by slot); nothing changed.</exception>");
-        using (writer.OpenBlock(profile.SharedAccessibility + $" int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch, {key} key, ulong minimumSequence)"))
-        {
-            writer.Line($"return {Shared}.LoadFromSlots(this, storage, scratch, key, true, minimumSequence);");
-        }
+        writer.Arrow(
+            profile.SharedAccessibility + $" int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch, {key} key, ulong minimumSequence)",
+            $"{Shared}.LoadFromSlots(this, storage, scratch, key, true, minimumSequence)");
 
         if (!profile.HasStream)
         {
@@ -399,10 +339,7 @@ internal static class CheckpointEmitter
         }
 
         writer.Line();
-        writer.Line("/// <summary>Writes a checkpoint to <paramref name=\"stream\"/> as <see cref=\"SaveCheckpoint(byte[], int, " + Key + ", ulong)\"/> does. Allocates one buffer of its length.</summary>");
-        writer.Line("/// <param name=\"stream\">The stream to write to.</param>");
-        writer.Line(KeyParam);
-        writer.Line("/// <param name=\"sequence\">The sequence number to write.</param>");
+        writer.Line("/// <summary>Writes a checkpoint to <paramref name=\"stream\"/> as <see cref=\"SaveCheckpoint(byte[], int, " + Key + ", ulong)\"/> does, through one buffer of its length.</summary>");
         using (writer.OpenBlock(profile.SharedAccessibility + $" void SaveCheckpoint(global::System.IO.Stream stream, {key} key, ulong sequence)"))
         {
             writer.Line("if (stream == null) { throw new global::System.ArgumentNullException(\"stream\"); }");
@@ -412,11 +349,14 @@ internal static class CheckpointEmitter
         }
 
         writer.Line();
-        writer.Line("/// <summary>Reads a checkpoint from <paramref name=\"stream\"/> and loads it as <see cref=\"LoadCheckpoint(byte[], int, int, " + Key + ", ulong)\"/> does. Allocates one buffer of its length.</summary>");
-        writer.Line("/// <param name=\"stream\">The stream to read from.</param>");
-        writer.Line(RequireParam);
-        writer.Line(MinimumParam);
-        using (writer.OpenBlock(profile.SharedAccessibility + $" void LoadCheckpoint(global::System.IO.Stream stream, {key} key, ulong minimumSequence)"))
+        writer.Line("/// <summary>Reads a checkpoint from <paramref name=\"stream\"/> and loads it as <see cref=\"LoadCheckpoint(byte[], int, int, " + Key + ", ulong)\"/> does, through one buffer of its length.</summary>");
+        writer.Arrow(
+            profile.SharedAccessibility + $" void LoadCheckpoint(global::System.IO.Stream stream, {key} key, ulong minimumSequence)",
+            "LoadCheckpoint(stream, key, true, minimumSequence)");
+
+        writer.Line();
+        writer.Line("// Reads up to one checkpoint's bytes (sealed with key or not) and loads them, with or without the sequence check.");
+        using (writer.OpenBlock($"private void LoadCheckpoint(global::System.IO.Stream stream, {key} key, bool checkSequence, ulong minimumSequence)"))
         {
             writer.Line("if (stream == null) { throw new global::System.ArgumentNullException(\"stream\"); }");
             writer.Line($"byte[] buffer = new byte[{Shared}.Length(this, key)];");
@@ -427,7 +367,7 @@ internal static class CheckpointEmitter
                 writer.Line("count += read;");
             }
 
-            writer.Line("LoadCheckpoint(buffer, 0, count, key, minimumSequence);");
+            writer.Line($"{Shared}.Load(this, buffer, 0, count, key, checkSequence, minimumSequence);");
         }
     }
 
@@ -444,7 +384,7 @@ internal static class CheckpointEmitter
         int knownOptions = shape.Options.Aggregate(0, (bits, option) => bits | option.Bit);
 
         writer.Line();
-        writer.Line($"int {Codec}.CheckpointBytes {{ get {{ return CheckpointBytes; }} }}");
+        writer.Line($"int {Codec}.CheckpointBytes => CheckpointBytes;");
 
         // FindNonFinite: what SaveCheckpoint refuses.
         writer.Line();

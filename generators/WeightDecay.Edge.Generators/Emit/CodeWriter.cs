@@ -64,7 +64,55 @@ internal sealed class CodeWriter
         }
 
         _text.Append(line).Append('\n');
+        if (line == "/// </summary>")
+        {
+            CollapseSummary();
+        }
+
         return this;
+    }
+
+    // "/// <summary>", one line of text, "/// </summary>" become "/// <summary>text</summary>" where that fits the page.
+    private void CollapseSummary()
+    {
+        string indent = new(' ', _indent * IndentUnit.Length);
+        string close = indent + "/// </summary>\n";
+        string open = indent + "/// <summary>\n";
+        int closeAt = _text.Length - close.Length;
+        int textAt = LineStartBefore(closeAt);
+        int openAt = LineStartBefore(textAt);
+        if (openAt < 0 || _text.ToString(openAt, textAt - openAt) != open)
+        {
+            return;
+        }
+
+        string text = _text.ToString(textAt, closeAt - textAt - 1);
+        string prefix = indent + "/// ";
+        if (!text.StartsWith(prefix, StringComparison.Ordinal) || text.Contains("<summary>")
+            || indent.Length + "/// <summary></summary>".Length + text.Length - prefix.Length > MaxColumns)
+        {
+            return;
+        }
+
+        _text.Length = openAt;
+        _text.Append(indent).Append("/// <summary>").Append(text, prefix.Length, text.Length - prefix.Length).Append("</summary>\n");
+    }
+
+    // The index where the line that ends just before `end` starts, or -1 at the start of the text.
+    private int LineStartBefore(int end)
+    {
+        if (end <= 0)
+        {
+            return -1;
+        }
+
+        int at = end - 1; // the '\n' of the line before
+        while (at > 0 && _text[at - 1] != '\n')
+        {
+            at--;
+        }
+
+        return at;
     }
 
     // A comment line too wide for the page, as several: broken at spaces, each continued with the same prefix.
@@ -298,6 +346,25 @@ internal sealed class CodeWriter
     /// <summary>Writes the call statement <c>name(arguments);</c>, wrapped as <see cref="Wrapped"/> does.</summary>
     public CodeWriter Call(string name, string arguments) =>
         Wrapped(name + "(", arguments.Length == 0 ? new string[0] : arguments.Split(new[] { ", " }, StringSplitOptions.None), ");");
+
+    /// <summary>
+    /// Writes the expression-bodied member <c>signature => body;</c> on one line, or, when that is wider than
+    /// <see cref="MaxColumns"/>, the signature on its own line and <c>=> body;</c> one indent deeper.
+    /// </summary>
+    public CodeWriter Arrow(string signature, string body)
+    {
+        string single = signature + " => " + body + ";";
+        if ((_indent * IndentUnit.Length) + single.Length <= MaxColumns)
+        {
+            return Line(single);
+        }
+
+        Line(signature);
+        _indent++;
+        Line("=> " + body + ";");
+        _indent--;
+        return this;
+    }
 
     /// <summary>Writes several lines given as one string separated by '\n', each at the current indent.</summary>
     public CodeWriter Lines(string lines)

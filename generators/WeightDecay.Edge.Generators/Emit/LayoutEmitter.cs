@@ -232,6 +232,12 @@ internal static class LayoutEmitter
         }
 
         TrainingLoopEmitter.WriteLayoutMembers(writer, layout);
+        if (layout.Optimizers != 0)
+        {
+            TrainingLoopEmitter.WriteLayoutHelpers(writer, layout, profile);
+            StateViewEmitter.WriteLayoutHelpers(writer, layout);
+        }
+
         ConstraintEmitter.WriteLayoutMembers(writer, layout, profile);
         AnchorEmitter.WriteLayoutMembers(writer, layout, profile);
         writer.Line();

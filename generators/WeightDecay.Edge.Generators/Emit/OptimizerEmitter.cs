@@ -122,16 +122,13 @@ internal static class OptimizerEmitter
 
         writer.Line();
         writer.Line("/// <summary>The layout this optimizer updates.</summary>");
-        writer.Line($"public {layout.ClassName} Model {{ get {{ return _model; }} }}");
+        writer.Line($"public {layout.ClassName} Model => _model;");
         writer.Line();
         writer.Line("/// <summary>Number of completed <see cref=\"Step\"/> calls (torch: <c>state[\"step\"]</c>).</summary>");
         writer.Line("public long StepCount { get; private set; }");
         writer.Line();
         writer.Line("/// <summary>Sets every gradient of <see cref=\"Model\"/> to zero (torch: <c>optimizer.zero_grad(set_to_none=False)</c>).</summary>");
-        using (writer.OpenBlock("public void ZeroGrad()"))
-        {
-            writer.Line("_model.ZeroGrad();");
-        }
+        writer.Arrow("public void ZeroGrad()", "_model.ZeroGrad()");
     }
 
     /// <summary>
@@ -171,11 +168,7 @@ internal static class OptimizerEmitter
         writer.Line("/// decay and momentum, exactly as torch.optim's <c>maximize</c> (default false). <c>Gradients</c> are not changed.");
         writer.Line("/// May be changed between steps; saved in checkpoints.");
         writer.Line("/// </summary>");
-        using (writer.OpenBlock("public bool Maximize"))
-        {
-            writer.Line("get { return _maximize; }");
-            writer.Line("set { _maximize = value; }");
-        }
+        writer.Line("public bool Maximize { get { return _maximize; } set { _maximize = value; } }");
     }
 
     /// <summary>

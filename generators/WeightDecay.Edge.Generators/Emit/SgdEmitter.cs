@@ -95,7 +95,7 @@ internal static class SgdEmitter
                 WriteCautiousUpdate(writer, layout, profile, math, Variant.Momentum);
                 WriteCautiousUpdate(writer, layout, profile, math, Variant.Nesterov);
             }
-            StateViewEmitter.Emit(writer, layout, profile, new[]
+            StateViewEmitter.Emit(writer, profile, new[]
             {
                 new StateView("momentum_buffer", "MomentumBuffer", "_momentumBuffer", "_momentumBufferInitialized && _momentumBuffer.Length != 0", "The momentum buffer"),
             });
@@ -122,11 +122,7 @@ internal static class SgdEmitter
         writer.Line("/// p -= lr_t·λ_t·(p - a)), then takes the SGD step without a decay term, so the decay does not enter the momentum");
         writer.Line("/// buffer. Default false (torch.optim.SGD's coupled L2). May be changed between steps; saved in checkpoints.");
         writer.Line("/// </summary>");
-        using (writer.OpenBlock("public bool Decoupled"))
-        {
-            writer.Line("get { return _decoupled; }");
-            writer.Line("set { _decoupled = value; }");
-        }
+        writer.Line("public bool Decoupled { get { return _decoupled; } set { _decoupled = value; } }");
     }
 
     // SGDW's decay pass, before the update: p *= decayFactor on the runs decayed toward zero, p += negAnchorDecay·(p - a)

@@ -23,10 +23,18 @@ internal sealed record StateView(string TorchName, string Member, string Field, 
 /// </summary>
 internal static class StateViewEmitter
 {
-    public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, IReadOnlyList<StateView> views)
+    /// <summary>
+    /// The layout's private helpers every optimizer's views share (its optimizers are nested in it, so they see them):
+    /// <c>StateSlice</c>, a tensor's place in the packed state, and <c>CopyState</c>.
+    /// </summary>
+    public static void WriteLayoutHelpers(CodeWriter writer, LayoutSpec layout)
     {
         WriteSlice(writer, layout);
         WriteCopyState(writer);
+    }
+
+    public static void Emit(CodeWriter writer, TargetProfile profile, IReadOnlyList<StateView> views)
+    {
         foreach (StateView view in views)
         {
             if (profile.HasSpan)

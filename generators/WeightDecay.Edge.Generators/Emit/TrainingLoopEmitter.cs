@@ -103,7 +103,7 @@ internal static class TrainingLoopEmitter
         ConstraintEmitter.WriteStepCall(writer, layout);
         using (writer.OpenBlock("if (_flushSubnormals)"))
         {
-            writer.Line("FlushSubnormalParameters();");
+            writer.Line("_model.FlushSubnormalParameters();");
         }
 
         WeightAverageEmitter.WriteStepCall(writer, layout);
@@ -135,10 +135,9 @@ internal static class TrainingLoopEmitter
         WriteScheduleProperty(writer, profile);
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// Whether <see cref=\"Step\"/> skips the whole step when any trainable gradient is NaN or infinite: parameters,");
-        writer.Line("/// optimizer state and <see cref=\"StepCount\"/> (so the schedule) stay exactly as they were, and");
-        writer.Line("/// <see cref=\"SkippedStepCount\"/> goes up by one. Default false, as torch.optim, which applies such a step.");
-        writer.Line("/// Costs one pass over the trainable gradients per step (shared with clipping).");
+        writer.Line("/// Whether <see cref=\"Step\"/> skips the whole step when any trainable gradient is NaN or infinite: parameters, state and");
+        writer.Line("/// <see cref=\"StepCount\"/> stay as they were and <see cref=\"SkippedStepCount\"/> goes up by one. Default false, as torch.optim,");
+        writer.Line("/// which applies such a step. Costs one pass over the gradients per step (shared with clipping).");
         writer.Line("/// </summary>");
         writer.Line("public bool SkipNonFiniteSteps { get; set; }");
         writer.Line();
@@ -146,14 +145,21 @@ internal static class TrainingLoopEmitter
         writer.Line("public long SkippedStepCount { get; private set; }");
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// The global L2 norm of the trainable gradients as last computed by <see cref=\"Step\"/>, before clipping (the value");
-        writer.Line("/// torch.nn.utils.clip_grad_norm_ returns); NaN or infinity if a gradient was. Computed only while");
-        writer.Line("/// <see cref=\"MaxGradientNorm\"/> is positive or <see cref=\"SkipNonFiniteSteps\"/> is on; 0 before that.");
+        writer.Line("/// The global L2 norm of the trainable gradients before clipping, as last computed by <see cref=\"Step\"/> (what");
+        writer.Line("/// clip_grad_norm_ returns): only while <see cref=\"MaxGradientNorm\"/> is positive or <see cref=\"SkipNonFiniteSteps\"/> is on.");
         writer.Line("/// </summary>");
         writer.Line("public double LastGradientNorm { get; private set; }");
         WriteFlushSubnormalsProperty(writer);
         WriteL2Penalty(writer);
         WritePrepareGradients(writer, math, profile);
+    }
+
+    /// <summary>
+    /// The layout's private loops over its trainable stretches that every optimizer's step calls (its optimizers are nested
+    /// in it, so they see them): the squared gradient sum and the scaling of clipping, and the subnormal flush.
+    /// </summary>
+    public static void WriteLayoutHelpers(CodeWriter writer, LayoutSpec layout, TargetProfile profile)
+    {
         WriteGradientLoops(writer, layout, profile);
         WriteFlushLoops(writer, layout, profile);
     }
@@ -162,18 +168,11 @@ internal static class TrainingLoopEmitter
     {
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// Whether each <see cref=\"Step\"/> ends by setting to +0 every trainable parameter whose magnitude is below");
-        writer.Line("/// float.MinNormal (1.17549435E-38f): subnormals, and zeros of either sign. Default false. Not in torch.optim: on, it");
-        writer.Line("/// is a deviation from torch (whose CPU kernels keep subnormals unless torch.set_flush_denormal(True) is called);");
-        writer.Line("/// off, steps are unchanged. Weights that stop receiving gradients decay towards 0 and into subnormals, on which");
-        writer.Line("/// x86 arithmetic is many times slower; flushed, they stay exactly 0. NaN and infinities are left alone, optimizer");
-        writer.Line("/// state (moments, momentum buffer) is not flushed, and skipped steps flush nothing. Saved in checkpoints.");
+        writer.Line("/// Whether each <see cref=\"Step\"/> ends by setting to +0 every trainable parameter below float.MinNormal in magnitude");
+        writer.Line("/// (subnormals, on which x86 arithmetic is many times slower, and zeros of either sign). Default false. On, it deviates");
+        writer.Line("/// from torch, whose CPU kernels keep subnormals. NaN, infinities and optimizer state are left alone; saved in checkpoints.");
         writer.Line("/// </summary>");
-        using (writer.OpenBlock("public bool FlushSubnormals"))
-        {
-            writer.Line("get { return _flushSubnormals; }");
-            writer.Line("set { _flushSubnormals = value; }");
-        }
+        writer.Line("public bool FlushSubnormals { get { return _flushSubnormals; } set { _flushSubnormals = value; } }");
     }
 
     // Desktop: private void FlushSubnormalParameters() { float[] p = _model.Parameters; Subnormals.Flush(p, 0, 6); }
@@ -183,7 +182,7 @@ internal static class TrainingLoopEmitter
         writer.Line();
         using (writer.OpenBlock("private void FlushSubnormalParameters()"))
         {
-            writer.Line("float[] p = _model.Parameters;");
+            writer.Line("float[] p = Parameters;");
             foreach ((int start, int end) in TrainableStretches(layout))
             {
                 if (UsesVectorNorm(profile))
@@ -206,12 +205,8 @@ internal static class TrainingLoopEmitter
     }
 
     /// <summary>
-    /// The first lines of every <c>Step()</c>: the schedule's multiplier (checked first, since a user-defined
-    /// schedule can return anything, and before anything changes), the guard and clipping, then lr_t in double.
-    /// The check is written with IsNaN (an equality test) and &lt; only, which nanoCLR evaluates correctly for NaN.
-    /// </summary>
-    /// <summary>
-    /// The first lines of every <c>Step()</c>: both schedules' multipliers (checked before anything changes), clipping and
+    /// The first lines of every <c>Step()</c>: both schedules' multipliers (checked before anything changes: a user-defined
+    /// schedule can return anything; the check uses IsNaN and &lt; only, which nanoCLR evaluates correctly for NaN), clipping and
     /// the guard, then lr_t in double, λ_t in double (<c>weightDecayRate</c>) and, where <paramref name="withFloatDecay"/>,
     /// λ_t as the float the coupled decay multiplies by (<c>weightDecay</c>: exactly <c>WeightDecay</c> under the default
     /// constant decay schedule, as torch's <c>alpha=weight_decay</c>).
@@ -298,15 +293,11 @@ internal static class TrainingLoopEmitter
     {
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// The L2 penalty (WeightDecay / 2)·Σw² over the decayed, trainable tensors, in double, for reporting the");
-        writer.Line("/// regularised loss. This is torch's convention: <c>weight_decay = λ</c> adds λw to the gradient, which is the");
-        writer.Line("/// gradient of (λ/2)·Σw², not of λ·Σw². (For AdamW's decoupled decay no penalty has this gradient under Adam's");
-        writer.Line("/// scaling; the value is the same (λ/2)·Σw², reported for comparison.) Allocates nothing.");
+        writer.Line("/// The L2 penalty (WeightDecay / 2)·Σw² over the decayed, trainable tensors, in double, for reporting the regularised loss:");
+        writer.Line("/// torch's <c>weight_decay = λ</c> adds λw to the gradient, the gradient of (λ/2)·Σw². (AdamW's decoupled decay has no such");
+        writer.Line("/// penalty under Adam's scaling; the same value is reported for comparison.) Allocates nothing.");
         writer.Line("/// </summary>");
-        using (writer.OpenBlock("public double L2Penalty()"))
-        {
-            writer.Line("return 0.5 * _weightDecayValue * _decaySchedule.Multiplier(StepCount) * _model.DecayedSquaredNorm();");
-        }
+        writer.Arrow("public double L2Penalty()", "0.5 * _weightDecayValue * _decaySchedule.Multiplier(StepCount) * _model.DecayedSquaredNorm()");
     }
 
     // private bool PrepareGradients()
@@ -320,20 +311,9 @@ internal static class TrainingLoopEmitter
     private static void WritePrepareGradients(CodeWriter writer, ScalarMath math, TargetProfile profile)
     {
         writer.Line();
-        writer.Line("/// <summary>");
-        writer.Line("/// Clipping and the non-finite guard, before the update. As torch.nn.utils.clip_grad_norm_(params, max_norm,");
-        writer.Line("/// norm_type=2): total_norm = sqrt(Σg²) over the trainable gradients (accumulated here in double; torch accumulates");
-        writer.Line("/// in float32, so norms can differ in the last bits), clip_coef = max_norm / (total_norm + 1e-6), and the");
-        writer.Line("/// gradients are multiplied in place by clip_coef when it is below 1 (torch multiplies by min(clip_coef, 1)).");
-        writer.Line("/// A NaN norm makes the gradients NaN, and an infinite one zeroes the finite ones, as in torch, unless the guard");
-        writer.Line("/// skips the step first. Returns false when the step must be skipped.");
-        if (UsesVectorNorm(profile))
-        {
-            writer.Line("/// The sum is vectorised in a fixed order (WeightDecay.Edge.Generated.GradientNorm: 32 partial sums), so the norm has");
-            writer.Line("/// the same bits on every run and on every SIMD width.");
-        }
-
-        writer.Line("/// </summary>");
+        writer.Line("// Clipping and the non-finite guard; false when the step is skipped. As clip_grad_norm_(params, max_norm): clip_coef =");
+        writer.Line("// max_norm / (sqrt(Σg²) + 1e-6) multiplies the gradients when below 1, so a NaN norm makes them NaN and an infinite one");
+        writer.Line("// zeroes the finite ones. Σg² is summed in double (torch: float32), so norms can differ in the last bits.");
         using (writer.OpenBlock("private bool PrepareGradients()"))
         {
             using (writer.OpenBlock("if (_maxGradientNorm == 0f && !SkipNonFiniteSteps)"))
@@ -343,7 +323,7 @@ internal static class TrainingLoopEmitter
 
             writer.Line();
             writer.Line("// In double, a sum of squared floats cannot overflow, so it is finite exactly when every gradient is.");
-            writer.Line($"double norm = {math.SqrtDouble("SquaredGradientSum()")};");
+            writer.Line($"double norm = {math.SqrtDouble("_model.SquaredGradientSum()")};");
             writer.Line("LastGradientNorm = norm;");
             using (writer.OpenBlock("if (SkipNonFiniteSteps && (double.IsNaN(norm) || double.IsInfinity(norm)))"))
             {
@@ -358,7 +338,7 @@ internal static class TrainingLoopEmitter
                 // Tested explicitly: nanoCLR evaluates "!(c >= 1.0)" wrongly with NaN (device/README.md).
                 using (writer.OpenBlock($"if (coefficient < 1.0 || {OptimizerEmitter.HyperParametersClass}.IsNaN(coefficient))"))
                 {
-                    writer.Line("ScaleGradients((float)coefficient);");
+                    writer.Line("_model.ScaleGradients((float)coefficient);");
                 }
             }
 
@@ -383,7 +363,7 @@ internal static class TrainingLoopEmitter
         using (writer.OpenBlock("private double SquaredGradientSum()"))
         {
             writer.Line("double sum = 0.0;");
-            writer.Line("float[] g = _model.Gradients;");
+            writer.Line("float[] g = Gradients;");
             foreach ((int start, int end) in runs)
             {
                 if (vectorised)
@@ -405,7 +385,7 @@ internal static class TrainingLoopEmitter
         writer.Line();
         using (writer.OpenBlock("private void ScaleGradients(float scale)"))
         {
-            writer.Line("float[] g = _model.Gradients;");
+            writer.Line("float[] g = Gradients;");
             foreach ((int start, int end) in runs)
             {
                 if (vectorised)
