@@ -300,7 +300,7 @@ internal static class LayoutEmitter
             string what = into ? $"Copies <paramref name=\"{argument}\"/> into <see cref=\"{buffer}\"/>" : $"Copies <see cref=\"{buffer}\"/> into <paramref name=\"{argument}\"/>";
             string copy = into ? $"{argument}, {buffer}" : $"{buffer}, {argument}";
             writer.Line();
-            writer.Line($"/// <summary>{what}: exactly <see cref=\"ParameterCount\"/> values, in the flat layout.</summary>");
+            writer.Line($"/// <summary>{what}: all <see cref=\"ParameterCount\"/> values, flat.</summary>");
             writer.Line($"/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"{argument}\"/> is null.</exception>");
             writer.Line($"/// <exception cref=\"global::System.ArgumentException\">Its length is not <see cref=\"ParameterCount\"/>; nothing is copied.</exception>");
             using (writer.OpenBlock($"public void {name}(float[] {argument})"))
@@ -316,7 +316,7 @@ internal static class LayoutEmitter
 
             string spanType = into ? "global::System.ReadOnlySpan<float>" : "global::System.Span<float>";
             writer.Line();
-            writer.Line($"/// <summary>{what}: exactly <see cref=\"ParameterCount\"/> values, in the flat layout.</summary>");
+            writer.Line($"/// <summary>{what}: all <see cref=\"ParameterCount\"/> values, flat.</summary>");
             writer.Line($"/// <exception cref=\"global::System.ArgumentException\">Its length is not <see cref=\"ParameterCount\"/>; nothing is copied.</exception>");
             using (writer.OpenBlock($"public void {name}({spanType} {argument})"))
             {

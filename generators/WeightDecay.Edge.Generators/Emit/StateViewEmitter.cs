@@ -42,7 +42,7 @@ internal static class StateViewEmitter
                 WriteSpan(writer, view);
             }
 
-            WriteCopy(writer, view);
+            WriteCopy(writer, view, profile.HasSpan);
         }
     }
 
@@ -99,10 +99,26 @@ internal static class StateViewEmitter
         }
     }
 
-    private static void WriteCopy(CodeWriter writer, StateView view)
+    private static void WriteCopy(CodeWriter writer, StateView view, bool besideSpan)
     {
         writer.Line();
         writer.Line("/// <summary>");
+        if (besideSpan)
+        {
+            // The view beside it says what the state is and when it exists.
+            writer.Line($"/// Copies <see cref=\"{view.Member}(int)\"/> of tensor <paramref name=\"tensorIndex\"/> into <paramref name=\"destination\"/> at");
+            writer.Line("/// <paramref name=\"destinationIndex\"/> and returns the number of floats copied: the tensor's length, or 0 where the view is");
+            writer.Line("/// empty. Allocates nothing.");
+            writer.Line("/// </summary>");
+            writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"destination\"/> is null.</exception>");
+            writer.Line("/// <exception cref=\"global::System.ArgumentException\">The tensor does not fit in <paramref name=\"destination\"/> from <paramref name=\"destinationIndex\"/>, or the tensor is frozen; nothing is copied.</exception>");
+            writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"tensorIndex\"/> is not a tensor of the layout.</exception>");
+            writer.Arrow(
+                $"public int Copy{view.Member}(int tensorIndex, float[] destination, int destinationIndex)",
+                $"CopyState({view.Field}, {view.Present ?? "true"}, tensorIndex, \"{view.TorchName}\", destination, destinationIndex)");
+            return;
+        }
+
         writer.Line($"/// Copies {char.ToLowerInvariant(view.Meaning[0])}{view.Meaning.Substring(1)} of tensor <paramref name=\"tensorIndex\"/> (torch's");
         writer.Line($"/// <c>optimizer.state[p][\"{view.TorchName}\"]</c>, flattened, row-major) into <paramref name=\"destination\"/> at");
         writer.Line("/// <paramref name=\"destinationIndex\"/>. Allocates nothing.");
@@ -119,8 +135,8 @@ internal static class StateViewEmitter
         }
     }
 
-    // One body for every Copy* method of the optimizer: on the device each method costs flash, and this one is
-    // written once instead of once per state array.
+    // One body for every Copy* method of the layout's optimizers: on the device each method costs flash, and this one is
+    // written once instead of once per state array and optimizer.
     private static void WriteCopyState(CodeWriter writer)
     {
         writer.Line();

@@ -231,15 +231,9 @@ internal static class TrainingLoopEmitter
         }
     }
 
-    // double multiplier = _schedule.Multiplier(StepCount); and the check that it is finite and not negative.
-    private static void WriteMultiplier(CodeWriter writer, string local, string field, string property)
-    {
-        writer.Line($"double {local} = {field}.Multiplier(StepCount);");
-        using (writer.OpenBlock($"if ({OptimizerEmitter.HyperParametersClass}.IsNaN({local}) || {local} < 0.0 || double.MaxValue < {local})"))
-        {
-            writer.Line($"throw new global::System.InvalidOperationException(\"{property}.Multiplier(\" + StepCount.ToString() + \") returned \" + {local}.ToString() + \"; it must be finite and zero or positive. Nothing was changed.\");");
-        }
-    }
+    // double multiplier = HyperParameters.RequireMultiplier(_schedule.Multiplier(StepCount), "Schedule", StepCount);
+    private static void WriteMultiplier(CodeWriter writer, string local, string field, string property) =>
+        writer.Line($"double {local} = {OptimizerEmitter.HyperParametersClass}.RequireMultiplier({field}.Multiplier(StepCount), \"{property}\", StepCount);");
 
     private static void WriteScheduleProperty(CodeWriter writer, TargetProfile profile)
     {

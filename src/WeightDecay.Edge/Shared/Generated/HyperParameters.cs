@@ -68,6 +68,24 @@ namespace WeightDecay.Edge.Generated
 #pragma warning restore CS1718
         }
 
+        /// <summary>
+        /// Returns <paramref name="multiplier"/>, what <paramref name="schedule"/> returned for <paramref name="step"/>, when it is
+        /// finite and zero or positive; otherwise throws before the step changes anything (a user-defined schedule can return
+        /// anything). Written with IsNaN and &lt; only, which nanoCLR evaluates correctly for NaN.
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">The multiplier is NaN, negative or infinite.</exception>
+        public static double RequireMultiplier(double multiplier, string schedule, long step)
+        {
+            if (IsNaN(multiplier) || multiplier < 0.0 || double.MaxValue < multiplier)
+            {
+                throw new global::System.InvalidOperationException(
+                    schedule + ".Multiplier(" + step.ToString() + ") returned " + multiplier.ToString()
+                        + "; it must be finite and zero or positive. Nothing was changed.");
+            }
+
+            return multiplier;
+        }
+
         /// <summary>Throws unless <paramref name="value"/> is zero or positive (NaN is rejected).</summary>
         public static void RequireNonNegative(float value, string name)
         {
