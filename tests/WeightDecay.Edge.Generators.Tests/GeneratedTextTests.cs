@@ -49,8 +49,9 @@ public class GeneratedTextTests
 
         Assert.DoesNotContain("Vector512", text + kernels, System.StringComparison.Ordinal);
         Assert.DoesNotContain("Simd512", text + kernels, System.StringComparison.Ordinal);
-        Assert.Contains("AdamWKernels.UpdateDecayedVector256(", text, System.StringComparison.Ordinal);
+        Assert.Contains("AdamWKernels.UpdateDecayed(", text, System.StringComparison.Ordinal);
         Assert.Contains("internal static void UpdateDecayedVector256(", kernels, System.StringComparison.Ordinal);
+        Assert.Contains("UpdateDecayedVector256(", kernels.Substring(kernels.IndexOf("void UpdateDecayed(", System.StringComparison.Ordinal)), System.StringComparison.Ordinal);
     }
 
     private static GeneratorRun Run(string source)

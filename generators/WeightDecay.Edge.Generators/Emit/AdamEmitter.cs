@@ -57,7 +57,6 @@ internal static class AdamEmitter
             "private readonly float[] _expAvgSq = new float[TrainableParameterCount];",
             "private float[] _maxExpAvgSq = NoState;",
             "private bool _amsgrad;",
-            OptimizerEmitter.MaximizeField,
         };
         if (decoupled)
         {
@@ -77,7 +76,7 @@ internal static class AdamEmitter
             : "Coupled L2 weight decay λ: λ·p is added to the gradient of decayed tensors (the penalty (λ/2)·Σp²).";
         HyperParameter[] parameters =
         {
-            new("LearningRate", "lr", 1e-3f, Validation.NonNegative, "The learning rate."),
+            OptimizerEmitter.LearningRate,
             new("Beta1", "betas[0]", 0.9f, Validation.Beta, "Decay rate of the running average of the gradient."),
             new("Beta2", "betas[1]", 0.999f, Validation.Beta, "Decay rate of the running average of the squared gradient."),
             profile.HasMathF
@@ -91,7 +90,6 @@ internal static class AdamEmitter
         using (OptimizerEmitter.OpenClass(writer, layout, profile, className, summary, state, parameters, math, 3, stateText))
         {
             WriteAmsgradProperty(writer);
-            OptimizerEmitter.WriteMaximizeProperty(writer);
             if (decoupled)
             {
                 WriteDecayModeProperty(writer, profile);
@@ -106,7 +104,7 @@ internal static class AdamEmitter
                 new StateView("exp_avg_sq", "ExpAvgSq", "_expAvgSq", null, "The running average of the squared gradient (second moment)"),
                 new StateView("max_exp_avg_sq", "MaxExpAvgSq", "_maxExpAvgSq", "_amsgrad", "The running maximum of the second moment (AMSGrad)"),
             });
-            if (CheckpointEmitter.Fits(layout, 3))
+            if (OptimizerEmitter.HasCheckpoints(layout))
             {
                 CheckpointEmitter.Emit(writer, layout, profile, Checkpoint(className, decoupled, parameters));
             }
@@ -151,7 +149,7 @@ internal static class AdamEmitter
         writer.Line("/// Whether to use the AMSGrad variant (the running maximum of the second moment). torch.optim:");
         writer.Line("/// <c>amsgrad</c>; default false. Turning it on allocates its state here, never in <see cref=\"Step\"/>.");
         writer.Line("/// </summary>");
-        writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">Changed after the first <see cref=\"Step\"/>; the optimizer is left unchanged.</exception>");
+        writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">Changed after the first <see cref=\"Step\"/>; nothing changes.</exception>");
         using (writer.OpenBlock("public bool Amsgrad"))
         {
             writer.Line("get { return _amsgrad; }");
@@ -179,7 +177,7 @@ internal static class AdamEmitter
         }
 
         writer.Line("/// </summary>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">Not a defined mode; the optimizer is left unchanged.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">Not a defined mode; nothing changes.</exception>");
         using (writer.OpenBlock(profile.SharedAccessibility + " global::WeightDecay.Edge.DecoupledDecay DecayMode"))
         {
             writer.Line("get { return _decayMode; }");
@@ -204,9 +202,9 @@ internal static class AdamEmitter
         writer.Line("/// <summary>");
         writer.Line($"/// Updates the trainable <c>Parameters</c> in place from <c>Gradients</c>, as one call of {torch}'s <c>step()</c>");
         writer.Line("/// with lr = LearningRate·Schedule.Multiplier(StepCount), after clipping and the non-finite guard (see");
-        writer.Line("/// <see cref=\"MaxGradientNorm\"/>, <see cref=\"SkipNonFiniteSteps\"/>). Allocates nothing.");
+        writer.Line("/// <see cref=\"Optimizer.MaxGradientNorm\"/>, <see cref=\"Optimizer.SkipNonFiniteSteps\"/>). Allocates nothing.");
         writer.Line("/// </summary>");
-        using (writer.OpenBlock("public void Step()"))
+        using (writer.OpenBlock("public override void Step()"))
         {
             TrainingLoopEmitter.WriteStepPrologue(writer, layout, withFloatDecay: !decoupled);
             writer.Line("long step = StepCount + 1;");

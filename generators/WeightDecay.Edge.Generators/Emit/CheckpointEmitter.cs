@@ -49,7 +49,7 @@ internal static class CheckpointEmitter
     private const string Key = "global::WeightDecay.Edge.CheckpointKey";
 
     /// <summary>Bytes before the parameters: header, step count, skipped-step count, option word, hyperparameters.</summary>
-    private static int FloatsOffset(CheckpointShape shape) => 40 + 8 + 8 + 4 + 4 * shape.HyperParameters.Count;
+    private static int FloatsOffset(CheckpointShape shape) => CheckpointLayout.HyperParametersOffset + 4 * shape.HyperParameters.Count;
 
     /// <summary>Whether a checkpoint of the layout fits in one .NET array, with <paramref name="stateArrays"/> state arrays at most.</summary>
     public static bool Fits(LayoutSpec layout, int stateArrays) =>
@@ -59,7 +59,7 @@ internal static class CheckpointEmitter
     private static long Bytes(LayoutSpec layout, CheckpointShape shape, bool withOptional)
     {
         int arrays = shape.States.Count(state => withOptional || !state.Optional);
-        return FloatsOffset(shape) + 4L * (layout.ParameterCount + layout.AnchoredParameterCount) + 4L * arrays * layout.TrainableParameterCount + 4;
+        return FloatsOffset(shape) + 4L * (layout.ParameterCount + layout.AnchoredParameterCount) + 4L * arrays * layout.TrainableParameterCount + CheckpointLayout.TrailerBytes;
     }
 
     /// <summary>
@@ -177,26 +177,43 @@ internal static class CheckpointEmitter
         writer.Line($"public const int MaxSealedCheckpointBytes = CheckpointBytesWith + {Format}.TagBytes;");
 
         writer.Line();
-        writer.Line("/// <summary>");
-        writer.Line($"/// Bytes of a checkpoint of this optimizer as configured now: {Literals.Int(Bytes(layout, shape, false))} without {optionalName},");
-        writer.Line($"/// {Literals.Int(Bytes(layout, shape, true))} with it (<see cref=\"MaxCheckpointBytes\"/>).");
-        writer.Line("/// </summary>");
-        writer.Line($"public int CheckpointBytes => {present} ? CheckpointBytesWith : CheckpointBytesWithout;");
+        writer.Line($"/// <summary>{Literals.Int(Bytes(layout, shape, false))} without {optionalName}, {Literals.Int(Bytes(layout, shape, true))} with it (<see cref=\"MaxCheckpointBytes\"/>).</summary>");
+        writer.Line($"public override int CheckpointBytes => {present} ? CheckpointBytesWith : CheckpointBytesWithout;");
 
         writer.Line();
-        writer.Line("/// <summary>");
-        writer.Line("/// The layout hash a checkpoint of this optimizer carries as configured now: FNV-1a (64 bits) of the tensors' names,");
-        writer.Line($"/// shapes, decay and trainable flags, the dense layers, the optimizer and whether it keeps {optionalName}. A checkpoint");
-        writer.Line("/// with another hash is refused.");
-        writer.Line("/// </summary>");
-        writer.Line($"public ulong CheckpointLayoutHash => {present} ? CheckpointHashWith : CheckpointHashWithout;");
-
-        WritePublicMethods(writer, profile, optionalName);
-        WriteKeyedMethods(writer, profile);
+        writer.Line("/// <inheritdoc/>");
+        writer.Line($"public override ulong CheckpointLayoutHash => {present} ? CheckpointHashWith : CheckpointHashWithout;");
+        writer.Line();
+        writer.Line($"private protected override {CodecType} Codec => this;");
         WriteCodec(writer, layout, shape, trainable, profile.SupportsNullable);
     }
 
-    private static void WritePublicMethods(CodeWriter writer, TargetProfile profile, string optionalName)
+    private const string CodecType = "global::WeightDecay.Edge.Generated.ICheckpointCodec";
+
+    /// <summary>
+    /// The checkpoint members of the layout's optimizers' base class: the sizes and hash each optimizer class gives, and
+    /// the overloads every optimizer shares, written once over <c>Codec</c>, the derived class's payload codec (framing
+    /// and protocol in the shared Checkpoints and CheckpointFormat).
+    /// </summary>
+    public static void EmitBase(CodeWriter writer, TargetProfile profile)
+    {
+        writer.Line();
+        writer.Line("/// <summary>Bytes of a checkpoint of this optimizer as configured now (optional state, such as AMSGrad's, takes more).</summary>");
+        writer.Line("public abstract int CheckpointBytes { get; }");
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// The layout hash a checkpoint of this optimizer carries as configured now: FNV-1a (64 bits) of the tensors' names, shapes");
+        writer.Line("/// and flags, the dense layers, the optimizer and its optional state. A checkpoint with another hash is refused.");
+        writer.Line("/// </summary>");
+        writer.Line("public abstract ulong CheckpointLayoutHash { get; }");
+        writer.Line();
+        writer.Line("// What a checkpoint of the derived optimizer holds besides the framing: it writes, checks and commits the payload.");
+        writer.Line($"private protected abstract {CodecType} Codec {{ get; }}");
+        WritePublicMethods(writer, profile);
+        WriteKeyedMethods(writer, profile);
+    }
+
+    private static void WritePublicMethods(CodeWriter writer, TargetProfile profile)
     {
         writer.Line();
         writer.Line("/// <summary>");
@@ -209,7 +226,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"offset\"/> is outside the array.</exception>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">Fewer than <see cref=\"CheckpointBytes\"/> bytes from <paramref name=\"offset\"/>.</exception>");
         writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A parameter, state value or hyperparameter is NaN or infinite: such a checkpoint could not be loaded, so nothing is written.</exception>");
-        writer.Arrow("public int SaveCheckpoint(byte[] destination, int offset)", $"{Shared}.Save(this, destination, offset, 0UL, null)");
+        writer.Arrow("public int SaveCheckpoint(byte[] destination, int offset)", $"{Shared}.Save(Codec, destination, offset, 0UL, null)");
 
         writer.Line();
         writer.Line("/// <summary>");
@@ -222,9 +239,9 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointFormatException\">Not a checkpoint, or of an unsupported format version.</exception>");
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointTruncatedException\">Fewer bytes than the checkpoint's length.</exception>");
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointCorruptException\">A CRC-32 does not match.</exception>");
-        writer.Line($"/// <exception cref=\"global::WeightDecay.Edge.CheckpointMismatchException\">A checkpoint of another optimizer, of this one with other state ({optionalName}), or of another layout.</exception>");
+        writer.Line($"/// <exception cref=\"global::WeightDecay.Edge.CheckpointMismatchException\">A checkpoint of another optimizer, of this one with other optional state (momentum buffer, AMSGrad), or of another layout.</exception>");
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointValueException\">A NaN or infinite value, or a hyperparameter out of its range.</exception>");
-        writer.Arrow("public void LoadCheckpoint(byte[] source, int offset, int count)", $"{Shared}.Load(this, source, offset, count, null, false, 0UL)");
+        writer.Arrow("public void LoadCheckpoint(byte[] source, int offset, int count)", $"{Shared}.Load(Codec, source, offset, count, null, false, 0UL)");
 
         writer.Line();
         writer.Line("/// <summary>");
@@ -244,7 +261,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">A value is NaN or infinite; nothing is written.</exception>");
         writer.Arrow(
             profile.SharedAccessibility + " ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)",
-            $"{Shared}.SaveToSlots(this, storage, scratch, null, false, 0UL)");
+            $"{Shared}.SaveToSlots(Codec, storage, scratch, null, false, 0UL)");
 
         writer.Line();
         writer.Line("/// <summary>");
@@ -256,7 +273,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointNotFoundException\">Neither slot is loadable (the message says why, slot by slot); nothing changed.</exception>");
         writer.Arrow(
             profile.SharedAccessibility + " int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch)",
-            $"{Shared}.LoadFromSlots(this, storage, scratch, null, false, 0UL)");
+            $"{Shared}.LoadFromSlots(Codec, storage, scratch, null, false, 0UL)");
 
         if (!profile.HasStream)
         {
@@ -295,7 +312,7 @@ internal static class CheckpointEmitter
         writer.Line(ClearedException);
         writer.Arrow(
             profile.SharedAccessibility + $" int SaveCheckpoint(byte[] destination, int offset, {key} key, ulong sequence)",
-            $"{Shared}.Save(this, destination, offset, sequence, key)");
+            $"{Shared}.Save(Codec, destination, offset, sequence, key)");
 
         writer.Line();
         writer.Line("/// <summary>");
@@ -309,7 +326,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointException\">Any other refusal of <see cref=\"LoadCheckpoint(byte[], int, int)\"/>.</exception>");
         writer.Arrow(
             profile.SharedAccessibility + $" void LoadCheckpoint(byte[] source, int offset, int count, {key} key, ulong minimumSequence)",
-            $"{Shared}.Load(this, source, offset, count, key, true, minimumSequence)");
+            $"{Shared}.Load(Codec, source, offset, count, key, true, minimumSequence)");
 
         writer.Line();
         writer.Line("/// <summary>");
@@ -321,7 +338,7 @@ internal static class CheckpointEmitter
         writer.Line(ClearedException);
         writer.Arrow(
             profile.SharedAccessibility + $" ulong SaveCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch, {key} key, ulong minimumSequence)",
-            $"{Shared}.SaveToSlots(this, storage, scratch, key, true, minimumSequence)");
+            $"{Shared}.SaveToSlots(Codec, storage, scratch, key, true, minimumSequence)");
 
         writer.Line();
         writer.Line("/// <summary>");
@@ -331,7 +348,7 @@ internal static class CheckpointEmitter
         writer.Line("/// <exception cref=\"global::WeightDecay.Edge.CheckpointNotFoundException\">Neither slot is loadable (the message says why, slot by slot); nothing changed.</exception>");
         writer.Arrow(
             profile.SharedAccessibility + $" int LoadCheckpoint(global::WeightDecay.Edge.ICheckpointStorage storage, byte[] scratch, {key} key, ulong minimumSequence)",
-            $"{Shared}.LoadFromSlots(this, storage, scratch, key, true, minimumSequence)");
+            $"{Shared}.LoadFromSlots(Codec, storage, scratch, key, true, minimumSequence)");
 
         if (!profile.HasStream)
         {
@@ -343,7 +360,7 @@ internal static class CheckpointEmitter
         using (writer.OpenBlock(profile.SharedAccessibility + $" void SaveCheckpoint(global::System.IO.Stream stream, {key} key, ulong sequence)"))
         {
             writer.Line("if (stream == null) { throw new global::System.ArgumentNullException(\"stream\"); }");
-            writer.Line($"byte[] buffer = new byte[{Shared}.Length(this, key)];");
+            writer.Line($"byte[] buffer = new byte[{Shared}.Length(Codec, key)];");
             writer.Line("SaveCheckpoint(buffer, 0, key, sequence);");
             writer.Line("stream.Write(buffer, 0, buffer.Length);");
         }
@@ -359,7 +376,7 @@ internal static class CheckpointEmitter
         using (writer.OpenBlock($"private void LoadCheckpoint(global::System.IO.Stream stream, {key} key, bool checkSequence, ulong minimumSequence)"))
         {
             writer.Line("if (stream == null) { throw new global::System.ArgumentNullException(\"stream\"); }");
-            writer.Line($"byte[] buffer = new byte[{Shared}.Length(this, key)];");
+            writer.Line($"byte[] buffer = new byte[{Shared}.Length(Codec, key)];");
             writer.Line("int count = 0;");
             writer.Line("int read;");
             using (writer.OpenBlock("while (count < buffer.Length && (read = stream.Read(buffer, count, buffer.Length - count)) > 0)"))
@@ -367,7 +384,7 @@ internal static class CheckpointEmitter
                 writer.Line("count += read;");
             }
 
-            writer.Line($"{Shared}.Load(this, buffer, 0, count, key, checkSequence, minimumSequence);");
+            writer.Line($"{Shared}.Load(Codec, buffer, 0, count, key, checkSequence, minimumSequence);");
         }
     }
 
@@ -423,19 +440,11 @@ internal static class CheckpointEmitter
             writer.Line($"bool withState = {present};");
             writer.Line($"int length = (withState ? CheckpointBytesWith : CheckpointBytesWithout) + (key == null ? 0 : {Format}.TagBytes);");
             writer.Line($"{Format}.WriteHeader(d, o, key, CheckpointKind, withState ? 1 : 0, withState ? CheckpointHashWith : CheckpointHashWithout, sequence, length, ParameterCount, TrainableParameterCount);");
-            writer.Line($"int at = o + {Format}.HeaderBytes;");
-            writer.Line($"{Format}.WriteUInt64(d, at, (ulong)StepCount);");
-            writer.Line($"{Format}.WriteUInt64(d, at + 8, (ulong)SkippedStepCount);");
-            writer.Line("int options = 0;");
-            foreach (CheckpointOption option in shape.Options)
-            {
-                writer.Line($"if ({option.Read}) {{ options |= {Literals.Int(option.Bit)}; }}");
-            }
-
-            writer.Line($"{Format}.WriteInt32(d, at + 16, options);");
+            writer.Joined("int options = ", shape.Options.Select(option => $"({option.Read} ? {Literals.Int(option.Bit)} : 0)").ToList(), " | ", ";");
+            writer.Line($"{Format}.WritePayloadHead(d, o, StepCount, SkippedStepCount, options);");
             for (int k = 0; k < shape.HyperParameters.Count; k++)
             {
-                writer.Line($"{Format}.WriteSingle(d, at + {Literals.Int(20 + 4 * k)}, {shape.HyperParameters[k].Field});");
+                writer.Line($"{Format}.WriteHyperParameter(d, o, {Literals.Int(k)}, {shape.HyperParameters[k].Field});");
             }
 
             WriteFloatBlocks(writer, layout, shape, "WriteSingles", "d");
@@ -452,27 +461,12 @@ internal static class CheckpointEmitter
                 + "withState ? CheckpointHashWith : CheckpointHashWithout, withState ? CheckpointBytesWith : CheckpointBytesWithout, "
                 + "ParameterCount, TrainableParameterCount, key, checkSequence, minimumSequence, out sequence, out message);");
             writer.Line($"if (error != {Error}.None) {{ return error; }}");
-            writer.Line($"int at = o + {Format}.HeaderBytes;");
-            writer.Line($"if ((long){Format}.ReadUInt64(s, at) < 0 || (long){Format}.ReadUInt64(s, at + 8) < 0)");
-            using (writer.OpenBlock())
-            {
-                writer.Line("message = \"The checkpoint holds a negative step count.\";");
-                writer.Line($"return {Error}.InvalidValue;");
-            }
-
-            writer.Line($"int options = {Format}.ReadInt32(s, at + 16);");
-            writer.Line($"if ((options & ~{Literals.Int(knownOptions)}) != 0)");
-            using (writer.OpenBlock())
-            {
-                writer.Line("message = \"The checkpoint sets option bits this build does not know: \" + options.ToString() + \".\";");
-                writer.Line($"return {Error}.InvalidValue;");
-            }
-
+            writer.Line("int options;");
+            writer.Line($"error = {Format}.ValidatePayloadHead(s, o, {Literals.Int(knownOptions)}, out options, out message);");
+            writer.Line($"if (error != {Error}.None) {{ return error; }}");
             for (int k = 0; k < shape.HyperParameters.Count; k++)
             {
                 HyperParameter parameter = shape.HyperParameters[k];
-                string local = "v" + parameter.Name;
-                writer.Line($"float {local} = {Format}.ReadSingle(s, at + {Literals.Int(20 + 4 * k)});");
                 int rule = parameter.Validation switch
                 {
                     Validation.Beta => 2,
@@ -482,28 +476,27 @@ internal static class CheckpointEmitter
                 };
 
                 // One shared check (CheckpointFormat.CheckHyperParameter), not one written out here: device flash.
-                writer.Line($"message = {Format}.CheckHyperParameter({local}, {Literals.Int(rule)}, \"{parameter.Name}\");");
-                writer.Line($"if (message != null) {{ return {Error}.InvalidValue; }}");
+                string read = $"{Format}.ReadHyperParameter(s, o, {Literals.Int(k)}, {Literals.Int(rule)}, \"{parameter.Name}\", ref message);";
+                bool used = shape.Consistency.Any(check => System.Text.RegularExpressions.Regex.IsMatch(check.Condition, $@"\bv{parameter.Name}\b"));
+                writer.Line(used ? $"float v{parameter.Name} = {read}" : read);
             }
+
+            writer.Line($"if (message != null) {{ return {Error}.InvalidValue; }}");
 
             foreach ((string condition, string text) in shape.Consistency)
             {
-                writer.Line($"if ({condition})");
-                using (writer.OpenBlock())
+                using (writer.OpenBlock($"if ({condition})"))
                 {
-                    writer.Line($"message = \"{text}\";");
-                    writer.Line($"return {Error}.InvalidValue;");
+                    writer.Line($"return {Format}.Invalid(\"{text}\", out message);");
                 }
             }
 
             int arrays = shape.States.Count(state => !state.Optional);
             string floats = $"{ModelFloats(layout)} + {Literals.Int(arrays)} * TrainableParameterCount + (withState ? {Literals.Int(shape.States.Count - arrays)} * TrainableParameterCount : 0)";
             writer.Line($"int index = {Format}.FindNonFinite(s, o + CheckpointFloatsOffset, {floats});");
-            writer.Line("if (index >= 0)");
-            using (writer.OpenBlock())
+            using (writer.OpenBlock("if (index >= 0)"))
             {
-                writer.Line("message = \"The checkpoint's \" + DescribeCheckpointFloat(index) + \" is NaN or infinite.\";");
-                writer.Line($"return {Error}.InvalidValue;");
+                writer.Line($"return {Format}.Invalid(\"The checkpoint's \" + DescribeCheckpointFloat(index) + \" is NaN or infinite.\", out message);");
             }
 
             for (int block = 0; block < shape.States.Count; block++)
@@ -517,11 +510,10 @@ internal static class CheckpointEmitter
                 string first = $"{ModelFloats(layout)} + {Literals.Int(block)} * TrainableParameterCount";
                 string scan = $"{Format}.FindNegative(s, o + CheckpointFloatsOffset + 4 * ({first}), TrainableParameterCount)";
                 writer.Line(state.Optional ? $"index = withState ? {scan} : -1;" : $"index = {scan};");
-                writer.Line("if (index >= 0)");
-                using (writer.OpenBlock())
+                using (writer.OpenBlock("if (index >= 0)"))
                 {
-                    writer.Line($"message = \"The checkpoint's \" + DescribeCheckpointFloat({first} + index) + \" is negative; a second moment cannot be.\";");
-                    writer.Line($"return {Error}.InvalidValue;");
+                    writer.Line($"string value = DescribeCheckpointFloat({first} + index);");
+                    writer.Line($"return {Format}.Invalid(\"The checkpoint's \" + value + \" is negative; a second moment cannot be.\", out message);");
                 }
             }
 
@@ -533,11 +525,10 @@ internal static class CheckpointEmitter
         using (writer.OpenBlock($"void {Codec}.Commit(byte[] s, int o)"))
         {
             writer.Line($"bool withState = {present};");
-            writer.Line($"int at = o + {Format}.HeaderBytes;");
-            writer.Line($"StepCount = (long){Format}.ReadUInt64(s, at);");
+            writer.Line($"StepCount = {Format}.ReadStepCount(s, o);");
             GradientAccumulationEmitter.WriteCommitReset(writer, layout);
-            writer.Line($"SkippedStepCount = (long){Format}.ReadUInt64(s, at + 8);");
-            writer.Line($"int options = {Format}.ReadInt32(s, at + 16);");
+            writer.Line($"SkippedStepCount = {Format}.ReadSkippedStepCount(s, o);");
+            writer.Line($"int options = {Format}.ReadOptions(s, o);");
             foreach (CheckpointOption option in shape.Options)
             {
                 writer.Line(string.Format(option.Assign, $"(options & {Literals.Int(option.Bit)}) != 0"));
@@ -546,7 +537,7 @@ internal static class CheckpointEmitter
             for (int k = 0; k < shape.HyperParameters.Count; k++)
             {
                 HyperParameter parameter = shape.HyperParameters[k];
-                writer.Line($"{parameter.Field} = {Format}.ReadSingle(s, at + {Literals.Int(20 + 4 * k)});");
+                writer.Line($"{parameter.Field} = {Format}.ReadHyperParameter(s, o, {Literals.Int(k)});");
                 writer.Line($"{parameter.DecimalField} = {OptimizerEmitter.HyperParametersClass}.ToDecimal({parameter.Field});");
             }
 
@@ -556,11 +547,11 @@ internal static class CheckpointEmitter
         WriteDescribe(writer, layout, shape, trainable);
     }
 
-    // at = o + CheckpointFloatsOffset; <Format>.WriteSingles(d, at, _model.Parameters, ParameterCount); at += 4 * ParameterCount;
+    // int at = o + CheckpointFloatsOffset; <Format>.WriteSingles(d, at, _model.Parameters, ParameterCount); at += 4 * ParameterCount;
     // then the anchor (if the layout has one), then each state array in payload order, the optional one only when withState (the same walk saves and commits).
     private static void WriteFloatBlocks(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, string method, string buffer)
     {
-        writer.Line("at = o + CheckpointFloatsOffset;");
+        writer.Line("int at = o + CheckpointFloatsOffset;");
         writer.Line($"{Format}.{method}({buffer}, at, _model.Parameters, ParameterCount);");
         writer.Line("at += 4 * ParameterCount;");
         if (AnchorEmitter.HasAnchor(layout))

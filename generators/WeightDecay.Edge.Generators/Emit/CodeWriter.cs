@@ -14,8 +14,28 @@ internal sealed class CodeWriter
     private readonly StringBuilder _text = new();
     private int _indent;
 
+    private Dictionary<string, string>? _aliases;
+    private System.Text.RegularExpressions.Regex? _aliased;
+
     /// <summary>A writer whose lines start <paramref name="indent"/> levels in (a member written apart from its type).</summary>
     public CodeWriter(int indent = 0) => _indent = indent;
+
+    /// <summary>
+    /// Makes every line name the given types by their aliases (<c>global::WeightDecay.Edge.Generated.Buffers</c> becomes
+    /// <c>Buffers</c>) before it is measured and wrapped; the file's header declares the aliases the text uses.
+    /// </summary>
+    public CodeWriter Abbreviating(IEnumerable<(string Alias, string Type)> aliases)
+    {
+        _aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string alias, string type) in aliases)
+        {
+            _aliases["global::" + type] = alias;
+        }
+
+        _aliased = _aliases.Count == 0 ? null : new System.Text.RegularExpressions.Regex(
+            @"global::WeightDecay\.Edge\.(?:Generated\.)?\w+\b", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        return this;
+    }
 
     /// <summary>
     /// The SIMD kernels written for this text that go to the assembly's shared kernel files instead (see
@@ -32,6 +52,11 @@ internal sealed class CodeWriter
 
     public CodeWriter Line(string line = "")
     {
+        if (_aliased is not null && line.Contains("global::WeightDecay.Edge."))
+        {
+            line = _aliased.Replace(line, match => _aliases!.TryGetValue(match.Value, out string? alias) ? alias : match.Value);
+        }
+
         int room = MaxColumns - (_indent * IndentUnit.Length);
         if (line.Length > room)
         {
@@ -341,6 +366,40 @@ internal sealed class CodeWriter
         Line(line.ToString());
         _indent--;
         return this;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="head"/>, the <paramref name="terms"/> joined by <paramref name="op"/> (<c>" | "</c>) and
+    /// <paramref name="tail"/>; where that is too wide, each continuation line starts one indent deeper with the operator.
+    /// </summary>
+    public CodeWriter Joined(string head, IReadOnlyList<string> terms, string op, string tail)
+    {
+        var line = new StringBuilder(head);
+        int room = MaxColumns - (_indent * IndentUnit.Length);
+        bool continued = false;
+        for (int i = 0; i < terms.Count; i++)
+        {
+            string term = terms[i] + (i == terms.Count - 1 ? tail : string.Empty);
+            if (i > 0 && line.Length + op.Length + term.Length > room - (continued ? IndentUnit.Length : 0))
+            {
+                WriteJoinedLine(line.ToString(), continued);
+                line.Clear().Append(op.TrimStart()).Append(term);
+                continued = true;
+                continue;
+            }
+
+            line.Append(i == 0 ? string.Empty : op).Append(term);
+        }
+
+        WriteJoinedLine(line.ToString(), continued);
+        return this;
+    }
+
+    private void WriteJoinedLine(string line, bool continued)
+    {
+        _indent += continued ? 1 : 0;
+        Line(line);
+        _indent -= continued ? 1 : 0;
     }
 
     /// <summary>Writes the call statement <c>name(arguments);</c>, wrapped as <see cref="Wrapped"/> does.</summary>

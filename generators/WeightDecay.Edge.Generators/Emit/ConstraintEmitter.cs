@@ -121,13 +121,14 @@ internal static class ConstraintEmitter
         writer.Line("/// The L1 penalty Σ λ₁·|w| over the tensors that declare <c>L1 = λ₁</c>, in double, for reporting the regularised");
         writer.Line("/// loss (0 when none does). The proximal step after each update is this penalty's proximal operator, scaled by lr_t.");
         writer.Line("/// </summary>");
+        if (!layout.Tensors.Any(tensor => tensor.L1 != 0f))
+        {
+            writer.Line("public double L1Penalty() => 0.0;");
+            return;
+        }
+
         using (writer.OpenBlock("public double L1Penalty()"))
         {
-            if (!layout.Tensors.Any(tensor => tensor.L1 != 0f))
-            {
-                writer.Line("return 0.0;");
-                return;
-            }
 
             writer.Line("double sum = 0.0;");
             writer.Line("float[] p = Parameters;");

@@ -34,7 +34,6 @@ internal static class GradientAccumulationEmitter
             return;
         }
 
-        writer.Line();
         using (writer.OpenBlock("if (!AccumulateGradients())"))
         {
             writer.Line($"return; // a micro-batch of the {Literals.Int(layout.GradientAccumulationSteps)} that make one step: added to the sum");

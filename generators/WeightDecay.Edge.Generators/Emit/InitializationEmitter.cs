@@ -44,10 +44,7 @@ internal static class InitializationEmitter
         writer.Line("/// same values bit for bit. Gradients and optimizer state are not touched. Allocates nothing.");
         writer.Line("/// </summary>");
         writer.Line("/// <param name=\"seed\">Any value; the constructor uses <see cref=\"InitSeed\"/>.</param>");
-        using (writer.OpenBlock("public void ResetParameters(ulong seed)"))
-        {
-            writer.Line("ResetParameters(Parameters, seed);");
-        }
+        writer.Arrow("public void ResetParameters(ulong seed)", "ResetParameters(Parameters, seed)");
 
         if (DrawsAtConstruction(layout))
         {

@@ -4,20 +4,126 @@ using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Emit;
 
-/// <summary>The parts every generated optimizer shares: fields, constructor, properties, ZeroGrad.</summary>
+/// <summary>
+/// The parts every generated optimizer shares: the layout's abstract <c>Optimizer</c> class (torch.optim.Optimizer: the
+/// model, the step count, the learning rate, clipping, the schedules, the non-finite guard, the subnormal flush,
+/// <c>Maximize</c> and the checkpoint overloads, written once per layout), and each optimizer class's opening: its state,
+/// constructor and hyperparameters.
+/// </summary>
 internal static class OptimizerEmitter
 {
     public const string HyperParametersClass = "global::WeightDecay.Edge.Generated.HyperParameters";
 
+    /// <summary>The name of the layout's nested base class of its optimizers.</summary>
+    public const string BaseClass = "Optimizer";
+
+    /// <summary>torch.optim's <c>lr</c>, the same in every optimizer; the base class holds it.</summary>
+    public static readonly HyperParameter LearningRate = new("LearningRate", "lr", 1e-3f, Validation.NonNegative, "The learning rate.");
+
+    // The hyperparameters whose fields the base class holds (it reads them: the step's lr, the penalty, clipping), and the
+    // ones whose properties it declares too (WeightDecay's docs and default differ between optimizers).
+    private static bool FieldInBase(HyperParameter parameter) => parameter.Name is "LearningRate" or "WeightDecay" or "MaxGradientNorm";
+
+    private static bool PropertyInBase(HyperParameter parameter) => parameter.Name is "LearningRate" or "MaxGradientNorm";
+
+    /// <summary>
+    /// Whether the layout's optimizers have checkpoints: when one of the optimizer with the most state arrays (Adam's three)
+    /// fits in a .NET array. The base class declares the checkpoint members for all of them.
+    /// </summary>
+    public static bool HasCheckpoints(LayoutSpec layout) =>
+        CheckpointEmitter.Fits(layout, (layout.Optimizers & (OptimizerKinds.Adam | OptimizerKinds.AdamW)) != 0 ? 3 : 1);
+
     // /// <summary>...</summary>
-    // public sealed class AdamWOptimizer : global::WeightDecay.Edge.IOptimizer
+    // public abstract class Optimizer
     // {
-    //     private static readonly float[] NoState = new float[0];
-    //     private readonly DigitsHead _model;
+    //     private protected static readonly float[] NoState = new float[0];
+    //     <run tables>  private protected readonly DigitsHead _model;  <schedules, flags, lr, weight decay, clipping>
+    //     private protected Optimizer(DigitsHead model, float weightDecay, double weightDecayValue) { ... }
+    //     Model, StepCount, ZeroGrad(), LearningRate, MaxGradientNorm, Schedule, DecaySchedule, SkipNonFiniteSteps, ...
+    //     public abstract void Step();  <the checkpoint overloads, over the derived class's codec>
+    // }
+    public static void EmitBase(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math)
+    {
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line($"/// What every optimizer of <see cref=\"{layout.ClassName}\"/> has, as torch.optim.Optimizer: the model, the step count, the");
+        writer.Line("/// learning rate and its schedule, gradient clipping, the non-finite guard and checkpoints. The optimizers derive from it.");
+        writer.Line("/// </summary>");
+        if (LayoutEmitter.GeneratedCodeAttribute(profile) is { } generatedCode)
+        {
+            writer.Line(generatedCode);
+        }
+
+        using (writer.OpenBlock($"public abstract class {BaseClass}"))
+        {
+            writer.Line("private protected static readonly float[] NoState = new float[0];");
+            UpdateLoopEmitter.WriteRunTables(writer, layout, profile);
+            writer.Line($"private protected readonly {layout.ClassName} _model;");
+            foreach (string field in TrainingLoopEmitter.StateFields().Concat(new[] { MaximizeField }))
+            {
+                string declaration = "private protected " + field.Substring("private ".Length);
+                int assignment = declaration.IndexOf(" = ", System.StringComparison.Ordinal);
+                if (declaration.Length + 8 > CodeWriter.MaxColumns && assignment > 0)
+                {
+                    writer.Line(declaration.Substring(0, assignment + 2));
+                    writer.Line("    " + declaration.Substring(assignment + 3));
+                    continue;
+                }
+
+                writer.Line(declaration);
+            }
+
+            foreach (HyperParameter parameter in new[] { LearningRate, TrainingLoopEmitter.MaxGradientNorm })
+            {
+                writer.Line($"private protected float {parameter.Field} = {Literals.Float(parameter.Default)};");
+                writer.Line($"private protected double {parameter.DecimalField} = {Literals.DecimalOf(parameter.Default)};");
+            }
+
+            writer.Line("private protected float _weightDecay;");
+            writer.Line("private protected double _weightDecayValue;");
+            writer.Line();
+            writer.Line("/// <summary>Starts an optimizer of <paramref name=\"model\"/> with the optimizer's default weight decay.</summary>");
+            writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"model\"/> is null.</exception>");
+            using (writer.OpenBlock($"private protected {BaseClass}({layout.ClassName} model, float weightDecay, double weightDecayValue)"))
+            {
+                writer.Line("if (model == null) { throw new global::System.ArgumentNullException(\"model\"); }");
+                writer.Line("_model = model;");
+                writer.Line("_weightDecay = weightDecay;");
+                writer.Line("_weightDecayValue = weightDecayValue;");
+            }
+
+            writer.Line();
+            writer.Line("/// <summary>The layout this optimizer updates.</summary>");
+            writer.Line($"public {layout.ClassName} Model => _model;");
+            writer.Line();
+            writer.Line("/// <summary>Number of completed <see cref=\"Step\"/> calls (torch: <c>state[\"step\"]</c>).</summary>");
+            writer.Line("public long StepCount { get; private protected set; }");
+            writer.Line();
+            writer.Line("/// <summary>Sets every gradient of <see cref=\"Model\"/> to zero (torch: <c>optimizer.zero_grad(set_to_none=False)</c>).</summary>");
+            writer.Arrow("public void ZeroGrad()", "_model.ZeroGrad()");
+            WriteProperty(writer, LearningRate);
+            WriteProperty(writer, TrainingLoopEmitter.MaxGradientNorm);
+            TrainingLoopEmitter.WriteOptimizerMembers(writer, layout, profile, math);
+            WriteMaximizeProperty(writer);
+            writer.Line();
+            writer.Line("/// <summary>");
+            writer.Line("/// Updates the trainable <c>Parameters</c> in place from <c>Gradients</c>, as one call of the torch optimizer's <c>step()</c>");
+            writer.Line("/// with lr = LearningRate·Schedule.Multiplier(StepCount), after clipping and the non-finite guard. Allocates nothing.");
+            writer.Line("/// </summary>");
+            writer.Line("public abstract void Step();");
+            if (HasCheckpoints(layout))
+            {
+                CheckpointEmitter.EmitBase(writer, profile);
+            }
+        }
+    }
+
+    // /// <summary>...</summary>
+    // public sealed class AdamWOptimizer : Optimizer, global::WeightDecay.Edge.IOptimizer, ...ICheckpointCodec
+    // {
     //     <state fields>  <hyperparameter fields>
-    //     public AdamWOptimizer(DigitsHead model) { ... }
-    //     public DigitsHead Model { get; }  public long StepCount { get; private set; }
-    //     <hyperparameter properties>  ZeroGrad()
+    //     public AdamWOptimizer(DigitsHead model) : base(model, 0.01f, 0.01) { }
+    //     <hyperparameter properties>
     //     ...the caller writes Step() and the update methods, then disposes the block
     // }
     public static CodeWriter.Block OpenClass(
@@ -32,7 +138,6 @@ internal static class OptimizerEmitter
         int stateFloatsPerParameter,
         string stateExplanation)
     {
-        var allParameters = new List<HyperParameter>(hyperParameters) { TrainingLoopEmitter.MaxGradientNorm };
         writer.Line();
         writer.Line("/// <summary>");
         foreach (string line in summary)
@@ -41,34 +146,29 @@ internal static class OptimizerEmitter
         }
 
         writer.Line("/// </summary>");
-        var bases = new List<string>();
+        var bases = new List<string> { BaseClass };
         if (profile.HasRuntimeLibrary)
         {
             bases.Add("global::WeightDecay.Edge.IOptimizer");
         }
 
-        if (CheckpointEmitter.Fits(layout, stateFloatsPerParameter))
+        if (HasCheckpoints(layout))
         {
             bases.Add("global::WeightDecay.Edge.Generated.ICheckpointCodec");
         }
 
-        string baseList = bases.Count == 0 ? string.Empty : " : " + string.Join(", ", bases);
         if (LayoutEmitter.GeneratedCodeAttribute(profile) is { } generatedCode)
         {
             writer.Line(generatedCode);
         }
 
-        CodeWriter.Block block = writer.OpenBlock($"public sealed class {className}{baseList}");
-        writer.Line("private static readonly float[] NoState = new float[0];");
-        UpdateLoopEmitter.WriteRunTables(writer, layout, profile);
-        writer.Line($"private readonly {layout.ClassName} _model;");
-        foreach (string field in stateFields.Concat(TrainingLoopEmitter.StateFields()).Concat(GradientAccumulationEmitter.StateFields(layout))
-            .Concat(WeightAverageEmitter.StateFields(layout)))
+        CodeWriter.Block block = writer.OpenBlock($"public sealed class {className} : {string.Join(", ", bases)}");
+        foreach (string field in stateFields.Concat(GradientAccumulationEmitter.StateFields(layout)).Concat(WeightAverageEmitter.StateFields(layout)))
         {
             writer.Line(field);
         }
 
-        foreach (HyperParameter parameter in allParameters)
+        foreach (HyperParameter parameter in hyperParameters.Where(parameter => !FieldInBase(parameter)))
         {
             writer.Line($"private float {parameter.Field} = {Literals.Float(parameter.Default)};");
             writer.Line($"private double {parameter.DecimalField} = {Literals.DecimalOf(parameter.Default)};");
@@ -86,49 +186,25 @@ internal static class OptimizerEmitter
 
         int floats = stateFloatsPerParameter + GradientAccumulationEmitter.StateFloatsPerParameter(layout) + WeightAverageEmitter.StateFloatsPerParameter(layout);
         TrainingLoopEmitter.WriteStateBytes(writer, layout, floats, stateExplanation);
-        WriteConstructorAndCommonMembers(writer, layout, className);
-        foreach (HyperParameter parameter in allParameters)
-        {
-            WriteProperty(writer, parameter);
-        }
-
-        TrainingLoopEmitter.WriteOptimizerMembers(writer, layout, profile, math);
-        GradientAccumulationEmitter.WriteMembers(writer, layout);
-        WeightAverageEmitter.WriteMembers(writer, layout, math);
-        if (profile.HasRuntimeLibrary)
-        {
-            WriteInterfaceOnlyMembers(writer, CheckpointEmitter.Fits(layout, stateFloatsPerParameter));
-        }
-
-        return block;
-    }
-
-    private static void WriteConstructorAndCommonMembers(CodeWriter writer, LayoutSpec layout, string className)
-    {
+        HyperParameter weightDecay = hyperParameters.Single(parameter => parameter.Name == "WeightDecay");
         writer.Line();
         writer.Line($"/// <summary>Creates the optimizer for <paramref name=\"model\"/> and allocates all of its state, once.</summary>");
         writer.Line("/// <param name=\"model\">The layout whose <c>Parameters</c> this optimizer updates from its <c>Gradients</c>.</param>");
         writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"model\"/> is null.</exception>");
-        using (writer.OpenBlock($"public {className}({layout.ClassName} model)"))
+        writer.Line($"public {className}({layout.ClassName} model) : base(model, {Literals.Float(weightDecay.Default)}, {Literals.DecimalOf(weightDecay.Default)}) {{ }}");
+        foreach (HyperParameter parameter in hyperParameters.Where(parameter => !PropertyInBase(parameter)))
         {
-            using (writer.OpenBlock("if (model == null)"))
-            {
-                writer.Line("throw new global::System.ArgumentNullException(\"model\");");
-            }
-
-            writer.Line();
-            writer.Line("_model = model;");
+            WriteProperty(writer, parameter);
         }
 
-        writer.Line();
-        writer.Line("/// <summary>The layout this optimizer updates.</summary>");
-        writer.Line($"public {layout.ClassName} Model => _model;");
-        writer.Line();
-        writer.Line("/// <summary>Number of completed <see cref=\"Step\"/> calls (torch: <c>state[\"step\"]</c>).</summary>");
-        writer.Line("public long StepCount { get; private set; }");
-        writer.Line();
-        writer.Line("/// <summary>Sets every gradient of <see cref=\"Model\"/> to zero (torch: <c>optimizer.zero_grad(set_to_none=False)</c>).</summary>");
-        writer.Arrow("public void ZeroGrad()", "_model.ZeroGrad()");
+        GradientAccumulationEmitter.WriteMembers(writer, layout);
+        WeightAverageEmitter.WriteMembers(writer, layout, math);
+        if (profile.HasRuntimeLibrary)
+        {
+            WriteInterfaceOnlyMembers(writer, HasCheckpoints(layout));
+        }
+
+        return block;
     }
 
     /// <summary>
@@ -218,7 +294,7 @@ internal static class OptimizerEmitter
                 Validation.Positive => "zero, negative or NaN",
                 _ => "negative or NaN",
             };
-            writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is {range}; the optimizer is left unchanged.</exception>");
+            writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is {range}; nothing changes.</exception>");
         }
 
         using (writer.OpenBlock($"public float {parameter.Name}"))

@@ -22,7 +22,7 @@ internal static class SgdEmitter
 
     private static readonly HyperParameter[] Parameters =
     {
-        new("LearningRate", "lr", 1e-3f, Validation.NonNegative, "The learning rate."),
+        OptimizerEmitter.LearningRate,
         new("Momentum", "momentum", 0f, Validation.NonNegative, "The momentum factor; 0 disables momentum.",
             new[]
             {
@@ -71,7 +71,6 @@ internal static class SgdEmitter
             "private float[] _momentumBuffer = NoState;",
             "private bool _momentumBufferInitialized;",
             "private bool _nesterov;",
-            OptimizerEmitter.MaximizeField,
             "private bool _decoupled;",
         };
         const string stateText = "the momentum buffer, one float per trainable scalar, allocated when Momentum is first set non-zero (none without momentum).";
@@ -79,7 +78,6 @@ internal static class SgdEmitter
         {
             WriteNesterovProperty(writer);
             WriteDecoupledProperty(writer);
-            OptimizerEmitter.WriteMaximizeProperty(writer);
             WriteStep(writer, layout, profile, math);
             if (UpdateLoopEmitter.TrainableRuns(layout).Any(run => run.Decayed) && !layout.SgdCautiousWeightDecay)
             {
@@ -99,7 +97,7 @@ internal static class SgdEmitter
             {
                 new StateView("momentum_buffer", "MomentumBuffer", "_momentumBuffer", "_momentumBufferInitialized && _momentumBuffer.Length != 0", "The momentum buffer"),
             });
-            if (CheckpointEmitter.Fits(layout, 1))
+            if (OptimizerEmitter.HasCheckpoints(layout))
             {
                 CheckpointEmitter.Emit(writer, layout, profile, CheckpointShape);
             }
@@ -181,7 +179,7 @@ internal static class SgdEmitter
     {
         writer.Line();
         writer.Line("/// <summary>Whether to use Nesterov momentum. torch.optim: <c>nesterov</c>; default false.</summary>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentException\">Set to true while Momentum is 0 or Dampening is not 0; the optimizer is left unchanged.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">Set to true while Momentum is 0 or Dampening is not 0; nothing changes.</exception>");
         using (writer.OpenBlock("public bool Nesterov"))
         {
             writer.Line("get { return _nesterov; }");
@@ -199,9 +197,9 @@ internal static class SgdEmitter
         writer.Line("/// <summary>");
         writer.Line("/// Updates the trainable <c>Parameters</c> in place from <c>Gradients</c>, as one call of torch.optim.SGD's <c>step()</c>");
         writer.Line("/// with lr = LearningRate·Schedule.Multiplier(StepCount), after clipping and the non-finite guard (see");
-        writer.Line("/// <see cref=\"MaxGradientNorm\"/>, <see cref=\"SkipNonFiniteSteps\"/>). Allocates nothing.");
+        writer.Line("/// <see cref=\"Optimizer.MaxGradientNorm\"/>, <see cref=\"Optimizer.SkipNonFiniteSteps\"/>). Allocates nothing.");
         writer.Line("/// </summary>");
-        using (writer.OpenBlock("public void Step()"))
+        using (writer.OpenBlock("public override void Step()"))
         {
             TrainingLoopEmitter.WriteStepPrologue(writer, layout, withFloatDecay: true);
             IReadOnlyList<UpdateLoopEmitter.Group> groups = UpdateLoopEmitter.Groups(layout);

@@ -12,11 +12,34 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// per-element code of an optimizer is emitted once per assembly, not once per layout. The kernel's name says everything
 /// its text depends on (optimizer, variant, decay target, table form, width), so equal names have equal texts.
 /// </summary>
+/// <remarks>
+/// The kernels of one element rule (a <see cref="Family"/>: every width and the scalar loop) are called through one
+/// more method of the class, the family's dispatcher, which picks the widest path the machine runs among the widths the
+/// assembly's layouts need (see <see cref="WriteDispatcher"/>). It is written from the merged kernels, so it is not one.
+/// </remarks>
 /// <param name="Class">The static class that holds it: <c>AdamWKernels</c>.</param>
 /// <param name="Name">The method's name: <c>UpdateAmsgradDecayedVector256</c>.</param>
 /// <param name="Text">The method, indented for the body of its class.</param>
-internal sealed record SharedKernel(string Class, string Name, string Text)
+/// <param name="Family">The element rule's name, which is the dispatcher's: <c>UpdateAmsgradDecayed</c>.</param>
+/// <param name="Path">The width's suffix (<c>Vector256</c>), or <c>Scalar</c>: <see cref="Name"/> is the family's name and this.</param>
+/// <param name="Arguments">Its parameters' names, as the dispatcher passes them on: <c>runs, trainableCount, p, g, ...</c>.</param>
+/// <param name="Signature">For the dispatch entry, the dispatcher's parameters (<c>int[] runs, int trainableCount, ...</c>); empty for a kernel.</param>
+internal sealed record SharedKernel(string Class, string Name, string Text, string Family, string Path, string Arguments, string Signature)
 {
+    /// <summary>The suffix of a family's scalar kernel (the vector ones end in their width's: <c>Vector256</c>).</summary>
+    public const string ScalarPath = "Scalar";
+
+    /// <summary>
+    /// The <see cref="Path"/> of the entry a layout adds for each family it calls through the dispatcher: no method of its
+    /// own (its <see cref="Text"/> is empty), it asks for the family's dispatcher, which is written only for such families (a
+    /// family that a decayed kernel only hands its runs to is called by that kernel directly).
+    /// </summary>
+    public const string DispatchPath = "Dispatch";
+
+    /// <summary>The entry that asks for <paramref name="family"/>'s dispatcher (see <see cref="DispatchPath"/>).</summary>
+    public static SharedKernel Dispatcher(string kernelClass, string family, string signature) =>
+        new(kernelClass, family, string.Empty, family, DispatchPath, string.Empty, signature);
+
     /// <summary>The start of every kernel file's hint name (the conflict suppressor looks for it too).</summary>
     public const string HintPrefix = "WeightDecay.Edge.Kernels.";
 
@@ -65,8 +88,18 @@ internal sealed record SharedKernel(string Class, string Name, string Text)
 
             using (body.OpenBlock($"internal static class {kernelClass}"))
             {
+                var list = kernels.ToList();
+                foreach (IGrouping<string, SharedKernel> family in list.GroupBy(kernel => kernel.Family).OrderBy(group => group.Key, StringComparer.Ordinal))
+                {
+                    if (family.Any(kernel => kernel.Path == DispatchPath))
+                    {
+                        WriteDispatcher(body, family.ToList(), profile);
+                        body.Line();
+                    }
+                }
+
                 bool first = true;
-                foreach (SharedKernel kernel in kernels)
+                foreach (SharedKernel kernel in list.Where(kernel => kernel.Path != DispatchPath))
                 {
                     if (!first)
                     {
@@ -80,5 +113,44 @@ internal sealed record SharedKernel(string Class, string Name, string Text)
         }
 
         return (HintPrefix + kernelClass.Replace("Kernels", string.Empty) + ".g.cs", LayoutEmitter.WithHeader(body.ToString(), profile, kernelAliases: false));
+    }
+
+    // internal static void UpdateDecayed(int[] runs, int trainableCount, float[] p, ...)
+    // {
+    //     if (Simd512.IsHardwareAccelerated && X86Avx512F.IsSupported && X86Fma.IsSupported) { UpdateDecayedVector512(...); }
+    //     else if (...) { UpdateDecayedVector256(...); } ... else { UpdateDecayedScalar(runs, p, ...); }
+    // }
+    // The widths are those of the family's kernels, widest first: what the assembly's layouts fill (see
+    // UpdateLoopEmitter.PathsFor). A layout whose runs fill no vector calls the scalar kernel itself; every layout that
+    // calls the dispatcher has a run of at least the narrowest width, the one window that every kernel's remainder needs.
+    private static void WriteDispatcher(CodeWriter writer, IReadOnlyList<SharedKernel> family, TargetProfile profile)
+    {
+        SharedKernel scalar = family.Single(kernel => kernel.Path == ScalarPath);
+        SharedKernel request = family.First(kernel => kernel.Path == DispatchPath);
+        writer.Line($"// {scalar.Family} on the widest path this machine runs (the JIT keeps one branch), else the scalar loop.");
+        writer.Wrapped($"internal static void {scalar.Family}(", request.Signature.Split(new[] { ", " }, StringSplitOptions.None), ")");
+        using (writer.OpenBlock())
+        {
+            bool first = true;
+            foreach (VectorPath path in VectorPath.For(profile))
+            {
+                if (family.FirstOrDefault(kernel => kernel.Path == path.Suffix) is not { } kernel)
+                {
+                    continue;
+                }
+
+                using (writer.OpenBlock($"{(first ? "if" : "else if")} ({path.Condition})"))
+                {
+                    writer.Call(kernel.Name, kernel.Arguments);
+                }
+
+                first = false;
+            }
+
+            using (writer.OpenBlock("else"))
+            {
+                writer.Call(scalar.Name, scalar.Arguments);
+            }
+        }
     }
 }

@@ -85,7 +85,7 @@ internal static class StateViewEmitter
         writer.Line($"/// <c>optimizer.state[p][\"{view.TorchName}\"]</c>, flattened. A view of the live state (the next step changes it), not a copy;");
         writer.Line("/// allocates nothing.");
         WriteCommonDocs(writer, view, "Empty");
-        writer.Line("/// <param name=\"tensorIndex\">The tensor's index in declaration order (the order of <c>IModelLayout.Tensors</c>, and of torch's parameters).</param>");
+        writer.Line("/// <param name=\"tensorIndex\">The tensor's index in declaration order, torch's parameter order.</param>");
         using (writer.OpenBlock($"public global::System.ReadOnlySpan<float> {view.Member}(int tensorIndex)"))
         {
             writer.Line("int start;");
@@ -112,7 +112,7 @@ internal static class StateViewEmitter
             writer.Line("/// </summary>");
             writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"destination\"/> is null.</exception>");
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">The tensor does not fit in <paramref name=\"destination\"/> from <paramref name=\"destinationIndex\"/>, or the tensor is frozen; nothing is copied.</exception>");
-            writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"tensorIndex\"/> is not a tensor of the layout.</exception>");
+            writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"tensorIndex\"/> is no tensor's index.</exception>");
             writer.Arrow(
                 $"public int Copy{view.Member}(int tensorIndex, float[] destination, int destinationIndex)",
                 $"CopyState({view.Field}, {view.Present ?? "true"}, tensorIndex, \"{view.TorchName}\", destination, destinationIndex)");
@@ -164,7 +164,7 @@ internal static class StateViewEmitter
         writer.Line("/// The state is kept for trainable tensors only, so a frozen tensor (<c>Trainable = false</c>) has none, as torch keeps");
         writer.Line("/// none for a parameter that never had a gradient. " + StateRemark(view));
         writer.Line("/// </remarks>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"tensorIndex\"/> is not a tensor of the layout.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"tensorIndex\"/> is no tensor's index.</exception>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The tensor is frozen (torch: <c>KeyError</c>).</exception>");
     }
 

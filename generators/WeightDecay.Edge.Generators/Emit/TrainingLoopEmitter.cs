@@ -142,7 +142,7 @@ internal static class TrainingLoopEmitter
         writer.Line("public bool SkipNonFiniteSteps { get; set; }");
         writer.Line();
         writer.Line("/// <summary>Number of steps skipped because of a non-finite gradient (see <see cref=\"SkipNonFiniteSteps\"/>).</summary>");
-        writer.Line("public long SkippedStepCount { get; private set; }");
+        writer.Line("public long SkippedStepCount { get; private protected set; }");
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line("/// The global L2 norm of the trainable gradients before clipping, as last computed by <see cref=\"Step\"/> (what");
@@ -216,11 +216,7 @@ internal static class TrainingLoopEmitter
         WriteMultiplier(writer, "multiplier", "_schedule", "Schedule");
         WriteMultiplier(writer, "decayMultiplier", "_decaySchedule", "DecaySchedule");
         GradientAccumulationEmitter.WriteStepCall(writer, layout);
-        writer.Line();
-        using (writer.OpenBlock("if (!PrepareGradients())"))
-        {
-            writer.Line("return;");
-        }
+        writer.Line("if (!PrepareGradients()) { return; } // skipped: a non-finite gradient (SkipNonFiniteSteps)");
 
         writer.Line();
         writer.Line("double learningRate = _learningRateValue * multiplier;");
@@ -247,7 +243,7 @@ internal static class TrainingLoopEmitter
         }
 
         writer.Line("/// </summary>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\">Set to null; the optimizer is left unchanged.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\">Set to null; nothing changes.</exception>");
         using (writer.OpenBlock(profile.SharedAccessibility + " global::WeightDecay.Edge.LearningRateSchedule Schedule"))
         {
             writer.Line("get { return _schedule; }");
@@ -271,7 +267,7 @@ internal static class TrainingLoopEmitter
         }
 
         writer.Line("/// </summary>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\">Set to null; the optimizer is left unchanged.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\">Set to null; nothing changes.</exception>");
         using (writer.OpenBlock(profile.SharedAccessibility + " global::WeightDecay.Edge.LearningRateSchedule DecaySchedule"))
         {
             writer.Line("get { return _decaySchedule; }");
@@ -308,7 +304,7 @@ internal static class TrainingLoopEmitter
         writer.Line("// Clipping and the non-finite guard; false when the step is skipped. As clip_grad_norm_(params, max_norm): clip_coef =");
         writer.Line("// max_norm / (sqrt(Σg²) + 1e-6) multiplies the gradients when below 1, so a NaN norm makes them NaN and an infinite one");
         writer.Line("// zeroes the finite ones. Σg² is summed in double (torch: float32), so norms can differ in the last bits.");
-        using (writer.OpenBlock("private bool PrepareGradients()"))
+        using (writer.OpenBlock("private protected bool PrepareGradients()"))
         {
             using (writer.OpenBlock("if (_maxGradientNorm == 0f && !SkipNonFiniteSteps)"))
             {

@@ -272,18 +272,9 @@ internal static class UpdateLoopEmitter
                     }
                 }
 
-                for (int k = 0; k < paths.Count; k++)
-                {
-                    using (writer.OpenBlock($"{(k == 0 ? "if" : "else if")} ({paths[k].Path.Condition})"))
-                    {
-                        WriteKernelCalls(writer, layout, method, paths[k], paths[k].Path, group, runs, vectorKernels[k]);
-                    }
-                }
-
-                CodeWriter.Block? scalarBranch = paths.Count > 0 ? writer.OpenBlock("else") : null;
                 if (profile.HasSpan)
                 {
-                    WriteKernelCalls(writer, layout, method, scalar, null, group, runs, scalarKernels);
+                    WriteKernelCalls(writer, layout, profile, method, paths, scalar, group, runs, vectorKernels, scalarKernels);
                 }
 
                 foreach (Run run in runs.Where(run => run.Group == group.Index && !profile.HasSpan))
@@ -291,8 +282,6 @@ internal static class UpdateLoopEmitter
                     writer.Line($"// {run.Description}, {Describe(run.Decay)}");
                     WriteScalarCall(writer, method, run, run.Start, shifted, run.Decay);
                 }
-
-                scalarBranch?.Dispose();
             }
         }
 
@@ -303,20 +292,22 @@ internal static class UpdateLoopEmitter
         }
 
         // Each kernel once per layout (several groups call the same ones), written apart at its class's indent.
-        void Share(string name, System.Action<CodeWriter> write)
+        void Share(DecayTarget decay, VectorPath? path, string[] parameters, System.Action<CodeWriter, string> write)
         {
+            string name = KernelName(method, decay, path, wide);
             if (!writer.Kernels.Any(kernel => kernel.Class == method.KernelClass && kernel.Name == name))
             {
                 var text = new CodeWriter(indent: 2);
-                write(text);
-                writer.Kernels.Add(new SharedKernel(method.KernelClass, name, text.ToString()));
+                write(text, name);
+                string arguments = string.Join(", ", KernelLead(path is not null).Concat(method.BuffersFor(decay).Select(buffer => buffer.Local)).Concat(parameters));
+                writer.Kernels.Add(new SharedKernel(
+                    method.KernelClass, name, text.ToString(), Family(method, decay, wide), path?.Suffix ?? SharedKernel.ScalarPath, arguments, string.Empty));
             }
         }
 
         foreach ((DecayTarget decay, string[] parameters) in scalarKernels)
         {
-            string name = KernelName(method, decay, null, wide);
-            Share(name, text => WriteSharedScalarKernel(text, method, scalar, decay, parameters, wide, name));
+            Share(decay, null, parameters, (text, name) => WriteSharedScalarKernel(text, method, scalar, decay, parameters, wide, name));
         }
 
         for (int k = 0; k < paths.Count; k++)
@@ -324,11 +315,29 @@ internal static class UpdateLoopEmitter
             KernelDialect.VectorDialect path = paths[k];
             foreach ((DecayTarget decay, string[] parameters) in vectorKernels[k])
             {
-                string name = KernelName(method, decay, path.Path, wide);
-                Share(name, text => WriteVectorKernel(text, method, path, scalar, decay, parameters, wide, name));
+                Share(decay, path.Path, parameters, (text, name) => WriteVectorKernel(text, method, path, scalar, decay, parameters, wide, name));
             }
         }
     }
+
+    // The per-step scalars a family's dispatcher takes: those any of its kernels reads (every width of the profile and the
+    // scalar loop), in the method's order, so that the dispatcher's signature depends on the family and the profile only.
+    private static string[] DispatchParameters(UpdateMethod method, TargetProfile profile, KernelDialect.ScalarDialect scalar, DecayTarget decay)
+    {
+        var dialects = new List<KernelDialect> { scalar };
+        dialects.AddRange(VectorPath.For(profile).Select(path => new KernelDialect.VectorDialect(path)));
+        var used = new HashSet<string>(dialects.SelectMany(dialect => UsedParameters(method, dialect, decay)));
+        return method.Parameters.Where(used.Contains).ToArray();
+    }
+
+    // The parameters before a kernel's buffers: its table, and the trainable count the vector kernels' windows need.
+    private static string[] KernelLead(bool vector) => vector ? new[] { "runs", "trainableCount" } : new[] { "runs" };
+
+    // A kernel's (or, vector, a dispatcher's) parameter list: the lead, the buffers, the per-step scalars.
+    private static IEnumerable<string> KernelSignature(UpdateMethod method, DecayTarget decay, bool vector, IEnumerable<string> parameters) =>
+        KernelLead(vector).Select(argument => (argument == "runs" ? "int[] " : "int ") + argument)
+            .Concat(method.BuffersFor(decay).Select(buffer => "float[] " + buffer.Local))
+            .Concat(parameters.Select(parameter => "float " + parameter));
 
     // if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported) { UpdateVector512(args); }
     // else if (Vector256.IsHardwareAccelerated && Fma.IsSupported) { UpdateVector256(args); }
@@ -491,11 +500,8 @@ internal static class UpdateLoopEmitter
     private static CodeWriter.Block OpenKernel(
         CodeWriter writer, UpdateMethod method, KernelDialect dialect, VectorPath? path, DecayTarget decay, string[] parameters, bool wide, string name)
     {
-        string[] lead = path is null ? new[] { "runs" } : new[] { "runs", "trainableCount" };
-        IEnumerable<string> signature = lead.Select(argument => (argument == "runs" ? "int[] " : "int ") + argument)
-            .Concat(method.BuffersFor(decay).Select(buffer => "float[] " + buffer.Local))
-            .Concat(parameters.Select(parameter => "float " + parameter));
-        writer.Wrapped($"internal static void {name}(", signature, ")");
+        string[] lead = KernelLead(path is not null);
+        writer.Wrapped($"internal static void {name}(", KernelSignature(method, decay, path is not null, parameters), ")");
         CodeWriter.Block body = writer.OpenBlock();
         if (SkipsInKernel(method, decay))
         {
@@ -573,31 +579,37 @@ internal static class UpdateLoopEmitter
     private static bool HasWideTables(LayoutSpec layout) =>
         layout.AnchoredParameterCount > 0 || TrainableRuns(layout).Any(run => run.StateShift != 0);
 
-    // UpdateAmsgradDecayedVector256, UpdateDecayedShiftedVector512, ...: everything the kernel's text depends on.
+    // UpdateAmsgradDecayedVector256, UpdateDecayedShiftedScalar, ...: everything the kernel's text depends on.
     private static string KernelName(UpdateMethod method, DecayTarget decay, VectorPath? path, bool wide) =>
-        DeviceKernel(method, decay) + (wide ? "Shifted" : string.Empty) + (path?.Suffix ?? string.Empty);
+        Family(method, decay, wide) + (path?.Suffix ?? SharedKernel.ScalarPath);
+
+    // UpdateAmsgradDecayed, UpdateDecayedShifted: the element rule and table form, the name of the family's dispatcher.
+    private static string Family(UpdateMethod method, DecayTarget decay, bool wide) => DeviceKernel(method, decay) + (wide ? "Shifted" : string.Empty);
 
     // The arguments before a kernel's per-step scalars: the run table, the trainable count (SIMD kernels) and the
     // buffers, through the locals the update method declares for them.
     private static IEnumerable<string> KernelBufferArguments(UpdateMethod method, DecayTarget decay, bool vector) =>
         (vector ? new[] { "TrainableParameterCount" } : new string[0]).Concat(method.BuffersFor(decay).Select(buffer => buffer.Local));
 
-    // One SIMD width's branch of a parameter group's update method: a kernel call per table of the group's runs (see
-    // WriteMethods), adding to `kernels` each kernel it calls, and the undecayed kernel a decayed one hands its runs to
-    // while the step has no decay term (see WriteVectorKernel).
+    // A parameter group's update method on desktop: one call per table of the group's runs, to the family's dispatcher
+    // (see SharedKernel) when some run fills a vector, else to the scalar kernel; each call adds the kernels it reaches to
+    // `vectorKernels` (per path) and `scalarKernels`, with the undecayed kernel a decayed one hands its runs to while the
+    // step has no decay term (see OpenKernel).
     private static void WriteKernelCalls(
         CodeWriter writer,
         LayoutSpec layout,
+        TargetProfile profile,
         UpdateMethod method,
-        KernelDialect kernel,
-        VectorPath? path,
+        IReadOnlyList<KernelDialect.VectorDialect> paths,
+        KernelDialect.ScalarDialect scalar,
         Group group,
         IReadOnlyList<Run> layoutRuns,
-        List<(DecayTarget Decay, string[] Parameters)> kernels)
+        IReadOnlyList<List<(DecayTarget Decay, string[] Parameters)>> vectorKernels,
+        List<(DecayTarget Decay, string[] Parameters)> scalarKernels)
     {
         List<Run> runs = layoutRuns.Where(run => run.Group == group.Index).ToList();
         bool wide = HasWideTables(layout);
-        void Need(DecayTarget kernelDecay)
+        void Need(KernelDialect kernel, List<(DecayTarget Decay, string[] Parameters)> kernels, DecayTarget kernelDecay)
         {
             if (!kernels.Any(k => k.Decay == kernelDecay))
             {
@@ -608,17 +620,32 @@ internal static class UpdateLoopEmitter
         foreach (DecayTarget decay in Targets.Where(target => runs.Any(run => run.Decay == target)))
         {
             DecayTarget kernelDecay = method.KernelFor(decay);
-            Need(kernelDecay);
+            var needed = new List<DecayTarget> { kernelDecay };
             if (SkipsInKernel(method, kernelDecay))
             {
-                Need(method.KernelFor(DecayTarget.None));
+                needed.Add(method.KernelFor(DecayTarget.None));
             }
 
-            string[] parameters = UsedParameters(method, kernel, kernelDecay);
+            foreach (DecayTarget target in needed)
+            {
+                Need(scalar, scalarKernels, target);
+                for (int k = 0; k < paths.Count; k++)
+                {
+                    Need(paths[k], vectorKernels[k], target);
+                }
+            }
+
+            bool dispatch = paths.Count > 0;
+            string[] parameters = dispatch ? DispatchParameters(method, profile, scalar, kernelDecay) : UsedParameters(method, scalar, kernelDecay);
             IEnumerable<string> arguments = new[] { TableName(decay) + group.MethodSuffix }
-                .Concat(KernelBufferArguments(method, kernelDecay, path is not null))
+                .Concat(KernelBufferArguments(method, kernelDecay, dispatch))
                 .Concat(method.ArgumentsFor(decay, parameters));
-            writer.Call($"{method.KernelClass}.{KernelName(method, kernelDecay, path, wide)}", string.Join(", ", arguments));
+            string callee = dispatch ? Family(method, kernelDecay, wide) : KernelName(method, kernelDecay, null, wide);
+            writer.Call($"{method.KernelClass}.{callee}", string.Join(", ", arguments));
+            if (dispatch && !writer.Kernels.Any(kernel => kernel.Class == method.KernelClass && kernel.Name == callee))
+            {
+                writer.Kernels.Add(SharedKernel.Dispatcher(method.KernelClass, callee, string.Join(", ", KernelSignature(method, kernelDecay, true, parameters))));
+            }
         }
     }
 
@@ -636,9 +663,9 @@ internal static class UpdateLoopEmitter
         _ => "UndecayedRuns",
     };
 
-    // private static readonly int[] DecayedRuns = { 0, 2048, 2080, 2400 }; // W1 (64x32); W2 (32x10)
+    // private protected static readonly int[] DecayedRuns = { 0, 2048, 2080, 2400 }; // W1 (64x32); W2 (32x10)
     /// <summary>
-    /// Writes the tables the vector kernels loop over, once per optimizer class on desktop: the trainable runs of each
+    /// Writes the tables the vector kernels loop over, once per layout in its optimizers' base class on desktop: the trainable runs of each
     /// decay target, as <c>start, end</c> pairs, with <c>frozenBefore</c> when frozen tensors shift the state of some
     /// run, and (anchored runs) <c>anchorShift</c>, the parameter index minus the anchor index.
     /// </summary>
@@ -664,7 +691,7 @@ internal static class UpdateLoopEmitter
 
                 writer.Line($"// {char.ToUpperInvariant(Describe(decay)[0])}{Describe(decay).Substring(1)}: {string.Join("; ", table.Select(run => run.Description))}.");
                 IEnumerable<string> entries = table.SelectMany(run => Columns(run, wide)).Select(Literals.Int);
-                writer.Wrapped($"private static readonly int[] {TableName(decay)}{group.MethodSuffix} = {{ ", entries, " };");
+                writer.Wrapped($"private protected static readonly int[] {TableName(decay)}{group.MethodSuffix} = {{ ", entries, " };");
             }
         }
     }

@@ -62,6 +62,12 @@ internal sealed record LayoutSpec(
     /// </summary>
     public bool SgdCautiousWeightDecay { get; init; }
 
+    /// <summary>
+    /// The shared-type aliases (<see cref="SharedTypeAliases"/>) whose names the layout's code already sees as something
+    /// else, so its generated file spells those types in full; empty for almost every layout.
+    /// </summary>
+    public EquatableArray<string> TakenAliases { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>Samples each dense buffer holds: <see cref="MaxBatchSize"/>, at least one (the per-sample calls).</summary>
     public int BatchRows => MaxBatchSize < 1 ? 1 : MaxBatchSize;
 

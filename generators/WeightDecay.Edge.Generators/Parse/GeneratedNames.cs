@@ -22,6 +22,7 @@ internal sealed class GeneratedNames
         "ResetParameters", "InitSeed", "InitialParameters", "CountZeros", "L1Penalty",
         "ApplyConstraints", "ShrinkTowardZero", "LimitRowNorms",
         "Anchor", "AnchoredParameterCount", "AnchorBytes", "CaptureAnchor", "SetAnchorFrom", "CopyIntoAnchor",
+        "Optimizer", "SquaredGradientSum", "ScaleGradients", "FlushSubnormalParameters", "StateSlice", "CopyState",
     };
 
     /// <summary>Members a layout gets when it declares at least one <c>[Dense]</c> layer.</summary>

@@ -71,6 +71,7 @@ internal static class LayoutParser
                 EmaDecay = emaDecay,
                 CautiousWeightDecay = cautious,
                 SgdCautiousWeightDecay = sgdCautious,
+                TakenAliases = TakenAliases(context.SemanticModel, declaration),
             }
             : null;
         if (spec is not null)
@@ -80,6 +81,22 @@ internal static class LayoutParser
         }
 
         return new LayoutParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The names of <see cref="SharedTypeAliases.All"/> that code in the layout's body already binds to something (a member,
+    /// a nested or enclosing type, a type of its namespaces or usings), which an alias of that name would be shadowed by or
+    /// conflict with.
+    /// </summary>
+    private static EquatableArray<string> TakenAliases(SemanticModel model, ClassDeclarationSyntax declaration)
+    {
+        int position = declaration.OpenBraceToken.IsMissing ? declaration.SpanStart : declaration.OpenBraceToken.Span.End;
+        // The shared type itself, seen through the user's own using directive, is what the alias names: no conflict.
+        return SharedTypeAliases.All
+            .Where(entry => model.LookupSymbols(position, name: entry.Alias)
+                .Any(symbol => symbol is not INamedTypeSymbol named || named.ToDisplayString() != entry.Type))
+            .Select(entry => entry.Alias)
+            .ToEquatableArray();
     }
 
     /// <summary>

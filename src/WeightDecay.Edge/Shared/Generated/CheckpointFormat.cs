@@ -27,6 +27,97 @@ namespace WeightDecay.Edge.Generated
         public const int TrailerBytes = 4;
 
         /// <summary>
+        /// Where each part of an optimizer's payload starts, from the checkpoint's first byte: the step count (8 bytes),
+        /// the skipped-step count (8), the option word (4), then the optimizer's float hyperparameters (4 each, in its order),
+        /// then the floats (parameters, anchor, state arrays).
+        /// </summary>
+        public const int StepCountOffset = HeaderBytes, SkippedStepCountOffset = HeaderBytes + 8, OptionsOffset = HeaderBytes + 16,
+            HyperParametersOffset = HeaderBytes + 20;
+
+        /// <summary>Writes the head of the payload of the checkpoint at <paramref name="o"/>: both step counts and the option word.</summary>
+        public static void WritePayloadHead(byte[] d, int o, long stepCount, long skippedStepCount, int options)
+        {
+            WriteUInt64(d, o + StepCountOffset, (ulong)stepCount);
+            WriteUInt64(d, o + SkippedStepCountOffset, (ulong)skippedStepCount);
+            WriteInt32(d, o + OptionsOffset, options);
+        }
+
+        /// <summary>
+        /// Checks the head of the payload of the checkpoint at <paramref name="o"/>: neither step count negative, no option bit
+        /// outside <paramref name="knownOptions"/>. Returns <see cref="CheckpointError.None"/> with the option word in
+        /// <paramref name="options"/>, or <see cref="CheckpointError.InvalidValue"/> with the message the load is refused with.
+        /// </summary>
+        public static CheckpointError ValidatePayloadHead(byte[] s, int o, int knownOptions, out int options, out string message)
+        {
+            options = ReadInt32(s, o + OptionsOffset);
+            if ((long)ReadUInt64(s, o + StepCountOffset) < 0 || (long)ReadUInt64(s, o + SkippedStepCountOffset) < 0)
+            {
+                return Invalid("The checkpoint holds a negative step count.", out message);
+            }
+
+            if ((options & ~knownOptions) != 0)
+            {
+                return Invalid("The checkpoint sets option bits this build does not know: " + options.ToString() + ".", out message);
+            }
+
+            message = null;
+            return CheckpointError.None;
+        }
+
+        /// <summary>The step count of the checkpoint at <paramref name="o"/> (validated: not negative).</summary>
+        public static long ReadStepCount(byte[] s, int o)
+        {
+            return (long)ReadUInt64(s, o + StepCountOffset);
+        }
+
+        /// <summary>The skipped-step count of the checkpoint at <paramref name="o"/> (validated: not negative).</summary>
+        public static long ReadSkippedStepCount(byte[] s, int o)
+        {
+            return (long)ReadUInt64(s, o + SkippedStepCountOffset);
+        }
+
+        /// <summary>The option word of the checkpoint at <paramref name="o"/>.</summary>
+        public static int ReadOptions(byte[] s, int o)
+        {
+            return ReadInt32(s, o + OptionsOffset);
+        }
+
+        /// <summary>Writes hyperparameter <paramref name="index"/> (in the optimizer's order) of the checkpoint at <paramref name="o"/>.</summary>
+        public static void WriteHyperParameter(byte[] d, int o, int index, float value)
+        {
+            WriteSingle(d, o + HyperParametersOffset + (4 * index), value);
+        }
+
+        /// <summary>Hyperparameter <paramref name="index"/> (in the optimizer's order) of the checkpoint at <paramref name="o"/>.</summary>
+        public static float ReadHyperParameter(byte[] s, int o, int index)
+        {
+            return ReadSingle(s, o + HyperParametersOffset + (4 * index));
+        }
+
+        /// <summary>
+        /// Hyperparameter <paramref name="index"/> of the checkpoint at <paramref name="o"/>, checked against <paramref name="rule"/>
+        /// (see <see cref="CheckHyperParameter"/>): where it fails and <paramref name="message"/> is still null, the message the
+        /// load is refused with goes there, so that after reading them all it names the first one that failed.
+        /// </summary>
+        public static float ReadHyperParameter(byte[] s, int o, int index, int rule, string name, ref string message)
+        {
+            float value = ReadHyperParameter(s, o, index);
+            if (message == null)
+            {
+                message = CheckHyperParameter(value, rule, name);
+            }
+
+            return value;
+        }
+
+        /// <summary>Returns <see cref="CheckpointError.InvalidValue"/>, with <paramref name="text"/> as the message: a refused value.</summary>
+        public static CheckpointError Invalid(string text, out string message)
+        {
+            message = text;
+            return CheckpointError.InvalidValue;
+        }
+
+        /// <summary>
         /// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320, initial value and final xor 0xFFFFFFFF: the
         /// CRC of zlib, PNG and System.IO.Hashing.Crc32) of <paramref name="count"/> bytes. On .NET it reads
         /// eight bytes per step with eight 256-entry tables (slicing-by-8, 8 KB, built once); elsewhere (the
