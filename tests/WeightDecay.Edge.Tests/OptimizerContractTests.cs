@@ -165,4 +165,82 @@ public class OptimizerContractTests
         secondOptimizer.Step();
         Assert.All(second.Parameters, value => Assert.Equal(-1e-3, value, 1e-9));
     }
+
+    /// <summary>
+    /// <c>MixedLayout.Optimizer</c>, the base of the layout's three optimizers, as torch.optim.Optimizer: the same steps and
+    /// checkpoints through it as through each optimizer's own type, bit for bit.
+    /// </summary>
+    [Fact]
+    public void Each_optimizer_steps_and_checkpoints_the_same_through_the_layouts_Optimizer_base()
+    {
+        Func<MixedLayout, MixedLayout.Optimizer>[] makers =
+        {
+            model => new MixedLayout.SgdOptimizer(model) { Momentum = 0.9f, WeightDecay = 0.01f },
+            model => new MixedLayout.AdamOptimizer(model) { WeightDecay = 0.01f },
+            model => new MixedLayout.AdamWOptimizer(model),
+        };
+        foreach (Func<MixedLayout, MixedLayout.Optimizer> make in makers)
+        {
+            var viaBase = new MixedLayout();
+            var viaOwnType = new MixedLayout();
+            MixedLayout.Optimizer common = make(viaBase);
+            MixedLayout.Optimizer other = make(viaOwnType);
+            common.LearningRate = 0.05f;
+            common.MaxGradientNorm = 1f;
+            other.LearningRate = 0.05f;
+            other.MaxGradientNorm = 1f;
+            Assert.Same(viaBase, common.Model);
+            var random = new Random(7);
+            for (int step = 0; step < 5; step++)
+            {
+                GradientSource.FillRandom(viaBase.Gradients, random);
+                Array.Copy(viaBase.Gradients, viaOwnType.Gradients, MixedLayout.ParameterCount);
+                common.Step();
+                switch (other)
+                {
+                    case MixedLayout.SgdOptimizer sgd: sgd.Step(); break;
+                    case MixedLayout.AdamOptimizer adam: adam.Step(); break;
+                    case MixedLayout.AdamWOptimizer adamW: adamW.Step(); break;
+                }
+            }
+
+            Assert.Equal(5, common.StepCount);
+            Assert.Equal(viaOwnType.Parameters, viaBase.Parameters);
+            byte[] checkpoint = new byte[common.CheckpointBytes];
+            Assert.Equal(checkpoint.Length, common.SaveCheckpoint(checkpoint, 0));
+            var restored = new MixedLayout();
+            MixedLayout.Optimizer loaded = make(restored);
+            loaded.LoadCheckpoint(checkpoint, 0, checkpoint.Length);
+            Assert.Equal(viaBase.Parameters, restored.Parameters);
+            Assert.Equal(5, loaded.StepCount);
+            Assert.Equal(0.05f, loaded.LearningRate);
+        }
+    }
+
+    /// <summary>
+    /// The base class holds the weight decay the penalty reads; each optimizer starts it at its own torch default (AdamW 0.01,
+    /// the others 0), which L2Penalty = (λ/2)·Σw² over the decayed tensors (W and K of MixedLayout) shows.
+    /// </summary>
+    [Fact]
+    public void The_base_class_starts_with_each_optimizers_default_weight_decay()
+    {
+        var model = new MixedLayout();
+        for (int i = 0; i < MixedLayout.ParameterCount; i++)
+        {
+            model.Parameters[i] = 0.25f + (i * 0.01f);
+        }
+
+        double decayedSquares = 0.0;
+        foreach ((int offset, int length) in new[] { (MixedLayout.WOffset, MixedLayout.WLength), (MixedLayout.KOffset, MixedLayout.KLength) })
+        {
+            for (int i = offset; i < offset + length; i++)
+            {
+                decayedSquares += (double)model.Parameters[i] * model.Parameters[i];
+            }
+        }
+
+        Assert.Equal(0.5 * 0.01 * decayedSquares, new MixedLayout.AdamWOptimizer(model).L2Penalty(), 12);
+        Assert.Equal(0.0, new MixedLayout.AdamOptimizer(model).L2Penalty());
+        Assert.Equal(0.0, new MixedLayout.SgdOptimizer(model).L2Penalty());
+    }
 }
