@@ -27,7 +27,7 @@ internal static class AdamEmitter
 {
     public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, bool decoupled)
     {
-        string className = decoupled ? "AdamWOptimizer" : "AdamOptimizer";
+        OptimizerDefinition definition = decoupled ? OptimizerDefinitions.AdamW(profile) : OptimizerDefinitions.Adam(profile);
         string[] summary = decoupled
             ? new[]
             {
@@ -51,13 +51,7 @@ internal static class AdamEmitter
             }).ToArray();
         }
 
-        string[] state =
-        {
-            "private readonly float[] _expAvg = new float[TrainableParameterCount];",
-            "private readonly float[] _expAvgSq = new float[TrainableParameterCount];",
-            "private float[] _maxExpAvgSq = NoState;",
-            "private bool _amsgrad;",
-        };
+        string[] state = { "private bool _amsgrad;" };
         if (decoupled)
         {
             state = state.Concat(new[] { "private global::WeightDecay.Edge.DecoupledDecay _decayMode = global::WeightDecay.Edge.DecoupledDecay.LearningRateCoupled;" }).ToArray();
@@ -71,23 +65,9 @@ internal static class AdamEmitter
                 $"private {BiasCorrectionType} _biasCorrection2;",
             }).ToArray();
         }
-        string decayText = decoupled
-            ? "Decoupled weight decay λ: decayed parameters are multiplied by (1 - LearningRate·λ) each step."
-            : "Coupled L2 weight decay λ: λ·p is added to the gradient of decayed tensors (the penalty (λ/2)·Σp²).";
-        HyperParameter[] parameters =
-        {
-            OptimizerEmitter.LearningRate,
-            new("Beta1", "betas[0]", 0.9f, Validation.Beta, "Decay rate of the running average of the gradient."),
-            new("Beta2", "betas[1]", 0.999f, Validation.Beta, "Decay rate of the running average of the squared gradient."),
-            profile.HasMathF
-                ? new("Epsilon", "eps", 1e-8f, Validation.NonNegative, "Added to the denominator for numerical stability.")
-                : new("Epsilon", "eps", 1e-8f, Validation.Positive, "Added to the denominator for numerical stability; positive here (torch allows 0), because nanoFramework's interpreter throws on the division 0/0 that a zero epsilon would meet."),
-            new("WeightDecay", "weight_decay", decoupled ? 1e-2f : 0f, Validation.NonNegative, decayText),
-        };
-
         const string stateText = "exp_avg and exp_avg_sq (8 bytes per trainable scalar, allocated by the constructor) plus "
             + "max_exp_avg_sq (4 more, allocated only when Amsgrad is set).";
-        using (OptimizerEmitter.OpenClass(writer, layout, profile, className, summary, state, parameters, math, 3, stateText))
+        using (OptimizerEmitter.OpenClass(writer, layout, profile, definition, summary, state, math, stateText))
         {
             WriteAmsgradProperty(writer);
             if (decoupled)
@@ -98,15 +78,10 @@ internal static class AdamEmitter
             WriteStep(writer, layout, profile, math, decoupled);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: false);
             WriteUpdate(writer, layout, profile, math, decoupled, amsgrad: true);
-            StateViewEmitter.Emit(writer, profile, new[]
-            {
-                new StateView("exp_avg", "ExpAvg", "_expAvg", null, "The running average of the gradient (first moment)"),
-                new StateView("exp_avg_sq", "ExpAvgSq", "_expAvgSq", null, "The running average of the squared gradient (second moment)"),
-                new StateView("max_exp_avg_sq", "MaxExpAvgSq", "_maxExpAvgSq", "_amsgrad", "The running maximum of the second moment (AMSGrad)"),
-            });
+            StateViewEmitter.Emit(writer, profile, definition.States);
             if (OptimizerEmitter.HasCheckpoints(layout))
             {
-                CheckpointEmitter.Emit(writer, layout, profile, Checkpoint(className, decoupled, parameters));
+                CheckpointEmitter.Emit(writer, layout, profile, definition);
             }
         }
     }
@@ -118,29 +93,6 @@ internal static class AdamEmitter
     // keeps its pow: its behaviour and flash size stay as they were.
     private static bool UsesRunningBiasCorrection(TargetProfile profile) => profile.HasMathF;
 
-    private static CheckpointShape Checkpoint(string className, bool decoupled, HyperParameter[] parameters)
-    {
-        var options = new List<CheckpointOption> { new(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};"), OptimizerEmitter.MaximizeOption, TrainingLoopEmitter.FlushSubnormalsOption };
-        if (decoupled)
-        {
-            const string Mode = "global::WeightDecay.Edge.DecoupledDecay";
-            options.Add(new CheckpointOption(8, $"_decayMode == {Mode}.ScheduleCoupled", $"_decayMode = {{0}} ? {Mode}.ScheduleCoupled : {Mode}.LearningRateCoupled;"));
-        }
-
-        return new CheckpointShape(
-            className,
-            Kind: decoupled ? 3 : 2,
-            HyperParameters: new List<HyperParameter>(parameters) { TrainingLoopEmitter.MaxGradientNorm },
-            States: new[]
-            {
-                new CheckpointState("exp_avg", "_expAvg", Optional: false, NonNegative: false),
-                new CheckpointState("exp_avg_sq", "_expAvgSq", Optional: false, NonNegative: true),
-                new CheckpointState("max_exp_avg_sq", "_maxExpAvgSq", Optional: true, NonNegative: true),
-            },
-            OptionalStatePresent: "_amsgrad",
-            Options: options,
-            Consistency: System.Array.Empty<(string, string)>());
-    }
 
     private static void WriteAmsgradProperty(CodeWriter writer)
     {
@@ -325,11 +277,10 @@ internal static class AdamEmitter
             parameters = new[] { "gradientSign" }.Concat(parameters).ToArray();
         }
 
-        var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients"), ("m", "_expAvg"), ("v", "_expAvgSq") };
-        if (amsgrad)
-        {
-            buffers.Add(("vmax", "_maxExpAvgSq"));
-        }
+        // p and g, then the moments (m, v) and, with AMSGrad, their running maximum (vmax), as the definition names them.
+        var buffers = new List<(string, string)> { ("p", "_model.Parameters"), ("g", "_model.Gradients") };
+        OptimizerDefinition definition = decoupled ? OptimizerDefinitions.AdamW(profile) : OptimizerDefinitions.Adam(profile);
+        buffers.AddRange(definition.States.Where(array => amsgrad || !array.Optional).Select(array => (array.Local, array.Field)));
 
         string kernelClass = !decoupled ? SharedKernel.Adam : layout.CautiousWeightDecay ? SharedKernel.CautiousAdamW : SharedKernel.AdamW;
         var method = new UpdateLoopEmitter.UpdateMethod(amsgrad ? "UpdateAmsgrad" : "Update", kernelClass, parameters, buffers.ToArray(), (w, e) =>

@@ -5,36 +5,6 @@ using WeightDecay.Edge.Generators.Model;
 
 namespace WeightDecay.Edge.Generators.Emit;
 
-/// <summary>One optimizer-state array a checkpoint holds, in payload order.</summary>
-/// <param name="TorchName">torch.optim's name for it (<c>exp_avg_sq</c>), used in messages.</param>
-/// <param name="Field">The generated field.</param>
-/// <param name="Optional">Whether it exists only when the optimizer's optional state is on (AMSGrad, momentum).</param>
-/// <param name="NonNegative">Whether a stored value below zero is impossible and refused (second moments).</param>
-internal sealed record CheckpointState(string TorchName, string Field, bool Optional, bool NonNegative);
-
-/// <summary>One bit of the payload's option word.</summary>
-/// <param name="Bit">The bit's value (1, 2, 4, ...).</param>
-/// <param name="Read">A C# boolean expression reading the option from the optimizer.</param>
-/// <param name="Assign">A statement assigning it, with <c>{0}</c> standing for the boolean read from the checkpoint.</param>
-internal sealed record CheckpointOption(int Bit, string Read, string Assign);
-
-/// <summary>What a checkpoint of one optimizer holds besides the layout's parameters.</summary>
-/// <param name="ClassName">The optimizer class (<c>AdamWOptimizer</c>).</param>
-/// <param name="Kind">The header's optimizer kind: 1 SGD, 2 Adam, 3 AdamW.</param>
-/// <param name="HyperParameters">The float hyperparameters, in payload order.</param>
-/// <param name="States">The state arrays, in payload order (the optional one last).</param>
-/// <param name="OptionalStatePresent">A C# boolean expression: whether the optional state array exists now.</param>
-/// <param name="Options">The option bits.</param>
-/// <param name="Consistency">Checks across values, each a (condition that is an error, message) pair, in terms of the locals Validate reads.</param>
-internal sealed record CheckpointShape(
-    string ClassName,
-    int Kind,
-    IReadOnlyList<HyperParameter> HyperParameters,
-    IReadOnlyList<CheckpointState> States,
-    string OptionalStatePresent,
-    IReadOnlyList<CheckpointOption> Options,
-    IReadOnlyList<(string Condition, string Message)> Consistency);
-
 /// <summary>
 /// Emits each optimizer's checkpoint members: sizes, the layout hash, Save/Load over caller buffers, the
 /// two-slot storage and (desktop) a Stream, and the explicit <c>ICheckpointCodec</c> implementation that
@@ -49,14 +19,14 @@ internal static class CheckpointEmitter
     private const string Key = "global::WeightDecay.Edge.CheckpointKey";
 
     /// <summary>Bytes before the parameters: header, step count, skipped-step count, option word, hyperparameters.</summary>
-    private static int FloatsOffset(CheckpointShape shape) => CheckpointLayout.HyperParametersOffset + 4 * shape.HyperParameters.Count;
+    private static int FloatsOffset(OptimizerDefinition shape) => CheckpointLayout.HyperParametersOffset + 4 * shape.HyperParameters.Count;
 
     /// <summary>Whether a checkpoint of the layout fits in one .NET array, with <paramref name="stateArrays"/> state arrays at most.</summary>
     public static bool Fits(LayoutSpec layout, int stateArrays) =>
         128L + 4L * (layout.ParameterCount + layout.AnchoredParameterCount)
             + 4L * (stateArrays + WeightAverageEmitter.StateFloatsPerParameter(layout)) * layout.TrainableParameterCount <= int.MaxValue;
 
-    private static long Bytes(LayoutSpec layout, CheckpointShape shape, bool withOptional)
+    private static long Bytes(LayoutSpec layout, OptimizerDefinition shape, bool withOptional)
     {
         int arrays = shape.States.Count(state => withOptional || !state.Optional);
         return FloatsOffset(shape) + 4L * (layout.ParameterCount + layout.AnchoredParameterCount) + 4L * arrays * layout.TrainableParameterCount + CheckpointLayout.TrailerBytes;
@@ -150,7 +120,7 @@ internal static class CheckpointEmitter
         return hash;
     }
 
-    public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, CheckpointShape shape)
+    public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, OptimizerDefinition shape)
     {
         shape = WeightAverageEmitter.WithAverage(layout, shape);
         int trainable = layout.TrainableParameterCount;
@@ -161,7 +131,7 @@ internal static class CheckpointEmitter
 
         writer.Line();
         writer.Line("// Checkpoints: the format is specified in docs/checkpoints.md.");
-        writer.Line($"private const int CheckpointKind = {Literals.Int(shape.Kind)};");
+        writer.Line($"private const int CheckpointKind = {Literals.Int(shape.CheckpointKind)};");
         writer.Line($"private const int CheckpointBytesWithout = {Literals.Int(Bytes(layout, shape, false))};");
         writer.Line($"private const int CheckpointBytesWith = {Literals.Int(Bytes(layout, shape, true))};");
         writer.Line($"private const ulong CheckpointHashWithout = 0x{hashWithout:X16}UL;");
@@ -394,7 +364,7 @@ internal static class CheckpointEmitter
     /// </summary>
     public const string CodecAlias = "WeightDecayEdgeCheckpointCodec";
 
-    private static void WriteCodec(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, int trainable, bool nullable)
+    private static void WriteCodec(CodeWriter writer, LayoutSpec layout, OptimizerDefinition shape, int trainable, bool nullable)
     {
         const string Codec = CodecAlias;
         string present = shape.OptionalStatePresent;
@@ -421,7 +391,7 @@ internal static class CheckpointEmitter
             }
 
             int block = 1;
-            foreach (CheckpointState state in shape.States)
+            foreach (OptimizerState state in shape.States)
             {
                 string scan = $"{Format}.FindNonFinite({state.Field}, TrainableParameterCount)";
                 writer.Line(state.Optional ? $"index = {present} ? {scan} : -1;" : $"index = {scan};");
@@ -501,7 +471,7 @@ internal static class CheckpointEmitter
 
             for (int block = 0; block < shape.States.Count; block++)
             {
-                CheckpointState state = shape.States[block];
+                OptimizerState state = shape.States[block];
                 if (!state.NonNegative)
                 {
                     continue;
@@ -549,7 +519,7 @@ internal static class CheckpointEmitter
 
     // int at = o + CheckpointFloatsOffset; <Format>.WriteSingles(d, at, _model.Parameters, ParameterCount); at += 4 * ParameterCount;
     // then the anchor (if the layout has one), then each state array in payload order, the optional one only when withState (the same walk saves and commits).
-    private static void WriteFloatBlocks(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, string method, string buffer)
+    private static void WriteFloatBlocks(CodeWriter writer, LayoutSpec layout, OptimizerDefinition shape, string method, string buffer)
     {
         writer.Line("int at = o + CheckpointFloatsOffset;");
         writer.Line($"{Format}.{method}({buffer}, at, _model.Parameters, ParameterCount);");
@@ -560,7 +530,7 @@ internal static class CheckpointEmitter
             writer.Line("at += 4 * AnchoredParameterCount;");
         }
 
-        foreach (CheckpointState state in shape.States)
+        foreach (OptimizerState state in shape.States)
         {
             string copy = $"{Format}.{method}({buffer}, at, {state.Field}, TrainableParameterCount);";
             if (state.Optional)
@@ -578,7 +548,7 @@ internal static class CheckpointEmitter
     // private static string DescribeCheckpointFloat(int index): "Parameters[17] (tensor W)" or "exp_avg_sq[5]".
     // Names are chosen by conditional expressions and concatenated once: this code is written per
     // optimizer, and a return with its own concatenation per tensor costs the device flash.
-    private static void WriteDescribe(CodeWriter writer, LayoutSpec layout, CheckpointShape shape, int trainable)
+    private static void WriteDescribe(CodeWriter writer, LayoutSpec layout, OptimizerDefinition shape, int trainable)
     {
         writer.Line();
         using (writer.OpenBlock("private static string DescribeCheckpointFloat(int index)"))

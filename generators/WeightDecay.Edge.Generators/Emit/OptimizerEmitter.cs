@@ -17,9 +17,6 @@ internal static class OptimizerEmitter
     /// <summary>The name of the layout's nested base class of its optimizers.</summary>
     public const string BaseClass = "Optimizer";
 
-    /// <summary>torch.optim's <c>lr</c>, the same in every optimizer; the base class holds it.</summary>
-    public static readonly HyperParameter LearningRate = new("LearningRate", "lr", 1e-3f, Validation.NonNegative, "The learning rate.");
-
     // The hyperparameters whose fields the base class holds (it reads them: the step's lr, the penalty, clipping), and the
     // ones whose properties it declares too (WeightDecay's docs and default differ between optimizers).
     private static bool FieldInBase(HyperParameter parameter) => parameter.Name is "LearningRate" or "WeightDecay" or "MaxGradientNorm";
@@ -30,8 +27,7 @@ internal static class OptimizerEmitter
     /// Whether the layout's optimizers have checkpoints: when one of the optimizer with the most state arrays (Adam's three)
     /// fits in a .NET array. The base class declares the checkpoint members for all of them.
     /// </summary>
-    public static bool HasCheckpoints(LayoutSpec layout) =>
-        CheckpointEmitter.Fits(layout, (layout.Optimizers & (OptimizerKinds.Adam | OptimizerKinds.AdamW)) != 0 ? 3 : 1);
+    public static bool HasCheckpoints(LayoutSpec layout) => CheckpointEmitter.Fits(layout, OptimizerDefinitions.MostStateArrays(layout.Optimizers));
 
     // /// <summary>...</summary>
     // public abstract class Optimizer
@@ -73,7 +69,7 @@ internal static class OptimizerEmitter
                 writer.Line(declaration);
             }
 
-            foreach (HyperParameter parameter in new[] { LearningRate, TrainingLoopEmitter.MaxGradientNorm })
+            foreach (HyperParameter parameter in new[] { OptimizerDefinitions.LearningRate, OptimizerDefinitions.MaxGradientNorm })
             {
                 writer.Line($"private protected float {parameter.Field} = {Literals.Float(parameter.Default)};");
                 writer.Line($"private protected double {parameter.DecimalField} = {Literals.DecimalOf(parameter.Default)};");
@@ -101,8 +97,8 @@ internal static class OptimizerEmitter
             writer.Line();
             writer.Line("/// <summary>Sets every gradient of <see cref=\"Model\"/> to zero (torch: <c>optimizer.zero_grad(set_to_none=False)</c>).</summary>");
             writer.Arrow("public void ZeroGrad()", "_model.ZeroGrad()");
-            WriteProperty(writer, LearningRate);
-            WriteProperty(writer, TrainingLoopEmitter.MaxGradientNorm);
+            WriteProperty(writer, OptimizerDefinitions.LearningRate);
+            WriteProperty(writer, OptimizerDefinitions.MaxGradientNorm);
             TrainingLoopEmitter.WriteOptimizerMembers(writer, layout, profile, math);
             WriteMaximizeProperty(writer);
             writer.Line();
@@ -121,7 +117,7 @@ internal static class OptimizerEmitter
     // /// <summary>...</summary>
     // public sealed class AdamWOptimizer : Optimizer, global::WeightDecay.Edge.IOptimizer, ...ICheckpointCodec
     // {
-    //     <state fields>  <hyperparameter fields>
+    //     <state arrays and option fields>  <hyperparameter fields>
     //     public AdamWOptimizer(DigitsHead model) : base(model, 0.01f, 0.01) { }
     //     <hyperparameter properties>
     //     ...the caller writes Step() and the update methods, then disposes the block
@@ -130,14 +126,14 @@ internal static class OptimizerEmitter
         CodeWriter writer,
         LayoutSpec layout,
         TargetProfile profile,
-        string className,
+        OptimizerDefinition definition,
         string[] summary,
-        IEnumerable<string> stateFields,
-        IReadOnlyList<HyperParameter> hyperParameters,
+        IEnumerable<string> optionFields,
         ScalarMath math,
-        int stateFloatsPerParameter,
         string stateExplanation)
     {
+        string className = definition.ClassName;
+        IReadOnlyList<HyperParameter> hyperParameters = definition.HyperParameters;
         writer.Line();
         writer.Line("/// <summary>");
         foreach (string line in summary)
@@ -163,7 +159,9 @@ internal static class OptimizerEmitter
         }
 
         CodeWriter.Block block = writer.OpenBlock($"public sealed class {className} : {string.Join(", ", bases)}");
-        foreach (string field in stateFields.Concat(GradientAccumulationEmitter.StateFields(layout)).Concat(WeightAverageEmitter.StateFields(layout)))
+        IEnumerable<string> fields = definition.States.Select(array => array.Declaration).Concat(optionFields)
+            .Concat(GradientAccumulationEmitter.StateFields(layout)).Concat(WeightAverageEmitter.StateFields(layout));
+        foreach (string field in fields)
         {
             writer.Line(field);
         }
@@ -184,7 +182,7 @@ internal static class OptimizerEmitter
             stateExplanation += " The moving average of the weights (EmaDecay) adds 4 per trainable scalar, allocated by the constructor.";
         }
 
-        int floats = stateFloatsPerParameter + GradientAccumulationEmitter.StateFloatsPerParameter(layout) + WeightAverageEmitter.StateFloatsPerParameter(layout);
+        int floats = definition.States.Count + GradientAccumulationEmitter.StateFloatsPerParameter(layout) + WeightAverageEmitter.StateFloatsPerParameter(layout);
         TrainingLoopEmitter.WriteStateBytes(writer, layout, floats, stateExplanation);
         HyperParameter weightDecay = hyperParameters.Single(parameter => parameter.Name == "WeightDecay");
         writer.Line();
@@ -228,12 +226,6 @@ internal static class OptimizerEmitter
 
     /// <summary>The field behind <c>Maximize</c>, in every optimizer's state list.</summary>
     public const string MaximizeField = "private bool _maximize;";
-
-    /// <summary>
-    /// <c>Maximize</c>'s bit in the checkpoint option word, the same bit (16) in every optimizer. Checkpoints
-    /// written before it existed have the bit clear, so they load as minimizing, which is what they did.
-    /// </summary>
-    public static readonly CheckpointOption MaximizeOption = new(16, "_maximize", "_maximize = {0};");
 
     /// <summary>Writes the <c>Maximize</c> property, torch.optim's <c>maximize</c> flag.</summary>
     public static void WriteMaximizeProperty(CodeWriter writer)

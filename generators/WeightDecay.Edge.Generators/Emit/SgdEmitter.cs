@@ -18,44 +18,7 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// </summary>
 internal static class SgdEmitter
 {
-    private const string NesterovMessage = "\"Nesterov momentum requires Momentum > 0 and Dampening = 0 (set Momentum first).\"";
-
-    private static readonly HyperParameter[] Parameters =
-    {
-        OptimizerEmitter.LearningRate,
-        new("Momentum", "momentum", 0f, Validation.NonNegative, "The momentum factor; 0 disables momentum.",
-            new[]
-            {
-                $"if (_nesterov && value == 0f) {{ throw new global::System.ArgumentException({NesterovMessage}, \"Momentum\"); }}",
-                "if (value != 0f && _momentumBuffer == NoState) { _momentumBuffer = new float[TrainableParameterCount]; }",
-            }),
-        new("Dampening", "dampening", 0f, Validation.None, "Dampening for momentum: the buffer adds (1 - Dampening) times the gradient.",
-            new[] { $"if (_nesterov && value != 0f) {{ throw new global::System.ArgumentException({NesterovMessage}, \"Dampening\"); }}" }),
-        new("WeightDecay", "weight_decay", 0f, Validation.NonNegative,
-            "Coupled L2 weight decay λ: λ·p is added to the gradient of decayed tensors (the penalty (λ/2)·Σp²)."),
-    };
-
-    private static readonly CheckpointShape CheckpointShape = new(
-        "SgdOptimizer",
-        Kind: 1,
-        HyperParameters: new List<HyperParameter>(Parameters) { TrainingLoopEmitter.MaxGradientNorm },
-        States: new[] { new CheckpointState("momentum_buffer", "_momentumBuffer", Optional: true, NonNegative: false) },
-        OptionalStatePresent: "_momentumBuffer != NoState",
-        Options: new[]
-        {
-            new CheckpointOption(1, "_nesterov", "_nesterov = {0};"),
-            new CheckpointOption(2, "SkipNonFiniteSteps", "SkipNonFiniteSteps = {0};"),
-            new CheckpointOption(4, "_momentumBufferInitialized", "_momentumBufferInitialized = {0};"),
-            new CheckpointOption(8, "_decoupled", "_decoupled = {0};"),
-            OptimizerEmitter.MaximizeOption,
-            TrainingLoopEmitter.FlushSubnormalsOption,
-        },
-        Consistency: new[]
-        {
-            ("(options & 1) != 0 && (vMomentum == 0f || vDampening != 0f)", "The checkpoint sets Nesterov with Momentum 0 or Dampening not 0."),
-            ("vMomentum != 0f && !withState", "The checkpoint has a non-zero Momentum but no momentum buffer."),
-            ("(options & 4) != 0 && !withState", "The checkpoint marks a momentum buffer as started but holds none."),
-        });
+    private static readonly OptimizerDefinition Definition = OptimizerDefinitions.Sgd;
 
     public static void Emit(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math)
     {
@@ -66,15 +29,9 @@ internal static class SgdEmitter
             "parameter is added to its gradient). Tensors declared with <c>Decay = false</c> are never decayed.",
             "<see cref=\"Step\"/> allocates nothing.",
         };
-        string[] state =
-        {
-            "private float[] _momentumBuffer = NoState;",
-            "private bool _momentumBufferInitialized;",
-            "private bool _nesterov;",
-            "private bool _decoupled;",
-        };
+        string[] options = { "private bool _momentumBufferInitialized;", "private bool _nesterov;", "private bool _decoupled;" };
         const string stateText = "the momentum buffer, one float per trainable scalar, allocated when Momentum is first set non-zero (none without momentum).";
-        using (OptimizerEmitter.OpenClass(writer, layout, profile, "SgdOptimizer", summary, state, Parameters, math, 1, stateText))
+        using (OptimizerEmitter.OpenClass(writer, layout, profile, Definition, summary, options, math, stateText))
         {
             WriteNesterovProperty(writer);
             WriteDecoupledProperty(writer);
@@ -93,13 +50,10 @@ internal static class SgdEmitter
                 WriteCautiousUpdate(writer, layout, profile, math, Variant.Momentum);
                 WriteCautiousUpdate(writer, layout, profile, math, Variant.Nesterov);
             }
-            StateViewEmitter.Emit(writer, profile, new[]
-            {
-                new StateView("momentum_buffer", "MomentumBuffer", "_momentumBuffer", "_momentumBufferInitialized && _momentumBuffer.Length != 0", "The momentum buffer"),
-            });
+            StateViewEmitter.Emit(writer, profile, Definition.States);
             if (OptimizerEmitter.HasCheckpoints(layout))
             {
-                CheckpointEmitter.Emit(writer, layout, profile, CheckpointShape);
+                CheckpointEmitter.Emit(writer, layout, profile, Definition);
             }
         }
     }
@@ -185,7 +139,7 @@ internal static class SgdEmitter
             writer.Line("get { return _nesterov; }");
             using (writer.OpenBlock("set"))
             {
-                writer.Line($"if (value && (_momentum == 0f || _dampening != 0f)) {{ throw new global::System.ArgumentException({NesterovMessage}, \"Nesterov\"); }}");
+                writer.Line($"if (value && (_momentum == 0f || _dampening != 0f)) {{ throw new global::System.ArgumentException({OptimizerDefinitions.NesterovMessage}, \"Nesterov\"); }}");
                 writer.Line("_nesterov = value;");
             }
         }
@@ -419,7 +373,8 @@ internal static class SgdEmitter
         if (variant != Variant.Plain)
         {
             parameters.AddRange(new[] { "bufferScale", "bufferGradientScale" });
-            buffers.Add(("b", "_momentumBuffer"));
+            OptimizerState momentum = Definition.States.Single();
+            buffers.Add((momentum.Local, momentum.Field));
         }
 
         if (variant == Variant.Nesterov)

@@ -4,16 +4,6 @@ using WeightDecay.Edge.Generators.Model;
 namespace WeightDecay.Edge.Generators.Emit;
 
 /// <summary>
-/// One optimizer-state array exposed by tensor, under torch.optim's <c>state_dict</c> key.
-/// </summary>
-/// <param name="TorchName">torch's key: <c>exp_avg</c>.</param>
-/// <param name="Member">The view's name: <c>ExpAvg</c> (the copy is <c>CopyExpAvg</c>).</param>
-/// <param name="Field">The generated field holding the packed state.</param>
-/// <param name="Present">A C# boolean expression: whether torch would hold this state now (null: always).</param>
-/// <param name="Meaning">One phrase for the docs.</param>
-internal sealed record StateView(string TorchName, string Member, string Field, string? Present, string Meaning);
-
-/// <summary>
 /// Emits read-only, allocation-free views of an optimizer's state by tensor: on desktop
 /// <c>ReadOnlySpan&lt;float&gt; ExpAvg(int tensorIndex)</c> and friends, on both profiles
 /// <c>CopyExpAvg(int tensorIndex, float[] destination, int destinationIndex)</c> (the device has no Span, and
@@ -33,9 +23,9 @@ internal static class StateViewEmitter
         WriteCopyState(writer);
     }
 
-    public static void Emit(CodeWriter writer, TargetProfile profile, IReadOnlyList<StateView> views)
+    public static void Emit(CodeWriter writer, TargetProfile profile, IReadOnlyList<OptimizerState> views)
     {
-        foreach (StateView view in views)
+        foreach (OptimizerState view in views)
         {
             if (profile.HasSpan)
             {
@@ -77,7 +67,7 @@ internal static class StateViewEmitter
         }
     }
 
-    private static void WriteSpan(CodeWriter writer, StateView view)
+    private static void WriteSpan(CodeWriter writer, OptimizerState view)
     {
         writer.Line();
         writer.Line("/// <summary>");
@@ -90,16 +80,16 @@ internal static class StateViewEmitter
         {
             writer.Line("int start;");
             writer.Line($"int length = StateSlice(tensorIndex, \"{view.TorchName}\", out start);");
-            if (view.Present is not null)
+            if (view.ViewPresent is not null)
             {
-                writer.Line($"if (!({view.Present})) {{ return global::System.ReadOnlySpan<float>.Empty; }}");
+                writer.Line($"if (!({view.ViewPresent})) {{ return global::System.ReadOnlySpan<float>.Empty; }}");
             }
 
             writer.Line($"return new global::System.ReadOnlySpan<float>({view.Field}, start, length);");
         }
     }
 
-    private static void WriteCopy(CodeWriter writer, StateView view, bool besideSpan)
+    private static void WriteCopy(CodeWriter writer, OptimizerState view, bool besideSpan)
     {
         writer.Line();
         writer.Line("/// <summary>");
@@ -115,7 +105,7 @@ internal static class StateViewEmitter
             writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"tensorIndex\"/> is no tensor's index.</exception>");
             writer.Arrow(
                 $"public int Copy{view.Member}(int tensorIndex, float[] destination, int destinationIndex)",
-                $"CopyState({view.Field}, {view.Present ?? "true"}, tensorIndex, \"{view.TorchName}\", destination, destinationIndex)");
+                $"CopyState({view.Field}, {view.ViewPresent ?? "true"}, tensorIndex, \"{view.TorchName}\", destination, destinationIndex)");
             return;
         }
 
@@ -131,7 +121,7 @@ internal static class StateViewEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The tensor does not fit in <paramref name=\"destination\"/> from <paramref name=\"destinationIndex\"/>; nothing is copied.</exception>");
         using (writer.OpenBlock($"public int Copy{view.Member}(int tensorIndex, float[] destination, int destinationIndex)"))
         {
-            writer.Line($"return CopyState({view.Field}, {view.Present ?? "true"}, tensorIndex, \"{view.TorchName}\", destination, destinationIndex);");
+            writer.Line($"return CopyState({view.Field}, {view.ViewPresent ?? "true"}, tensorIndex, \"{view.TorchName}\", destination, destinationIndex);");
         }
     }
 
@@ -152,9 +142,9 @@ internal static class StateViewEmitter
         }
     }
 
-    private static void WriteCommonDocs(CodeWriter writer, StateView view, string whenAbsent)
+    private static void WriteCommonDocs(CodeWriter writer, OptimizerState view, string whenAbsent)
     {
-        if (view.Present is not null)
+        if (view.ViewPresent is not null)
         {
             writer.Line($"/// {whenAbsent} when torch would hold no {view.TorchName}: see the optimizer's remarks.");
         }
@@ -168,7 +158,7 @@ internal static class StateViewEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The tensor is frozen (torch: <c>KeyError</c>).</exception>");
     }
 
-    private static string StateRemark(StateView view) => view.TorchName switch
+    private static string StateRemark(OptimizerState view) => view.TorchName switch
     {
         "momentum_buffer" => "The buffer exists once a step with non-zero Momentum has run (torch's <c>None</c> before that, and with Momentum 0 from the start).",
         "max_exp_avg_sq" => "It exists only while Amsgrad is on.",

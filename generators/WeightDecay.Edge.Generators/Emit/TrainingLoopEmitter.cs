@@ -12,14 +12,6 @@ namespace WeightDecay.Edge.Generators.Emit;
 /// </summary>
 internal static class TrainingLoopEmitter
 {
-    /// <summary>The clipping threshold, a validated float hyperparameter like the others.</summary>
-    public static readonly HyperParameter MaxGradientNorm = new(
-        "MaxGradientNorm",
-        "max_norm of torch.nn.utils.clip_grad_norm_",
-        0f,
-        Validation.NonNegative,
-        "Gradient clipping by global L2 norm, applied at the start of each Step; 0 (the default) turns it off.");
-
     // /// <summary>Number of scalars in trainable tensors: 6.</summary>
     // public const int TrainableParameterCount = 6;
     // public const int FrozenParameterCount = 2;
@@ -86,13 +78,6 @@ internal static class TrainingLoopEmitter
         "private global::WeightDecay.Edge.LearningRateSchedule _decaySchedule = global::WeightDecay.Edge.LearningRateSchedule.Constant();",
         "private bool _flushSubnormals;",
     };
-
-    /// <summary>
-    /// <c>FlushSubnormals</c>'s bit in the checkpoint option word, the same bit (32) in every optimizer. Checkpoints
-    /// written before it existed have the bit clear and load with the flush off; a checkpoint that leaves it off has
-    /// the same bytes as before the option existed.
-    /// </summary>
-    public static readonly CheckpointOption FlushSubnormalsOption = new(32, "_flushSubnormals", "_flushSubnormals = {0};");
 
     /// <summary>
     /// The last lines of every update, before the step count moves: the tensors' constraints (proximal L1, row norms),

@@ -30,7 +30,7 @@ internal static class WeightAverageEmitter
     /// The checkpoint shape with the average as a state array before the optional one (<c>ema</c>, any sign), or the
     /// shape itself for a layout without an average.
     /// </summary>
-    public static CheckpointShape WithAverage(LayoutSpec layout, CheckpointShape shape)
+    public static OptimizerDefinition WithAverage(LayoutSpec layout, OptimizerDefinition shape)
     {
         if (!layout.HasEma)
         {
@@ -38,7 +38,7 @@ internal static class WeightAverageEmitter
         }
 
         var states = shape.States.Where(state => !state.Optional).ToList();
-        states.Add(new CheckpointState("ema", Field, Optional: false, NonNegative: false));
+        states.Add(new OptimizerState("ema", Field, "Average", "ema", Optional: false, NonNegative: false, "The moving average of the weights"));
         states.AddRange(shape.States.Where(state => state.Optional));
         return shape with { States = states };
     }

@@ -18,9 +18,7 @@ internal readonly struct MemoryFootprint
         ParameterBytes = FloatBytes * layout.ParameterCount;
         GradientBytes = FloatBytes * layout.ParameterCount;
         AnchorBytes = FloatBytes * layout.AnchoredParameterCount;
-        long statePerParameter = (layout.Optimizers & (OptimizerKinds.Adam | OptimizerKinds.AdamW)) != 0 ? 3
-            : (layout.Optimizers & OptimizerKinds.Sgd) != 0 ? 1
-            : 0;
+        long statePerParameter = OptimizerDefinitions.MostStateArrays(layout.Optimizers);
         statePerParameter += layout.AccumulatesGradients ? 1 : 0; // the gradient sum of GradientAccumulationSteps
         statePerParameter += layout.HasEma ? 1 : 0; // the moving average of the weights (EmaDecay)
         OptimizerStateBytes = FloatBytes * statePerParameter * layout.TrainableParameterCount;

@@ -1,4 +1,4 @@
-namespace WeightDecay.Edge.Generators.Emit;
+namespace WeightDecay.Edge.Generators.Model;
 
 /// <summary>How a settable float hyperparameter is checked when it is set.</summary>
 internal enum Validation
