@@ -111,6 +111,7 @@ public class DiagnosticTests
     [InlineData("ParameterCount", "ParameterCount", "every layout generates")]
     [InlineData("ZeroGrad", "ZeroGrad", "every layout generates")]
     [InlineData("AdamWOptimizer", "AdamWOptimizer", "every layout generates")]
+    [InlineData("Optimizer", "Optimizer", "every layout generates")]
     [InlineData("Head", "Head", "is the name of the layout class")]
     [InlineData("ToString", "ToString", "every object already has")]
     public void WDE006_tensor_name_collides_with_a_generated_member(string tensor, string member, string owner)
@@ -308,6 +309,9 @@ public class DiagnosticTests
     [InlineData("public void ZeroGrad() { }", "ZeroGrad")]
     [InlineData("public int ParameterCount;", "ParameterCount")]
     [InlineData("public float[] Gradients = new float[0];", "Gradients")]
+    [InlineData("public sealed class Optimizer { }", "Optimizer")]
+    [InlineData("private sealed class SgdOptimizer { }", "SgdOptimizer")]
+    [InlineData("private static int StateSlice(int tensor) => tensor;", "StateSlice")]
     public void WDE021_layout_declares_a_generated_member(string member, string name)
     {
         string source = Layout("[ModelLayout]\n[Tensor(\"W\", 2)]\n[Sgd]", $"partial class Head {{ {member} }}");

@@ -413,7 +413,8 @@ internal static class LayoutParser
 
         foreach (string member in GeneratedNames.LayoutMembers)
         {
-            if (type.MemberNames.Contains(member))
+            // MemberNames leaves out nested types: a nested class Optimizer or SgdOptimizer clashes too.
+            if (type.MemberNames.Contains(member) || !type.GetTypeMembers(member).IsEmpty)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayoutDeclaresGeneratedMember, location, type.Name, member));
                 canEmit = false;
