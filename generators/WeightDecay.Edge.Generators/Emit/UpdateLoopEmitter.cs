@@ -230,17 +230,18 @@ internal static class UpdateLoopEmitter
     /// <summary>
     /// The SIMD paths worth emitting for <paramref name="layout"/>, widest first: those of
     /// <see cref="VectorPath.For"/> that at least one trainable run fills with one whole vector. A width no
-    /// run can fill would only ever run its tail window, so the dispatch picks the widest one emitted.
+    /// run can fill would only ever run its tail window, so the layout asks for no kernel of it; a family's
+    /// dispatcher picks among the widths the assembly's layouts asked for.
     /// </summary>
     public static IReadOnlyList<VectorPath> PathsFor(LayoutSpec layout, TargetProfile profile) =>
         VectorPath.For(profile).Where(path => TrainableRuns(layout).Any(run => run.Length >= path.Width)).ToList();
 
     /// <summary>
     /// Writes <paramref name="method"/>: one method per parameter group (<c>Update</c>, <c>UpdateGroup1</c>, ...). On desktop
-    /// it picks the widest SIMD path the machine runs (over <see cref="PathsFor"/>), or else the scalar one, and calls that
-    /// path's kernels once per table of the group's runs; the kernels go to the assembly's shared kernel files
-    /// (<see cref="CodeWriter.Kernels"/>). On the device it calls the layout's own scalar loops once per run (see
-    /// <see cref="WriteScalarKernels"/>).
+    /// it calls, once per table of the group's runs, the kernel family's dispatcher (which picks the widest SIMD path the
+    /// machine runs, see <see cref="SharedKernel"/>), or the scalar kernel when no run fills a vector (<see cref="PathsFor"/>);
+    /// the kernels of every width go to the assembly's shared kernel files (<see cref="CodeWriter.Kernels"/>). On the device
+    /// it calls the layout's own scalar loops once per run (see <see cref="WriteScalarKernels"/>).
     /// </summary>
     public static void WriteMethods(CodeWriter writer, LayoutSpec layout, TargetProfile profile, ScalarMath math, UpdateMethod method)
     {
@@ -339,9 +340,9 @@ internal static class UpdateLoopEmitter
             .Concat(method.BuffersFor(decay).Select(buffer => "float[] " + buffer.Local))
             .Concat(parameters.Select(parameter => "float " + parameter));
 
-    // if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported) { UpdateVector512(args); }
-    // else if (Vector256.IsHardwareAccelerated && Fma.IsSupported) { UpdateVector256(args); }
-    // else { Update(args); }
+    // The dense passes' dispatch (the update methods call their family's dispatcher instead, see SharedKernel):
+    // if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported) { DenseForwardKernelVector512(args); }
+    // else if (Vector256.IsHardwareAccelerated && Fma.IsSupported) { DenseForwardKernelVector256(args); } ...
     public static void WriteDispatch(CodeWriter writer, TargetProfile profile, string name, string arguments) =>
         WriteDispatch(writer, VectorPath.For(profile), name, arguments);
 
@@ -561,14 +562,11 @@ internal static class UpdateLoopEmitter
 
     // The kernels of one SIMD width: one per decay target the layout's runs use (undecayed runs share the decayed
     // one when the method has a neutral decay value, as AdamW's decayFactor = 1), each a loop over a table of runs
-    // (see WriteRunTables) that updates each run's whole vectors and its tail window; the width's branch of the
-    // update method calls each once:
+    // (see WriteRunTables) that updates each run's whole vectors and its tail window. The update method calls the
+    // family's dispatcher once per table, which calls the width's kernel:
     //
-    // if (Simd256.IsHardwareAccelerated && X86Fma.IsSupported)
-    // {
-    //     AdamWKernels.UpdateDecayedVector256(DecayedRuns, TrainableParameterCount, _model.Parameters, ..., decayFactor, ...);
-    //     AdamWKernels.UpdateDecayedVector256(UndecayedRuns, TrainableParameterCount, _model.Parameters, ..., 1f, ...);
-    // }
+    //     AdamWKernels.UpdateDecayed(DecayedRuns, TrainableParameterCount, p, g, m, v, ..., decayFactor, ...);
+    //     AdamWKernels.UpdateDecayed(UndecayedRuns, TrainableParameterCount, p, g, m, v, ..., 1f, ...);
     //
     // One straight-line method with a loop per run kept every broadcast scalar live across all the runs; with many
     // runs on AVX2 (16 vector registers) that spilled badly (the 20x50 benchmark layout: a 4.5 KB frame), and a
@@ -737,8 +735,9 @@ internal static class UpdateLoopEmitter
     // The remainder (fewer than one vector) is one more vector of the narrowest width that holds it (see
     // WriteTailWindow), whose stores blend in only the remainder's lanes: the other lanes are written back as
     // they are, because an in-place update cannot simply run twice on an overlap (Adam's moments would advance
-    // twice). The window always fits: a width is emitted only when some run fills one vector, so the buffers hold
-    // at least one (see PathsFor). No element is updated twice; the remainders of anchored runs take a scalar loop.
+    // twice). The window always fits: only a layout with a run that fills the narrowest vector calls a dispatcher
+    // (see PathsFor), so the buffers of every layout that reaches a vector kernel hold at least one window of 4 floats,
+    // whatever the kernel's width. No element is updated twice; the remainders of anchored runs take a scalar loop.
     private static void WriteVectorKernel(
         CodeWriter writer,
         UpdateMethod method,
