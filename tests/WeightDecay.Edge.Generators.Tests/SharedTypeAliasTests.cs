@@ -40,6 +40,24 @@ public class SharedTypeAliasTests
         Assert.Contains("using LearningRateSchedule = global::WeightDecay.Edge.LearningRateSchedule;", text, System.StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Buffers")]
+    [InlineData("Checkpoints")]
+    [InlineData("HyperParameters")]
+    public void A_tensor_named_like_an_alias_makes_the_file_spell_that_type_in_full(string tensor)
+    {
+        // The tensor's view is a member the generator adds, so the user's compilation, where the parser looks, has no such
+        // name yet: the parser reserves the names of the layout's own tensors as well.
+        string layout = GeneratorHarness.Using
+            + $"namespace Demo;\n[ModelLayout]\n[Tensor(\"W\", 8, 4)]\n[Tensor(\"{tensor}\", 4)]\n[Sgd, AdamW]\npublic partial class Head {{ }}\n";
+        GeneratorRun run = GeneratorHarness.RunWithRuntimeLibrary(layout);
+        run.AssertNoGeneratorCrash();
+        run.AssertOutputCompilesCleanly();
+        string text = run.LayoutSources.Single().SourceText.ToString();
+        Assert.DoesNotContain($"using {tensor} =", text, System.StringComparison.Ordinal);
+        Assert.Contains($"global::{SharedTypeAliases.All.Single(entry => entry.Alias == tensor).Type}.", text, System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_generator_computes_sizes_with_the_offsets_the_shared_format_reads_at()
     {

@@ -78,6 +78,17 @@ internal sealed class CodeWriter
                 _indent--;
                 return this;
             }
+
+            // A declaration with a long initializer: "Type _field =", then the value one indent deeper.
+            int assignment = line.IndexOf(" = ", StringComparison.Ordinal);
+            if (assignment > 0 && assignment + 2 <= room && line.IndexOf('"') is var quote && (quote < 0 || quote > assignment))
+            {
+                Line(line.Substring(0, assignment + 2));
+                _indent++;
+                Line(line.Substring(assignment + 3));
+                _indent--;
+                return this;
+            }
         }
 
         if (line.Length > 0)

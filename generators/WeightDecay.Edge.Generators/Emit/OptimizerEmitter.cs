@@ -24,8 +24,9 @@ internal static class OptimizerEmitter
     private static bool PropertyInBase(HyperParameter parameter) => parameter.Name is "LearningRate" or "MaxGradientNorm";
 
     /// <summary>
-    /// Whether the layout's optimizers have checkpoints: when one of the optimizer with the most state arrays (Adam's three)
-    /// fits in a .NET array. The base class declares the checkpoint members for all of them.
+    /// Whether the layout's optimizers have checkpoints: when a checkpoint of its optimizer with the most state arrays (Adam's
+    /// three) fits in a .NET array. The base class declares the checkpoint members for all of them, so on a layout too large
+    /// for Adam's, SGD has none either.
     /// </summary>
     public static bool HasCheckpoints(LayoutSpec layout) => CheckpointEmitter.Fits(layout, OptimizerDefinitions.MostStateArrays(layout.Optimizers));
 
@@ -57,16 +58,7 @@ internal static class OptimizerEmitter
             writer.Line($"private protected readonly {layout.ClassName} _model;");
             foreach (string field in TrainingLoopEmitter.StateFields().Concat(new[] { MaximizeField }))
             {
-                string declaration = "private protected " + field.Substring("private ".Length);
-                int assignment = declaration.IndexOf(" = ", System.StringComparison.Ordinal);
-                if (declaration.Length + 8 > CodeWriter.MaxColumns && assignment > 0)
-                {
-                    writer.Line(declaration.Substring(0, assignment + 2));
-                    writer.Line("    " + declaration.Substring(assignment + 3));
-                    continue;
-                }
-
-                writer.Line(declaration);
+                writer.Line("private protected " + field.Substring("private ".Length));
             }
 
             foreach (HyperParameter parameter in new[] { OptimizerDefinitions.LearningRate, OptimizerDefinitions.MaxGradientNorm })

@@ -8,8 +8,8 @@ namespace WeightDecay.Edge.Generators.Model;
 /// (<c>using CheckpointFormat = global::WeightDecay.Edge.Generated.CheckpointFormat;</c>), instead of spelling
 /// <c>global::WeightDecay.Edge.Generated.CheckpointFormat</c> at every use. An alias is used only where the name is
 /// free at the layout: a type, namespace or member of that name the layout's code can see (a <c>Buffers</c> class in
-/// its namespace, a <c>Checkpoints</c> property of the class) would shadow it or conflict with it, so the parser
-/// records those names (<see cref="LayoutSpec.TakenAliases"/>) and the file spells them out in full.
+/// its namespace, a <c>Checkpoints</c> property of the class, a tensor named <c>Buffers</c>) would shadow it or conflict with
+/// it, so the parser records those names (<see cref="LayoutSpec.TakenAliases"/>) and the file spells them out in full.
 /// </summary>
 internal static class SharedTypeAliases
 {
@@ -32,7 +32,7 @@ internal static class SharedTypeAliases
         ("DecoupledDecay", "WeightDecay.Edge.DecoupledDecay"),
     };
 
-    /// <summary>The aliases free at a layout whose code sees <paramref name="taken"/>.</summary>
+    /// <summary>The aliases free at <paramref name="layout"/>: all but its <see cref="LayoutSpec.TakenAliases"/>.</summary>
     public static IEnumerable<(string Alias, string Type)> FreeAt(LayoutSpec layout) =>
         All.Where(entry => !layout.TakenAliases.Contains(entry.Alias));
 }

@@ -71,7 +71,7 @@ internal static class LayoutParser
                 EmaDecay = emaDecay,
                 CautiousWeightDecay = cautious,
                 SgdCautiousWeightDecay = sgdCautious,
-                TakenAliases = TakenAliases(context.SemanticModel, declaration),
+                TakenAliases = TakenAliases(context.SemanticModel, declaration, tensors),
             }
             : null;
         if (spec is not null)
@@ -86,14 +86,17 @@ internal static class LayoutParser
     /// <summary>
     /// The names of <see cref="SharedTypeAliases.All"/> that code in the layout's body already binds to something (a member,
     /// a nested or enclosing type, a type of its namespaces or usings), which an alias of that name would be shadowed by or
-    /// conflict with.
+    /// conflict with; and those the generator itself adds to the class for its tensors (a tensor named <c>Buffers</c>),
+    /// which the user's compilation does not hold yet.
     /// </summary>
-    private static EquatableArray<string> TakenAliases(SemanticModel model, ClassDeclarationSyntax declaration)
+    private static EquatableArray<string> TakenAliases(SemanticModel model, ClassDeclarationSyntax declaration, List<TensorSpec> tensors)
     {
         int position = declaration.OpenBraceToken.IsMissing ? declaration.SpanStart : declaration.OpenBraceToken.Span.End;
+        var tensorMembers = new HashSet<string>(
+            tensors.SelectMany(tensor => GeneratedNames.TensorMemberSuffixes.Select(suffix => tensor.Name + suffix)), System.StringComparer.Ordinal);
         // The shared type itself, seen through the user's own using directive, is what the alias names: no conflict.
         return SharedTypeAliases.All
-            .Where(entry => model.LookupSymbols(position, name: entry.Alias)
+            .Where(entry => tensorMembers.Contains(entry.Alias) || model.LookupSymbols(position, name: entry.Alias)
                 .Any(symbol => symbol is not INamedTypeSymbol named || named.ToDisplayString() != entry.Type))
             .Select(entry => entry.Alias)
             .ToEquatableArray();
