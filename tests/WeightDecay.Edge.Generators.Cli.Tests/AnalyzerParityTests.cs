@@ -27,7 +27,7 @@ public sealed class AnalyzerParityTests
         string toolOut = Path.Combine(work, "tool");
         string compilerOut = Path.Combine(work, "compiler");
 
-        ProcessResult tool = ProcessRunner.Tool(
+        ProcessResult tool = Tool.Run(
             new[] { "--reference", TestPaths.NanoFrameworkMscorlib, "--out", toolOut }.Concat(sources).ToArray());
         Assert.True(tool.ExitCode == 0, tool.ToString());
 

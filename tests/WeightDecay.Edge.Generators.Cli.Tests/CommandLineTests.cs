@@ -10,7 +10,7 @@ public sealed class CommandLineTests
         string source = Path.Combine(work, "Bad.cs");
         File.WriteAllText(source, "using WeightDecay.Edge;\n[ModelLayout]\n[Tensor(\"W\", 0)]\n[AdamW]\npublic class Bad { }\n");
 
-        ProcessResult result = ProcessRunner.Tool("--reference", TestPaths.NanoFrameworkMscorlib, "--out", Path.Combine(work, "out"), source);
+        ProcessResult result = Tool.Run("--reference", TestPaths.NanoFrameworkMscorlib, "--out", Path.Combine(work, "out"), source);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"{source}(3,2): error WDE007: ", result.StandardError, StringComparison.Ordinal);
@@ -26,8 +26,8 @@ public sealed class CommandLineTests
         File.WriteAllText(source, "using WeightDecay.Edge;\n[ModelLayout]\n[Tensor(\"W\", 2)]\n[AdamW]\npublic partial class Ok { }\npublic class User { public void M() { System.Math.Sqrt(2.0); } }\n");
         string[] arguments = { "-r", TestPaths.NanoFrameworkMscorlib, "-o", Path.Combine(work, "out"), source };
 
-        ProcessResult generateOnly = ProcessRunner.Tool(arguments);
-        ProcessResult verify = ProcessRunner.Tool(arguments.Append("--verify").ToArray());
+        ProcessResult generateOnly = Tool.Run(arguments);
+        ProcessResult verify = Tool.Run(arguments.Append("--verify").ToArray());
 
         Assert.True(generateOnly.ExitCode == 0, generateOnly.ToString());
         Assert.Equal(1, verify.ExitCode);
@@ -43,8 +43,8 @@ public sealed class CommandLineTests
         File.WriteAllText(source, "using WeightDecay.Edge;\n[ModelLayout]\n[Tensor(\"W\", 2)]\npublic partial class NoOptimizer { }\n");
         string[] arguments = { "-r", TestPaths.NanoFrameworkMscorlib, "-o", Path.Combine(work, "out"), source };
 
-        ProcessResult plain = ProcessRunner.Tool(arguments);
-        ProcessResult strict = ProcessRunner.Tool(arguments.Append("--warnaserror").ToArray());
+        ProcessResult plain = Tool.Run(arguments);
+        ProcessResult strict = Tool.Run(arguments.Append("--warnaserror").ToArray());
 
         Assert.True(plain.ExitCode == 0, plain.ToString());
         Assert.Contains("warning WDE011: ", plain.StandardError, StringComparison.Ordinal);
@@ -110,11 +110,11 @@ public sealed class CommandLineTests
         File.WriteAllText(unrelated, "keep");
         string[] arguments = { "-r", TestPaths.NanoFrameworkMscorlib, "-o", output, "--clean", TestPaths.SampleLayouts };
 
-        ProcessResult first = ProcessRunner.Tool(arguments);
+        ProcessResult first = Tool.Run(arguments);
         string attributes = Path.Combine(output, "WeightDecay.Edge.Shared.ModelLayoutAttribute.g.cs");
         DateTime written = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(attributes, written);
-        ProcessResult second = ProcessRunner.Tool(arguments);
+        ProcessResult second = Tool.Run(arguments);
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.True(second.ExitCode == 0, second.ToString());

@@ -14,6 +14,10 @@ namespace WeightDecay.Edge.Generators.Cli.Tests;
 /// </summary>
 public sealed class DeviceCompileTests
 {
+    // The firmware is generated and compiled once for the tests that only read the result.
+    private static readonly Lazy<CSharpCompilation> s_firmware = new(CompileFirmware);
+    private static readonly Lazy<Assembly> s_firmwareOnDotnet = new(() => Assembly.Load(NanoCompilation.Emit(s_firmware.Value)));
+
     [Fact]
     public void Samples_and_generated_files_compile_against_nanoFramework_mscorlib_without_warnings()
     {
@@ -30,7 +34,7 @@ public sealed class DeviceCompileTests
     public void Firmware_program_verifies_with_the_tool()
     {
         string output = TestPaths.NewTempDirectory();
-        ProcessResult result = ProcessRunner.Tool(
+        ProcessResult result = Tool.Run(
             "--reference", TestPaths.NanoFrameworkMscorlib, "--out", output, "--verify", "--warnaserror",
             TestPaths.FirmwareProgram, TestPaths.FirmwareAssemblyInfo);
 
@@ -42,7 +46,7 @@ public sealed class DeviceCompileTests
     [Fact]
     public void Firmware_compiles_as_a_nanoFramework_executable_and_uses_the_devices_square_root()
     {
-        CSharpCompilation compilation = CompileFirmware();
+        CSharpCompilation compilation = s_firmware.Value;
 
         Assert.Empty(NanoCompilation.Problems(compilation));
         Assert.NotNull(compilation.GetEntryPoint(CancellationToken.None));
@@ -55,7 +59,7 @@ public sealed class DeviceCompileTests
     [Fact]
     public void Firmware_IL_has_no_generics_or_multidimensional_arrays_and_references_only_mscorlib()
     {
-        using var pe = new PEReader(new MemoryStream(NanoCompilation.Emit(CompileFirmware())));
+        using var pe = new PEReader(new MemoryStream(NanoCompilation.Emit(s_firmware.Value)));
         MetadataReader reader = pe.GetMetadataReader();
 
         Assert.Equal(new[] { "mscorlib" }, reader.AssemblyReferences.Select(handle => reader.GetString(reader.GetAssemblyReference(handle).Name)).ToArray());
@@ -74,7 +78,7 @@ public sealed class DeviceCompileTests
     public void Firmware_built_for_the_device_trains_when_run_on_dotnet()
     {
         // The very IL built against nanoFramework's mscorlib, loaded on .NET (mscorlib resolves to .NET's).
-        Assembly firmware = Assembly.Load(NanoCompilation.Emit(CompileFirmware()));
+        Assembly firmware = s_firmwareOnDotnet.Value;
         Type program = firmware.GetType("WeightDecay.Edge.Device.Firmware.Program", throwOnError: true)!;
         MethodInfo train = program.GetMethod("Train")!;
 
@@ -93,7 +97,7 @@ public sealed class DeviceCompileTests
     [InlineData(0f)]
     public void Firmware_prints_the_loss_with_six_decimals_and_its_bits(float loss)
     {
-        Assembly firmware = Assembly.Load(NanoCompilation.Emit(CompileFirmware()));
+        Assembly firmware = s_firmwareOnDotnet.Value;
         MethodInfo format = firmware.GetType("WeightDecay.Edge.Device.Firmware.Program", throwOnError: true)!.GetMethod("FormatLoss")!;
 
         string expected = Math.Round((decimal)(double)loss, 6, MidpointRounding.AwayFromZero).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture)
@@ -113,7 +117,7 @@ public sealed class DeviceCompileTests
     private static string Generate(string source)
     {
         string output = TestPaths.NewTempDirectory();
-        ProcessResult result = ProcessRunner.Tool("-r", TestPaths.NanoFrameworkMscorlib, "-o", output, source);
+        ProcessResult result = Tool.Run("-r", TestPaths.NanoFrameworkMscorlib, "-o", output, source);
         Assert.True(result.ExitCode == 0, result.ToString());
         return output;
     }

@@ -32,7 +32,7 @@ public sealed class FirmwareProjectTests
         Assert.True(build.ExitCode == 0, build.ToString());
 
         string expected = TestPaths.NewTempDirectory();
-        ProcessResult tool = ProcessRunner.Tool("-r", TestPaths.NanoFrameworkMscorlib, "-o", expected, TestPaths.FirmwareProgram);
+        ProcessResult tool = Tool.Run("-r", TestPaths.NanoFrameworkMscorlib, "-o", expected, TestPaths.FirmwareProgram);
         Assert.True(tool.ExitCode == 0, tool.ToString());
 
         string generated = Path.Combine(project, "Generated");

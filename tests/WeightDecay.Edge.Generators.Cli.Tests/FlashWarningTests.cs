@@ -20,7 +20,7 @@ public sealed class FlashWarningTests
         string file = Path.Combine(TestPaths.NewTempDirectory(), "Big.cs");
         File.WriteAllText(file, source.ToString());
 
-        ProcessResult result = ProcessRunner.Tool("--reference", TestPaths.NanoFrameworkMscorlib, "--out", TestPaths.NewTempDirectory(), "--quiet", file);
+        ProcessResult result = Tool.Run("--reference", TestPaths.NanoFrameworkMscorlib, "--out", TestPaths.NewTempDirectory(), "--quiet", file);
 
         Assert.True(result.ExitCode == 0, result.ToString()); // A warning, not an error.
         Assert.Contains("warning WDE024", result.StandardError, StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public sealed class FlashWarningTests
     [Fact]
     public void The_sample_layouts_stay_under_the_warning()
     {
-        ProcessResult result = ProcessRunner.Tool(
+        ProcessResult result = Tool.Run(
             "--reference", TestPaths.NanoFrameworkMscorlib, "--out", TestPaths.NewTempDirectory(), "--quiet", "--warnaserror", TestPaths.SampleLayouts);
 
         Assert.True(result.ExitCode == 0, result.ToString());

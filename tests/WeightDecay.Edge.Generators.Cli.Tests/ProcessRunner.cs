@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace WeightDecay.Edge.Generators.Cli.Tests;
 
-/// <summary>The outcome of a process: exit code and everything it printed.</summary>
+/// <summary>The outcome of a run of a process or of the tool: exit code and everything it printed.</summary>
 internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
     public override string ToString() => $"exit code {ExitCode}\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}";
@@ -13,7 +13,7 @@ internal static class ProcessRunner
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>Runs wde-generate with the given arguments.</summary>
+    /// <summary>Runs wde-generate as a process (<c>dotnet exec wde-generate.dll</c>); <see cref="Tool.Run"/> runs it in this process.</summary>
     public static ProcessResult Tool(params string[] arguments) =>
         Dotnet(new[] { "exec", TestPaths.CliDll }.Concat(arguments).ToArray());
 
