@@ -7,7 +7,8 @@ namespace WeightDecay.Edge.Generators.Tests;
 
 /// <summary>
 /// The README's test command is what CI runs: .ci/run calls it as written, so the time the README
-/// gives for it and the coverage CI reports are those of the same command.
+/// gives for it and the coverage CI reports are those of the same command; and what the command
+/// leaves out to stay short, the net8.0 lane, .ci/run runs for every project that has one.
 /// </summary>
 public class ContinuousIntegrationTests
 {
@@ -31,6 +32,33 @@ public class ContinuousIntegrationTests
         // The command itself, before any redirection or pipe: a line that adds an option is not it.
         string[] ciCommands = ciLines.Select(line => line.Split(new[] { " 2>&1", " |", " >" }, StringSplitOptions.None)[0].Trim()).ToArray();
         Assert.Contains(testCommand, ciCommands);
+    }
+
+    [Fact]
+    public void Ci_runs_on_net8_0_every_test_project_the_test_command_runs_on_net10_0_only()
+    {
+        // The test projects that take their frameworks from build/TestProject.props: net10.0, and net8.0 with TestNet8.
+        string root = RepositoryRoot();
+        string props = File.ReadAllText(Path.Combine(root, "build", "TestProject.props"));
+        Assert.Contains("<TargetFrameworks>net10.0</TargetFrameworks>", props, StringComparison.Ordinal);
+        Assert.Contains("<TargetFrameworks Condition=\"'$(TestNet8)' == 'true'\">net8.0;net10.0</TargetFrameworks>", props, StringComparison.Ordinal);
+        string[] inheriting = new[] { "tests", "device" }
+            .SelectMany(folder => Directory.GetFiles(Path.Combine(root, folder), "*.csproj", SearchOption.AllDirectories))
+            .Where(project => !project.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(project => File.ReadAllText(project) is var text
+                && (Path.GetRelativePath(root, project).StartsWith("tests", StringComparison.Ordinal) // tests/Directory.Build.props imports it
+                    || text.Contains("TestProject.props", StringComparison.Ordinal))
+                && !text.Contains("<TargetFramework", StringComparison.Ordinal))
+            .Select(project => Path.GetRelativePath(root, Path.GetDirectoryName(project)!).Replace('\\', '/'))
+            .OrderBy(project => project, StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(new[] { "device/WeightDecay.Edge.Device.Tests", "tests/WeightDecay.Edge.Tests" }, inheriting);
+
+        string ci = File.ReadAllText(Path.Combine(root, ".ci", "run"));
+        Assert.Contains("dotnet build WeightDecay.Edge.sln -c Release -p:TestNet8=true", ci, StringComparison.Ordinal);
+        Match lane = Regex.Match(ci, @"for project in ([^;]+); do\s+dotnet test ""\$project"" -c Release --no-build -p:TestNet8=true -f net8\.0");
+        Assert.True(lane.Success, ".ci/run has no net8.0 lane.");
+        Assert.Equal(inheriting, lane.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).OrderBy(p => p, StringComparer.Ordinal).ToArray());
     }
 
     private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
