@@ -43,7 +43,8 @@ public interface IOptimizer
     /// <summary>The global L2 norm of the trainable gradients as last computed by <see cref="Step"/>, before clipping.</summary>
     double LastGradientNorm { get; }
 
-    /// <summary>When set, a step whose gradients hold a NaN or an infinity changes nothing and is counted in <see cref="SkippedStepCount"/>.</summary>
+    /// <summary>When set, a step whose gradients hold a NaN or an infinity changes nothing and is counted in
+    /// <see cref="SkippedStepCount"/>.</summary>
     bool SkipNonFiniteSteps { get; set; }
 
     /// <summary>Number of steps skipped because of a non-finite gradient.</summary>
@@ -65,12 +66,14 @@ public interface IOptimizer
     /// <summary>Sets every gradient of the layout to zero.</summary>
     void ZeroGrad();
 
-    /// <summary>Writes a checkpoint of the model and the optimizer at <paramref name="offset"/>; returns its length. Allocates nothing.</summary>
+    /// <summary>Writes a checkpoint of the model and the optimizer at <paramref name="offset"/>; returns its length. Allocates
+    /// nothing.</summary>
     /// <exception cref="System.NotSupportedException">The layout is too large for a checkpoint.</exception>
     int SaveCheckpoint(byte[] destination, int offset);
 
     /// <summary>Loads a checkpoint; on any refusal (a <see cref="CheckpointException"/>) nothing changes.</summary>
-    /// <exception cref="CheckpointException">The checkpoint was refused; the exception's type and <see cref="CheckpointException.Error"/> say why.</exception>
+    /// <exception cref="CheckpointException">The checkpoint was refused; the exception's type and <see cref="CheckpointException.Error"/>
+    /// say why.</exception>
     /// <exception cref="System.NotSupportedException">The layout is too large for a checkpoint.</exception>
     void LoadCheckpoint(byte[] source, int offset, int count);
 

@@ -16,7 +16,8 @@ public sealed class TensorInfo
     /// <param name="decay">Whether weight decay applies to it.</param>
     /// <param name="trainable">Whether optimizers update it (false for a frozen tensor).</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="shape"/> is null.</exception>
-    /// <exception cref="ArgumentException">The shape is empty, has a dimension below 1, or its product is not <paramref name="length"/>.</exception>
+    /// <exception cref="ArgumentException">The shape is empty, has a dimension below 1, or its product is not
+    /// <paramref name="length"/>.</exception>
     public TensorInfo(string name, int offset, int length, int[] shape, bool decay, bool trainable = true)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -68,5 +69,6 @@ public sealed class TensorInfo
     public IReadOnlyList<int> Shape => _shape;
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name} ({string.Join("x", _shape)}){(Decay ? string.Empty : ", no decay")}{(Trainable ? string.Empty : ", frozen")}";
+    public override string ToString() =>
+        $"{Name} ({string.Join("x", _shape)}){(Decay ? string.Empty : ", no decay")}{(Trainable ? string.Empty : ", frozen")}";
 }

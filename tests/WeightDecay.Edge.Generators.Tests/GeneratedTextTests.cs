@@ -3,8 +3,9 @@ using System.Linq;
 namespace WeightDecay.Edge.Generators.Tests;
 
 /// <summary>
-/// The generated file of the README's tour layout read as text: lines a reviewer can read without
-/// scrolling, and no SIMD method that no tensor run of the layout can fill.
+/// The generated files of the README's tour layout read as text: lines a reviewer can read without
+/// scrolling (the layout's, the kernels', and the shared files emitted without the runtime library),
+/// and no SIMD method that no tensor run of the layout can fill.
 /// </summary>
 public class GeneratedTextTests
 {
@@ -23,13 +24,21 @@ public class GeneratedTextTests
     [Fact]
     public void No_line_of_the_tour_layout_is_wider_than_140_columns()
     {
-        string[] lines = Lines(TourLayout);
+        GeneratorRun run = Run(TourLayout);
+        AssertFits(run, run.LayoutSources.Concat(run.KernelSources).Select(file => file.HintName));
+    }
 
-        string[] wide = lines.Where(line => line.Length > MaxColumns).ToArray();
-        Assert.True(
-            wide.Length == 0,
-            $"{wide.Length} of {lines.Length} lines are wider than {MaxColumns} columns; the widest has {lines.Max(line => line.Length)}:\n"
-            + string.Join("\n", wide.Take(5)));
+    [Fact]
+    public void No_line_of_the_shared_files_emitted_without_the_runtime_library_is_wider_than_140_columns()
+    {
+        // The runtime library's own sources (src/WeightDecay.Edge/Shared), emitted as they are, and the attributes.
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.Named(new[] { TourLayout }), withRuntimeLibrary: false, framework: ReferenceFramework.Net10);
+        run.AssertNoGeneratorCrash();
+        string[] shared = run.Single.GeneratedSources.Select(file => file.HintName)
+            .Where(name => name.StartsWith(global::WeightDecay.Edge.Generators.Shared.SharedSources.HintPrefix, System.StringComparison.Ordinal))
+            .ToArray();
+        Assert.True(shared.Length > 10, $"only {shared.Length} shared files");
+        AssertFits(run, shared);
     }
 
     [Fact]
@@ -61,9 +70,15 @@ public class GeneratedTextTests
         return run;
     }
 
-    private static string[] Lines(string source)
+    private static void AssertFits(GeneratorRun run, System.Collections.Generic.IEnumerable<string> hintNames)
     {
-        GeneratorRun run = Run(source);
-        return run.LayoutSources.Concat(run.KernelSources).SelectMany(file => run.Source(file.HintName).Split('\n')).ToArray();
+        (string File, string Line)[] lines = hintNames
+            .SelectMany(name => run.Source(name).Split('\n').Select(line => (File: name, Line: line.TrimEnd('\r'))))
+            .ToArray();
+        (string File, string Line)[] wide = lines.Where(line => line.Line.Length > MaxColumns).ToArray();
+        Assert.True(
+            wide.Length == 0,
+            $"{wide.Length} of {lines.Length} lines are wider than {MaxColumns} columns; the widest has {lines.Max(line => line.Line.Length)}:\n"
+            + string.Join("\n", wide.Take(5).Select(line => line.File + ": " + line.Line)));
     }
 }

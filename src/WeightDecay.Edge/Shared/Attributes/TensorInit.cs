@@ -2,7 +2,8 @@
 
 namespace WeightDecay.Edge
 {
-    /// <summary>How a plain <see cref="TensorAttribute"/> tensor is initialised by the layout's constructor and <c>ResetParameters(seed)</c>.</summary>
+    /// <summary>How a plain <see cref="TensorAttribute"/> tensor is initialised by the layout's constructor and
+    /// <c>ResetParameters(seed)</c>.</summary>
     public enum TensorInit
     {
         /// <summary>Zeros (the default), as <c>torch.zeros</c>.</summary>

@@ -19,7 +19,8 @@ namespace WeightDecay.Edge
         public CheckpointError Error { get; private set; }
     }
 
-    /// <summary>Not a checkpoint (<see cref="CheckpointError.BadMagic"/>), or one of an unknown format version (<see cref="CheckpointError.UnsupportedVersion"/>).</summary>
+    /// <summary>Not a checkpoint (<see cref="CheckpointError.BadMagic"/>), or one of an unknown format version
+    /// (<see cref="CheckpointError.UnsupportedVersion"/>).</summary>
     public sealed class CheckpointFormatException : CheckpointException
     {
         /// <summary>Creates the exception.</summary>
@@ -68,7 +69,8 @@ namespace WeightDecay.Edge
         public CheckpointAuthenticationException(string message) : base(CheckpointError.NotAuthentic, message) { }
     }
 
-    /// <summary>A checkpoint whose sequence number is before the minimum the load requires (<see cref="CheckpointError.RolledBack"/>).</summary>
+    /// <summary>A checkpoint whose sequence number is before the minimum the load requires
+    /// (<see cref="CheckpointError.RolledBack"/>).</summary>
     public sealed class CheckpointRollbackException : CheckpointException
     {
         /// <summary>Creates the exception.</summary>

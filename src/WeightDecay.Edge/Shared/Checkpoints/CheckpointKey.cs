@@ -22,13 +22,15 @@ namespace WeightDecay.Edge
         private readonly global::WeightDecay.Edge.Generated.HmacSha256 _hmac;
         private bool _cleared;
 
-        /// <summary>A key of all the bytes of <paramref name="key"/> (at least <see cref="MinimumKeyBytes"/>); the array is not kept.</summary>
+        /// <summary>A key of all the bytes of <paramref name="key"/> (at least <see cref="MinimumKeyBytes"/>); the array is not
+        /// kept.</summary>
         public CheckpointKey(byte[] key)
             : this(key, 0, key == null ? 0 : key.Length)
         {
         }
 
-        /// <summary>A key of <paramref name="count"/> bytes of <paramref name="key"/> from <paramref name="offset"/> (at least <see cref="MinimumKeyBytes"/>); the array is not kept.</summary>
+        /// <summary>A key of <paramref name="count"/> bytes of <paramref name="key"/> from <paramref name="offset"/> (at least
+        /// <see cref="MinimumKeyBytes"/>); the array is not kept.</summary>
         public CheckpointKey(byte[] key, int offset, int count)
         {
             if (key == null)
@@ -43,13 +45,15 @@ namespace WeightDecay.Edge
 
             if (count < MinimumKeyBytes)
             {
-                throw new global::System.ArgumentException("A checkpoint key needs at least " + MinimumKeyBytes.ToString() + " bytes (32 random bytes recommended); this one has " + count.ToString() + ".", "key");
+                throw new global::System.ArgumentException("A checkpoint key needs at least " + MinimumKeyBytes.ToString()
+                    + " bytes (32 random bytes recommended); this one has " + count.ToString() + ".", "key");
             }
 
             _hmac = new global::WeightDecay.Edge.Generated.HmacSha256(key, offset, count);
         }
 
-        /// <summary>Overwrites the key-derived state in RAM with zeros. Any later save or load with this key throws <see cref="global::System.InvalidOperationException"/>.</summary>
+        /// <summary>Overwrites the key-derived state in RAM with zeros. Any later save or load with this key throws
+        /// <see cref="global::System.InvalidOperationException"/>.</summary>
         public void Clear()
         {
             _hmac.Clear();
@@ -63,7 +67,8 @@ namespace WeightDecay.Edge
             _hmac.Compute(data, offset, count, data, offset + count);
         }
 
-        /// <summary>Whether the tag right after <paramref name="count"/> bytes from <paramref name="offset"/> is theirs (constant-time comparison).</summary>
+        /// <summary>Whether the tag right after <paramref name="count"/> bytes from <paramref name="offset"/> is theirs (constant-time
+        /// comparison).</summary>
         internal bool Verify(byte[] data, int offset, int count)
         {
             RequireUsable();

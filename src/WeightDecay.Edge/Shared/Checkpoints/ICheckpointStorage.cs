@@ -12,7 +12,8 @@ namespace WeightDecay.Edge
         /// <summary>Bytes each slot holds; at least the optimizer's <c>CheckpointBytes</c>.</summary>
         int SlotBytes { get; }
 
-        /// <summary>Copies <paramref name="count"/> bytes of slot <paramref name="slot"/> from <paramref name="position"/> into <paramref name="buffer"/>.</summary>
+        /// <summary>Copies <paramref name="count"/> bytes of slot <paramref name="slot"/> from <paramref name="position"/> into
+        /// <paramref name="buffer"/>.</summary>
         void Read(int slot, int position, byte[] buffer, int offset, int count);
 
         /// <summary>

@@ -29,7 +29,8 @@ namespace WeightDecay.Edge.Generated
         private double _high;
         private double _low;
 
-        /// <summary>Returns <c>1.0 - Math.Pow(beta, step)</c>, bit for bit, for a <paramref name="beta"/> in [0, 1) and a <paramref name="step"/> of 1 or more.</summary>
+        /// <summary>Returns <c>1.0 - Math.Pow(beta, step)</c>, bit for bit, for a <paramref name="beta"/> in [0, 1) and a
+        /// <paramref name="step"/> of 1 or more.</summary>
         /// <param name="beta">The decay rate, as the double the user's decimal denotes.</param>
         /// <param name="step">The step being taken, 1 for the first.</param>
         public double Next(double beta, long step)

@@ -22,7 +22,8 @@ namespace WeightDecay.Edge.Generated
             if (actual != length)
             {
                 throw new global::System.ArgumentException(
-                    name + " has " + actual.ToString() + " elements, but this layout has " + length.ToString() + " parameters; nothing was copied.",
+                    name + " has " + actual.ToString() + " elements, but this layout has " + length.ToString()
+                        + " parameters; nothing was copied.",
                     name);
             }
         }
@@ -88,7 +89,8 @@ namespace WeightDecay.Edge.Generated
             if (actual != (long)batchSize * rowSize)
             {
                 throw new global::System.ArgumentException(
-                    name + " has " + actual.ToString() + " elements, but must have exactly " + batchSize.ToString() + " rows of " + rowSize.ToString() + "; nothing was written.",
+                    name + " has " + actual.ToString() + " elements, but must have exactly " + batchSize.ToString() + " rows of "
+                        + rowSize.ToString() + "; nothing was written.",
                     name);
             }
         }
@@ -143,7 +145,8 @@ namespace WeightDecay.Edge.Generated
             if (((long)firstSample + batchSize) * rowSize > length)
             {
                 throw new global::System.ArgumentException(
-                    name + " has " + length.ToString() + " elements, fewer than samples " + firstSample.ToString() + " to " + ((long)firstSample + batchSize - 1).ToString()
+                    name + " has " + length.ToString() + " elements, fewer than samples " + firstSample.ToString() + " to "
+                        + ((long)firstSample + batchSize - 1).ToString()
                     + " of " + rowSize.ToString() + " need; nothing was written.",
                     name);
             }

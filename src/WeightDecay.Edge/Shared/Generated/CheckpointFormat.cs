@@ -34,7 +34,8 @@ namespace WeightDecay.Edge.Generated
         public const int StepCountOffset = HeaderBytes, SkippedStepCountOffset = HeaderBytes + 8, OptionsOffset = HeaderBytes + 16,
             HyperParametersOffset = HeaderBytes + 20;
 
-        /// <summary>Writes the head of the payload of the checkpoint at <paramref name="o"/>: both step counts and the option word.</summary>
+        /// <summary>Writes the head of the payload of the checkpoint at <paramref name="o"/>: both step counts and the option
+        /// word.</summary>
         public static void WritePayloadHead(byte[] d, int o, long stepCount, long skippedStepCount, int options)
         {
             WriteUInt64(d, o + StepCountOffset, (ulong)stepCount);
@@ -82,7 +83,8 @@ namespace WeightDecay.Edge.Generated
             return ReadInt32(s, o + OptionsOffset);
         }
 
-        /// <summary>Writes hyperparameter <paramref name="index"/> (in the optimizer's order) of the checkpoint at <paramref name="o"/>.</summary>
+        /// <summary>Writes hyperparameter <paramref name="index"/> (in the optimizer's order) of the checkpoint at
+        /// <paramref name="o"/>.</summary>
         public static void WriteHyperParameter(byte[] d, int o, int index, float value)
         {
             WriteSingle(d, o + HyperParametersOffset + (4 * index), value);
@@ -110,7 +112,8 @@ namespace WeightDecay.Edge.Generated
             return value;
         }
 
-        /// <summary>Returns <see cref="CheckpointError.InvalidValue"/>, with <paramref name="text"/> as the message: a refused value.</summary>
+        /// <summary>Returns <see cref="CheckpointError.InvalidValue"/>, with <paramref name="text"/> as the message: a refused
+        /// value.</summary>
         public static CheckpointError Invalid(string text, out string message)
         {
             message = text;
@@ -232,7 +235,8 @@ namespace WeightDecay.Edge.Generated
         /// Writes the header (version 2 when <paramref name="key"/> seals the checkpoint, else 1); <paramref name="length"/>
         /// includes the tag, if any. The caller writes the payload next, then calls <see cref="Seal"/>.
         /// </summary>
-        public static void WriteHeader(byte[] d, int o, CheckpointKey key, int kind, int stateFlags, ulong layoutHash, ulong sequence, int length, int parameterCount, int trainableCount)
+        public static void WriteHeader(byte[] d, int o, CheckpointKey key, int kind, int stateFlags, ulong layoutHash, ulong sequence,
+            int length, int parameterCount, int trainableCount)
         {
             WriteUInt32(d, o, Magic);
             d[o + 4] = (byte)(key == null ? Version : SealedVersion);
@@ -262,7 +266,8 @@ namespace WeightDecay.Edge.Generated
             WriteUInt32(d, o + length - TrailerBytes, TrailerCrc32(d, o, length));
         }
 
-        /// <summary>Whether <paramref name="a"/> comes after <paramref name="b"/> in sequence-number order: wrap-around (serial number) arithmetic, so 0 follows 2^64 - 1.</summary>
+        /// <summary>Whether <paramref name="a"/> comes after <paramref name="b"/> in sequence-number order: wrap-around (serial number)
+        /// arithmetic, so 0 follows 2^64 - 1.</summary>
         public static bool IsAfter(ulong a, ulong b)
         {
             return unchecked((long)(a - b)) > 0;
@@ -294,7 +299,8 @@ namespace WeightDecay.Edge.Generated
 
             if (count < 6)
             {
-                message = "The checkpoint is truncated: " + count.ToString() + " bytes, fewer than the " + HeaderBytes.ToString() + "-byte header.";
+                message = "The checkpoint is truncated: " + count.ToString() + " bytes, fewer than the " + HeaderBytes.ToString()
+                    + "-byte header.";
                 return CheckpointError.Truncated;
             }
 
@@ -307,7 +313,8 @@ namespace WeightDecay.Edge.Generated
 
             if (count < HeaderBytes)
             {
-                message = "The checkpoint is truncated: " + count.ToString() + " bytes, fewer than the " + HeaderBytes.ToString() + "-byte header.";
+                message = "The checkpoint is truncated: " + count.ToString() + " bytes, fewer than the " + HeaderBytes.ToString()
+                    + "-byte header.";
                 return CheckpointError.Truncated;
             }
 
@@ -341,7 +348,8 @@ namespace WeightDecay.Edge.Generated
             int storedFlags = s[o + 7];
             if ((storedFlags & ~1) != 0)
             {
-                message = "The checkpoint's state flags (" + storedFlags.ToString() + ") are not ones this build writes: only bit 0 is defined.";
+                message = "The checkpoint's state flags (" + storedFlags.ToString()
+                    + ") are not ones this build writes: only bit 0 is defined.";
                 return CheckpointError.OptimizerMismatch;
             }
 
@@ -358,15 +366,18 @@ namespace WeightDecay.Edge.Generated
                 || ReadInt32(s, o + 32) != trainableCount)
             {
                 message = "The checkpoint is of another layout: layout hash 0x" + storedHash.ToString("X16") + ", "
-                    + ReadInt32(s, o + 28).ToString() + " parameters (" + ReadInt32(s, o + 32).ToString() + " trainable); this layout's hash is 0x"
-                    + layoutHash.ToString("X16") + ", " + parameterCount.ToString() + " parameters (" + trainableCount.ToString() + " trainable).";
+                    + ReadInt32(s, o + 28).ToString() + " parameters (" + ReadInt32(s, o + 32).ToString()
+                    + " trainable); this layout's hash is 0x"
+                    + layoutHash.ToString("X16") + ", " + parameterCount.ToString() + " parameters (" + trainableCount.ToString()
+                    + " trainable).";
                 return CheckpointError.LayoutMismatch;
             }
 
             int storedLength = ReadInt32(s, o + 24);
             if (storedLength != length)
             {
-                message = "The checkpoint is corrupt: its header gives a length of " + storedLength.ToString() + " bytes where this layout's is " + length.ToString() + ".";
+                message = "The checkpoint is corrupt: its header gives a length of " + storedLength.ToString()
+                    + " bytes where this layout's is " + length.ToString() + ".";
                 return CheckpointError.Corrupt;
             }
 
@@ -384,14 +395,16 @@ namespace WeightDecay.Edge.Generated
 
             if (isSealed && !key.Verify(s, o, length - TagBytes - TrailerBytes))
             {
-                message = "The checkpoint is not authentic: its HMAC-SHA256 tag does not match (sealed with another key, or altered after sealing).";
+                message = "The checkpoint is not authentic: its HMAC-SHA256 tag does not match"
+                    + " (sealed with another key, or altered after sealing).";
                 return CheckpointError.NotAuthentic;
             }
 
             ulong stored = ReadUInt64(s, o + 16);
             if (checkSequence && IsAfter(minimumSequence, stored))
             {
-                message = "The checkpoint is rolled back: its sequence number " + stored.ToString() + " is before the required minimum " + minimumSequence.ToString() + ".";
+                message = "The checkpoint is rolled back: its sequence number " + stored.ToString() + " is before the required minimum "
+                    + minimumSequence.ToString() + ".";
                 return CheckpointError.RolledBack;
             }
 
@@ -496,12 +509,14 @@ namespace WeightDecay.Edge.Generated
         /// </summary>
         public static string CheckHyperParameter(float value, int rule, string name)
         {
-            if (!HyperParameters.IsNaN(value) && !float.IsInfinity(value) && (rule == 0 || 0f <= value) && (rule != 2 || value < 1f) && (rule != 3 || 0f < value))
+            if (!HyperParameters.IsNaN(value) && !float.IsInfinity(value) && (rule == 0 || 0f <= value) && (rule != 2 || value < 1f)
+                && (rule != 3 || 0f < value))
             {
                 return null;
             }
 
-            string range = rule == 2 ? "in [0, 1)" : rule == 1 ? "finite and zero or positive" : rule == 3 ? "finite and positive" : "finite";
+            string range = rule == 2 ? "in [0, 1)" : rule == 1 ? "finite and zero or positive" : rule == 3 ? "finite and positive"
+                : "finite";
             return "The checkpoint's " + name + " is " + value.ToString() + "; it must be " + range + ".";
         }
 

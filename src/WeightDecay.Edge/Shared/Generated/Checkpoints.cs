@@ -9,7 +9,8 @@ namespace WeightDecay.Edge.Generated
     /// </summary>
     public static class Checkpoints
     {
-        /// <summary>Bytes of a checkpoint of <paramref name="codec"/> as configured now, sealed when <paramref name="key"/> is set.</summary>
+        /// <summary>Bytes of a checkpoint of <paramref name="codec"/> as configured now, sealed when <paramref name="key"/> is
+        /// set.</summary>
         public static int Length(ICheckpointCodec codec, CheckpointKey key)
         {
             return codec.CheckpointBytes + (key == null ? 0 : CheckpointFormat.TagBytes);
@@ -49,7 +50,8 @@ namespace WeightDecay.Edge.Generated
         /// <paramref name="minimumSequence"/> when <paramref name="checkSequence"/>), then commits it; throws a
         /// <see cref="CheckpointException"/> before any change otherwise.
         /// </summary>
-        public static void Load(ICheckpointCodec codec, byte[] source, int offset, int count, CheckpointKey key, bool checkSequence, ulong minimumSequence)
+        public static void Load(ICheckpointCodec codec, byte[] source, int offset, int count, CheckpointKey key, bool checkSequence,
+            ulong minimumSequence)
         {
             if (source == null)
             {
@@ -81,11 +83,13 @@ namespace WeightDecay.Edge.Generated
         /// <summary>
         /// The two-slot write: reads and fully validates both slots (a slot that fails is read and checked once more, so
         /// that a transient read fault cannot make the newest checkpoint look damaged), then writes the new checkpoint,
-        /// numbered one past the newest loadable one (and, when <paramref name="checkSequence"/>, after <paramref name="minimumSequence"/>),
-        /// into the other slot, or into slot 0 when neither is loadable. Never writes over the newest loadable checkpoint.
+        /// numbered one past the newest loadable one (and, when <paramref name="checkSequence"/>, after
+        /// <paramref name="minimumSequence"/>), into the other slot, or into slot 0 when neither is loadable. Never writes
+        /// over the newest loadable checkpoint.
         /// Returns the sequence number written.
         /// </summary>
-        public static ulong SaveToSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch, CheckpointKey key, bool checkSequence, ulong minimumSequence)
+        public static ulong SaveToSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch, CheckpointKey key,
+            bool checkSequence, ulong minimumSequence)
         {
             int length = RequireSlots(codec, storage, scratch, key);
             RequireFinite(codec);
@@ -134,7 +138,8 @@ namespace WeightDecay.Edge.Generated
         /// (wrap-around order, <see cref="CheckpointFormat.IsAfter"/>). Returns the slot loaded. Throws
         /// <see cref="CheckpointNotFoundException"/>, changing nothing, when neither is.
         /// </summary>
-        public static int LoadFromSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch, CheckpointKey key, bool checkSequence, ulong minimumSequence)
+        public static int LoadFromSlots(ICheckpointCodec codec, ICheckpointStorage storage, byte[] scratch, CheckpointKey key,
+            bool checkSequence, ulong minimumSequence)
         {
             int length = RequireSlots(codec, storage, scratch, key);
             ulong sequence0;
@@ -145,17 +150,21 @@ namespace WeightDecay.Edge.Generated
             bool valid1 = ReadSlot(codec, storage, 1, scratch, length, key, checkSequence, minimumSequence, out sequence1, out message1);
             if (!valid0 && !valid1)
             {
-                throw new CheckpointNotFoundException("Neither slot holds a loadable checkpoint. Slot 0: " + message0 + " Slot 1: " + message1);
+                throw new CheckpointNotFoundException("Neither slot holds a loadable checkpoint. Slot 0: " + message0 + " Slot 1: "
+                    + message1);
             }
 
             int chosen = valid0 && (!valid1 || CheckpointFormat.IsAfter(sequence0, sequence1)) ? 0 : 1;
-            if (chosen == 0 && !ReadSlot(codec, storage, 0, scratch, length, key, checkSequence, minimumSequence, out sequence0, out message0))
+            if (chosen == 0 && !ReadSlot(codec, storage, 0, scratch, length, key, checkSequence, minimumSequence, out sequence0,
+                out message0))
             {
                 // The scratch buffer held slot 1; slot 0 read differently the second time (a failing medium).
                 // Fall back to slot 1 if it was loadable, reading and checking it again too.
-                if (!valid1 || !ReadSlot(codec, storage, 1, scratch, length, key, checkSequence, minimumSequence, out sequence1, out message1))
+                if (!valid1 || !ReadSlot(codec, storage, 1, scratch, length, key, checkSequence, minimumSequence, out sequence1,
+                    out message1))
                 {
-                    throw new CheckpointNotFoundException("Neither slot holds a loadable checkpoint on a second read. Slot 0: " + message0 + " Slot 1: " + message1);
+                    throw new CheckpointNotFoundException("Neither slot holds a loadable checkpoint on a second read. Slot 0: " + message0
+                        + " Slot 1: " + message1);
                 }
 
                 chosen = 1;
@@ -165,14 +174,17 @@ namespace WeightDecay.Edge.Generated
             return chosen;
         }
 
-        private static bool ReadSlot(ICheckpointCodec codec, ICheckpointStorage storage, int slot, byte[] scratch, int length, CheckpointKey key, bool checkSequence, ulong minimumSequence, out ulong sequence, out string message)
+        private static bool ReadSlot(ICheckpointCodec codec, ICheckpointStorage storage, int slot, byte[] scratch, int length,
+            CheckpointKey key, bool checkSequence, ulong minimumSequence, out ulong sequence, out string message)
         {
             storage.Read(slot, 0, scratch, 0, length);
-            return codec.Validate(scratch, 0, length, key, checkSequence, minimumSequence, out sequence, out message) == CheckpointError.None;
+            return codec.Validate(scratch, 0, length, key, checkSequence, minimumSequence, out sequence, out message)
+                == CheckpointError.None;
         }
 
         // A save must not take a transient read fault for damage: that would make it write over the newest checkpoint.
-        private static bool ReadSlotTwice(ICheckpointCodec codec, ICheckpointStorage storage, int slot, byte[] scratch, int length, CheckpointKey key, bool checkSequence, ulong minimumSequence, out ulong sequence)
+        private static bool ReadSlotTwice(ICheckpointCodec codec, ICheckpointStorage storage, int slot, byte[] scratch, int length,
+            CheckpointKey key, bool checkSequence, ulong minimumSequence, out ulong sequence)
         {
             string message;
             return ReadSlot(codec, storage, slot, scratch, length, key, checkSequence, minimumSequence, out sequence, out message)
@@ -196,12 +208,14 @@ namespace WeightDecay.Edge.Generated
             string what = key == null ? " bytes (CheckpointBytes)" : " bytes (CheckpointBytes + CheckpointKey.TagBytes)";
             if (scratch.Length < length)
             {
-                throw new global::System.ArgumentException("The scratch buffer needs " + length.ToString() + what + " but has " + scratch.Length.ToString() + ".", "scratch");
+                throw new global::System.ArgumentException("The scratch buffer needs " + length.ToString() + what + " but has "
+                    + scratch.Length.ToString() + ".", "scratch");
             }
 
             if (storage.SlotBytes < length)
             {
-                throw new global::System.ArgumentException("Each storage slot needs " + length.ToString() + what + " but holds " + storage.SlotBytes.ToString() + ".", "storage");
+                throw new global::System.ArgumentException("Each storage slot needs " + length.ToString() + what + " but holds "
+                    + storage.SlotBytes.ToString() + ".", "storage");
             }
 
             return length;
@@ -220,7 +234,8 @@ namespace WeightDecay.Edge.Generated
             string what = codec.FindNonFinite();
             if (what != null)
             {
-                throw new global::System.InvalidOperationException("Refusing to save a checkpoint that could not be loaded: " + what + " is not finite. Nothing was written.");
+                throw new global::System.InvalidOperationException("Refusing to save a checkpoint that could not be loaded: " + what
+                    + " is not finite. Nothing was written.");
             }
         }
 

@@ -83,7 +83,8 @@ namespace WeightDecay.Edge.Generated
             }
         }
 
-        /// <summary>Multiplies values[i] by <paramref name="scale"/> in place for start ≤ i &lt; end (one float rounding each, as a scalar loop).</summary>
+        /// <summary>Multiplies values[i] by <paramref name="scale"/> in place for start ≤ i &lt; end (one float rounding each, as a scalar
+        /// loop).</summary>
         /// <param name="values">The array, usually a layout's gradients.</param>
         /// <param name="start">The first index scaled.</param>
         /// <param name="end">One past the last index scaled.</param>
@@ -120,7 +121,8 @@ namespace WeightDecay.Edge.Generated
 
             if (start < 0 || end < start || end > values.Length)
             {
-                throw new ArgumentOutOfRangeException(nameof(end), "start " + start.ToString() + " and end " + end.ToString() + " must satisfy 0 <= start <= end <= " + values.Length.ToString() + ".");
+                throw new ArgumentOutOfRangeException(nameof(end), "start " + start.ToString() + " and end " + end.ToString()
+                    + " must satisfy 0 <= start <= end <= " + values.Length.ToString() + ".");
             }
         }
 

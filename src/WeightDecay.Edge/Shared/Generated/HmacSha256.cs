@@ -19,7 +19,8 @@ namespace WeightDecay.Edge.Generated
         private readonly byte[] _digest = new byte[Sha256.HashBytes];
         private readonly byte[] _expected = new byte[Sha256.HashBytes];
 
-        /// <summary>Keys the HMAC with <paramref name="count"/> bytes of <paramref name="key"/> from <paramref name="offset"/> (any length; the bytes are not kept).</summary>
+        /// <summary>Keys the HMAC with <paramref name="count"/> bytes of <paramref name="key"/> from <paramref name="offset"/> (any length;
+        /// the bytes are not kept).</summary>
         public HmacSha256(byte[] key, int offset, int count)
         {
             if (key == null)
@@ -57,7 +58,8 @@ namespace WeightDecay.Edge.Generated
             _sha.Clear();
         }
 
-        /// <summary>Writes the 32-byte tag of <paramref name="count"/> bytes of <paramref name="data"/> at <paramref name="tagOffset"/> of <paramref name="tag"/>.</summary>
+        /// <summary>Writes the 32-byte tag of <paramref name="count"/> bytes of <paramref name="data"/> at <paramref name="tagOffset"/> of
+        /// <paramref name="tag"/>.</summary>
         public void Compute(byte[] data, int offset, int count, byte[] tag, int tagOffset)
         {
             _sha.RestoreState(_inner, Sha256.BlockBytes);
@@ -93,7 +95,8 @@ namespace WeightDecay.Edge.Generated
             return difference == 0;
         }
 
-        /// <summary>Overwrites the key-derived states with zeros. The instance must not be used afterwards (its tags would be forgeable).</summary>
+        /// <summary>Overwrites the key-derived states with zeros. The instance must not be used afterwards (its tags would be
+        /// forgeable).</summary>
         public void Clear()
         {
             for (int i = 0; i < 8; i++)

@@ -91,7 +91,8 @@ namespace WeightDecay.Edge.Generated
         {
             if (IsNaN(value) || value < 0f)
             {
-                throw new global::System.ArgumentOutOfRangeException(name, name + " must be zero or positive, but was " + value.ToString() + ".");
+                throw new global::System.ArgumentOutOfRangeException(
+                    name, name + " must be zero or positive, but was " + value.ToString() + ".");
             }
         }
 
@@ -103,7 +104,10 @@ namespace WeightDecay.Edge.Generated
         {
             if (IsNaN(value) || value <= 0f)
             {
-                throw new global::System.ArgumentOutOfRangeException(name, name + " must be positive on nanoFramework, whose interpreter throws on the division by zero a zero " + name + " meets, but was " + value.ToString() + ".");
+                throw new global::System.ArgumentOutOfRangeException(
+                    name,
+                    name + " must be positive on nanoFramework, whose interpreter throws on the division by zero a zero " + name
+                        + " meets, but was " + value.ToString() + ".");
             }
         }
 

@@ -66,7 +66,8 @@ namespace WeightDecay.Edge.Generated
             }
         }
 
-        /// <summary>Continues from a state <see cref="SaveState"/> saved after <paramref name="length"/> bytes (a multiple of 64).</summary>
+        /// <summary>Continues from a state <see cref="SaveState"/> saved after <paramref name="length"/> bytes (a multiple of
+        /// 64).</summary>
         public void RestoreState(uint[] state, long length)
         {
             for (int i = 0; i < 8; i++)
@@ -117,7 +118,8 @@ namespace WeightDecay.Edge.Generated
             _buffered = count;
         }
 
-        /// <summary>Pads, finishes and writes the 32-byte hash at <paramref name="offset"/>; then <see cref="Reset"/> or <see cref="RestoreState"/> before reuse.</summary>
+        /// <summary>Pads, finishes and writes the 32-byte hash at <paramref name="offset"/>; then <see cref="Reset"/> or
+        /// <see cref="RestoreState"/> before reuse.</summary>
         public void Final(byte[] output, int offset)
         {
             long bits = _length * 8;

@@ -19,7 +19,8 @@ namespace WeightDecay.Edge.Generated
         /// <summary>The smallest positive normal float, 2^-126 (<c>float.MinNormal</c> of .NET 9 and later).</summary>
         public const float MinNormal = 1.17549435E-38f;
 
-        /// <summary>Sets values[i] to +0 where |values[i]| &lt; <see cref="MinNormal"/>, for start ≤ i &lt; end; the others keep their bits.</summary>
+        /// <summary>Sets values[i] to +0 where |values[i]| &lt; <see cref="MinNormal"/>, for start ≤ i &lt; end; the others keep their
+        /// bits.</summary>
         /// <param name="values">The array, usually a layout's parameters.</param>
         /// <param name="start">The first index.</param>
         /// <param name="end">One past the last index.</param>
@@ -34,7 +35,8 @@ namespace WeightDecay.Edge.Generated
 
             if (start < 0 || end < start || end > values.Length)
             {
-                throw new ArgumentOutOfRangeException(nameof(end), "start " + start.ToString() + " and end " + end.ToString() + " must satisfy 0 <= start <= end <= " + values.Length.ToString() + ".");
+                throw new ArgumentOutOfRangeException(nameof(end), "start " + start.ToString() + " and end " + end.ToString()
+                    + " must satisfy 0 <= start <= end <= " + values.Length.ToString() + ".");
             }
 
             int i = start;

@@ -50,12 +50,14 @@ namespace WeightDecay.Edge
         {
             if (stepSize < 1)
             {
-                throw new global::System.ArgumentOutOfRangeException("stepSize", "stepSize must be at least 1, but was " + stepSize.ToString() + ".");
+                throw new global::System.ArgumentOutOfRangeException("stepSize", "stepSize must be at least 1, but was "
+                    + stepSize.ToString() + ".");
             }
 
             if (global::WeightDecay.Edge.Generated.HyperParameters.IsNaN(gamma) || gamma < 0f || float.MaxValue < gamma)
             {
-                throw new global::System.ArgumentOutOfRangeException("gamma", "gamma must be finite and zero or positive, but was " + gamma.ToString() + ".");
+                throw new global::System.ArgumentOutOfRangeException("gamma", "gamma must be finite and zero or positive, but was "
+                    + gamma.ToString() + ".");
             }
 
             return new StepSchedule(stepSize, global::WeightDecay.Edge.Generated.HyperParameters.ToDecimal(gamma));
@@ -89,20 +91,24 @@ namespace WeightDecay.Edge
         {
             if (warmupSteps < 0)
             {
-                throw new global::System.ArgumentOutOfRangeException("warmupSteps", "warmupSteps must be zero or positive, but was " + warmupSteps.ToString() + ".");
+                throw new global::System.ArgumentOutOfRangeException("warmupSteps", "warmupSteps must be zero or positive, but was "
+                    + warmupSteps.ToString() + ".");
             }
 
             if (totalSteps <= warmupSteps)
             {
-                throw new global::System.ArgumentOutOfRangeException("totalSteps", "totalSteps must be greater than warmupSteps, but was " + totalSteps.ToString() + ".");
+                throw new global::System.ArgumentOutOfRangeException("totalSteps", "totalSteps must be greater than warmupSteps, but was "
+                    + totalSteps.ToString() + ".");
             }
 
             if (global::WeightDecay.Edge.Generated.HyperParameters.IsNaN(minFactor) || minFactor < 0f || 1f < minFactor)
             {
-                throw new global::System.ArgumentOutOfRangeException("minFactor", "minFactor must be in [0, 1], but was " + minFactor.ToString() + ".");
+                throw new global::System.ArgumentOutOfRangeException("minFactor", "minFactor must be in [0, 1], but was "
+                    + minFactor.ToString() + ".");
             }
 
-            return new WarmupCosineSchedule(warmupSteps, totalSteps, global::WeightDecay.Edge.Generated.HyperParameters.ToDecimal(minFactor));
+            return new WarmupCosineSchedule(warmupSteps, totalSteps,
+                global::WeightDecay.Edge.Generated.HyperParameters.ToDecimal(minFactor));
         }
 
         /// <summary>
